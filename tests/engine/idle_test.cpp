@@ -1,0 +1,96 @@
+// Idle behaviour: an engine with nothing to do blocks instead of spinning, and
+// a watched fd wakes it. Generous bounds only: precise figures are in ci/bench wake.
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/apps/basic/join.hpp"
+#include "engine/apps/basic/sink.hpp"
+#include "engine/engine.hpp"
+#include "tests/engine/test_apps.hpp"
+
+namespace synnet {
+namespace {
+
+using namespace std::chrono_literals;
+
+double process_cpu_seconds() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+TEST(Idle, AnIdleEngineUsesAlmostNoCpu) {
+  Engine e;
+  Config c;
+  c.app<Join>("join").app<Sink>("sink");
+  c.link("join.output -> sink.input");
+  e.configure(c);
+  const double cpu0 = process_cpu_seconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  e.run({.duration = 2s});
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = process_cpu_seconds() - cpu0;
+  RecordProperty("cpu_percent", std::to_string(100 * cpu / wall));
+  EXPECT_GE(wall, 1.9);
+  EXPECT_LT(cpu / wall, 0.02) << "idle engine used " << cpu << " s of CPU in " << wall << " s";
+}
+
+TEST(Idle, AWatchedFdWakesTheEngine) {
+  Fd event(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  ASSERT_TRUE(event);
+  Engine e;
+  Config c;
+  c.app<testing::FdWaiter>("waiter", {.fd = event.get()});
+  e.configure(c);
+  auto* waiter = e.app_as<testing::FdWaiter>("waiter");
+  MonotonicClock clock;
+  Time written{0};
+  std::thread writer([&] {
+    std::this_thread::sleep_for(300ms);  // long enough for the engine to be blocked
+    written = clock.now();
+    const std::uint64_t one = 1;
+    ASSERT_EQ(::write(event.get(), &one, sizeof one), 8);
+  });
+  e.run({.duration = 10s, .until = [&] { return waiter->events > 0; }});
+  writer.join();
+  ASSERT_EQ(waiter->events, 1);
+  EXPECT_GT(e.stats().blocked, 200ms) << "the engine should have been blocked, not spinning";
+  EXPECT_LT(waiter->seen_at - written, 200ms) << "woke late";
+}
+
+TEST(Idle, AnAppsWakeAtEndsTheBlockOnTime) {
+  Engine e;
+  Config c;
+  c.app<testing::Alarm>("alarm", {.after = 100ms});
+  e.configure(c);
+  e.run({.duration = 400ms});
+  auto* alarm = e.app_as<testing::Alarm>("alarm");
+  ASSERT_NE(alarm->fired_at, Time{0}) << "never woke for its wake_at";
+  EXPECT_GE(alarm->fired_at - alarm->due, 0ms);
+  EXPECT_LT(alarm->fired_at - alarm->due, 50ms) << "woke late";
+  EXPECT_GT(e.stats().blocked, 50ms) << "should have blocked while waiting, not spun";
+}
+
+TEST(Idle, ATimerFiresWhileIdle) {
+  Engine e;
+  Config c;
+  c.app<Join>("join").app<Sink>("sink");
+  c.link("join.output -> sink.input");
+  e.configure(c);
+  Time fired{0};
+  MonotonicClock clock;
+  const Time start = clock.now();
+  e.after(100ms, [&] { fired = clock.now(); });
+  e.run({.duration = 400ms});
+  ASSERT_NE(fired, Time{0});
+  EXPECT_GE(fired - start, 100ms);
+  EXPECT_LT(fired - start, 300ms);
+}
+
+}  // namespace
+}  // namespace synnet

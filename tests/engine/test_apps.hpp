@@ -1,0 +1,151 @@
+// test_apps.hpp — small apps that exist only for the engine's tests.
+//
+//   Hold     — keeps every packet it receives until told to release it; reconfigurable
+//              (a stand-in for apps with queued state, such as a delay line)
+//   Stall    — never reads its input, so packets stay queued on its input link
+//   Leaky    — takes packets and never frees them (to exercise leak detection)
+//   FdWaiter — watches an fd and counts how often its pull() saw it readable
+//   Alarm    — asks for a wake-up (wake_at) and records when it came
+//   Failing  — its constructor throws (to exercise configure's rollback)
+#pragma once
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <deque>
+#include <stdexcept>
+#include <string>
+
+#include "engine/app.hpp"
+
+namespace synnet::testing {
+
+struct HoldSpec {
+  std::uint32_t release = 0;  // packets to release per pull
+  std::string tag{};          // anything, to make specs differ
+  bool operator==(const HoldSpec&) const = default;
+};
+
+class Hold final : public App {
+ public:
+  using Spec = HoldSpec;
+  Hold(AppContext& ctx, const Spec& spec) : App(ctx), release_(spec.release) { ++instances; }
+  void push() override {
+    while (!input()->empty()) queue_.push_back(input()->receive());
+  }
+  void pull() override {
+    for (std::uint32_t i = 0; i < release_ && !queue_.empty() && output() != nullptr; ++i) {
+      output()->transmit(queue_.front());
+      queue_.pop_front();
+    }
+  }
+  void stop() override {
+    for (Packet* p : queue_) pool().free(p);
+    queue_.clear();
+  }
+  void reconfigure(const Spec& spec) {
+    release_ = spec.release;
+    ++reconfigures;
+  }
+  std::size_t queued() const { return queue_.size(); }
+  void counters(const CounterVisitor& emit) const override { emit("queued", queue_.size()); }
+
+  int reconfigures = 0;
+  static inline int instances = 0;
+
+ private:
+  std::deque<Packet*> queue_;
+  std::uint32_t release_;
+};
+
+struct StallSpec {
+  bool operator==(const StallSpec&) const = default;
+};
+
+// Never reads its input: packets stay queued on the link.
+class Stall final : public App {
+ public:
+  using Spec = StallSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({"input"}, {}); }
+  Stall(AppContext& ctx, const Spec&) : App(ctx) {}
+  void push() override {}
+};
+
+struct LeakySpec {
+  bool operator==(const LeakySpec&) const = default;
+};
+
+class Leaky final : public App {
+ public:
+  using Spec = LeakySpec;
+  static Ports ports(const Spec&) { return Ports::fixed({"input"}, {}); }
+  Leaky(AppContext& ctx, const Spec&) : App(ctx) {}
+  void push() override {
+    while (!input()->empty()) input()->receive();  // forgets the packet
+  }
+};
+
+struct FdWaiterSpec {
+  int fd = -1;
+  bool operator==(const FdWaiterSpec&) const = default;
+};
+
+class FdWaiter final : public App {
+ public:
+  using Spec = FdWaiterSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {}); }
+  FdWaiter(AppContext& ctx, const Spec& spec) : App(ctx), fd_(spec.fd) { ctx.watch_fd(fd_); }
+  void pull() override {
+    std::uint64_t n;
+    if (::read(fd_, &n, sizeof n) == sizeof n) {
+      ++events;
+      seen_at = now();
+    }
+  }
+  int events = 0;
+  Time seen_at{0};
+
+ private:
+  int fd_;
+};
+
+struct AlarmSpec {
+  Duration after{0};
+  bool operator==(const AlarmSpec&) const = default;
+};
+
+// Asks the engine (wake_at) to run it `after` its first pull; records when that happened.
+class Alarm final : public App {
+ public:
+  using Spec = AlarmSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {}); }
+  Alarm(AppContext& ctx, const Spec& spec) : App(ctx), after_(spec.after) {}
+  void pull() override {
+    if (due == kNever) due = now() + after_;
+    if (fired_at != Time{0}) return;
+    if (now() >= due) {
+      fired_at = now();
+    } else {
+      ctx().wake_at(due);
+    }
+  }
+  Time due = kNever;
+  Time fired_at{0};
+
+ private:
+  Duration after_;
+};
+
+struct FailingSpec {
+  bool operator==(const FailingSpec&) const = default;
+};
+
+class Failing final : public App {
+ public:
+  using Spec = FailingSpec;
+  Failing(AppContext& ctx, const Spec&) : App(ctx) {
+    throw std::runtime_error("cannot open interface \"nope0\"");
+  }
+};
+
+}  // namespace synnet::testing
