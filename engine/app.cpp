@@ -16,8 +16,6 @@ bool Ports::accepts_output(std::string_view port) const {
   return any_outputs || std::find(outputs.begin(), outputs.end(), port) != outputs.end();
 }
 
-PacketPool& AppContext::pool() noexcept { return engine_->pool(); }
-Time AppContext::now() const noexcept { return engine_->now(); }
 void AppContext::wake_at(Time t) noexcept { engine_->wake_at(t); }
 void AppContext::watch_fd(int fd) {
   engine_->watch_fd(fd);

@@ -61,10 +61,11 @@ using CounterVisitor = std::function<void(std::string_view name, std::uint64_t v
 // The engine's services for one app: packets, time, wake-ups, fds, its seed.
 class AppContext {
  public:
-  AppContext(Engine& engine, std::string name) : engine_(&engine), name_(std::move(name)) {}
+  AppContext(Engine& engine, PacketPool& pool, const Time& now, std::string name)
+      : engine_(&engine), pool_(&pool), now_(&now), name_(std::move(name)) {}
   const std::string& name() const noexcept { return name_; }
-  PacketPool& pool() noexcept;
-  Time now() const noexcept;
+  PacketPool& pool() const noexcept { return *pool_; }
+  Time now() const noexcept { return *now_; }  // read once per breath by the engine
   // Asks for a breath no later than t (e.g. a delayed packet's due time).
   // Valid for the current breath only: ask again on every breath you still need it.
   void wake_at(Time t) noexcept;
@@ -77,6 +78,8 @@ class AppContext {
 
  private:
   Engine* engine_;
+  PacketPool* pool_;
+  const Time* now_;
   std::string name_;
   std::vector<int> fds_;
 };
@@ -97,10 +100,10 @@ class App {
   const std::string& name() const noexcept { return ctx_->name(); }
 
  protected:
-  explicit App(AppContext& ctx) noexcept : ctx_(&ctx) {}
+  explicit App(AppContext& ctx) noexcept : ctx_(&ctx), pool_(&ctx.pool()) {}
 
   AppContext& ctx() const noexcept { return *ctx_; }
-  PacketPool& pool() const noexcept { return ctx_->pool(); }
+  PacketPool& pool() const noexcept { return *pool_; }
   Time now() const noexcept { return ctx_->now(); }
 
   Link* input(std::size_t i = 0) const noexcept { return i < inputs_.size() ? inputs_[i] : nullptr; }
@@ -117,6 +120,7 @@ class App {
  private:
   friend class Engine;
   AppContext* ctx_;
+  PacketPool* pool_;
   std::vector<Link*> inputs_;
   std::vector<Link*> outputs_;
   std::vector<std::string> input_names_;

@@ -117,7 +117,7 @@ void Engine::unwatch_fd(int fd) noexcept {
 // ---- configuration ----------------------------------------------------------
 
 Engine::AppEntry Engine::instantiate(const std::string& name, const AppSpec& spec) {
-  AppEntry entry{std::make_unique<AppContext>(*this, name), nullptr};
+  AppEntry entry{std::make_unique<AppContext>(*this, pool_, now_, name), nullptr};
   try {
     entry.app = spec.instantiate(*entry.ctx);
   } catch (...) {
