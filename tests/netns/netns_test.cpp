@@ -2,9 +2,16 @@
 #include "netns/netns.hpp"
 
 #include <gtest/gtest.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <cstring>
+
 #include "engine/system_error.hpp"
+#include "netns/in_netns.hpp"
 #include "netns/process.hpp"
 #include "tests/netns/netns_testing.hpp"
 
@@ -83,6 +90,23 @@ TEST(Netns, SysctlsArePerNamespace) {
   EXPECT_EQ(ns.sysctl("net/ipv4/ip_forward"), "1");
   EXPECT_EQ(Netns::current().sysctl("net.ipv4.ip_forward"), host_before);
   EXPECT_THROW(ns.set_sysctl("net.ipv4.no_such_key", "1"), SystemError);
+}
+
+TEST(Netns, SocketsOpenedWithInNetnsBelongToThatNamespace) {
+  SYNNET_REQUIRE_ROOT();
+  RunId run = RunId::create();
+  Netns ns = Netns::create(run.name("x"));
+  const ino_t caller = Netns::current().inode();
+  Fd sock(in_netns(ns.fd(), [] { return ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0); }));
+  ASSERT_TRUE(sock) << std::strerror(errno);
+  Fd sock_ns(::ioctl(sock.get(), SIOCGSKNS));  // the kernel's answer: the socket's namespace
+  ASSERT_TRUE(sock_ns) << std::strerror(errno);
+  struct stat st {};
+  ASSERT_EQ(::fstat(sock_ns.get(), &st), 0);
+  EXPECT_EQ(st.st_ino, ns.inode());
+  EXPECT_EQ(Netns::current().inode(), caller) << "the calling thread must not have moved";
+  // Exceptions cross back to the caller.
+  EXPECT_THROW(in_netns(ns.fd(), []() -> int { throw std::runtime_error("inside"); }), std::runtime_error);
 }
 
 TEST(Netns, WithoutPrivilegesTheErrorSaysWhatToDo) {
