@@ -161,7 +161,10 @@ TEST(PocTopologyTest, PingsAcrossTheWireOnceItIsBridged) {
     ASSERT_TRUE(run_process(t.wire.fd(), {.argv = {"ip", "link", "set", port, "master", "br0"}, .deadline = 5s}).ok());
   }
   t.wire.netlink().set_up("br0");
-  const ProcessResult r = ping();
+  // The bridge's first moments can lose the first ARP request: allow 5 s for a reply.
+  const ProcessResult r = run_process(t.a.fd(), {.argv = {"/usr/bin/ping", "-c", "3", "-i", "0.2", "-w", "5", "198.18.0.2"},
+                                                 .env = {"LANG=C"},
+                                                 .deadline = 10s});
   EXPECT_TRUE(r.ok()) << r.describe() << r.out;
 }
 
