@@ -27,6 +27,7 @@ void AppContext::unwatch_fd(int fd) noexcept {
   engine_->unwatch_fd(fd);
   fds_.erase(it);
 }
+void AppContext::fail(const std::string& message) noexcept { engine_->fail(name_, message); }
 std::uint64_t AppContext::seed() const noexcept { return derive_seed(engine_->seed(), name_); }
 
 void App::report(std::ostream& out) const {

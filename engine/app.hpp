@@ -72,6 +72,9 @@ class AppContext {
   // The engine wakes from idle when fd becomes readable. Unwatched when the app stops.
   void watch_fd(int fd);
   void unwatch_fd(int fd) noexcept;
+  // Ends the engine's run: Engine::run throws EngineFailure("app \"name\": message").
+  // For failures an app cannot recover from (its interface was deleted).
+  void fail(const std::string& message) noexcept;
   // This app's seed: derived from the engine's seed and the app's name.
   std::uint64_t seed() const noexcept;
   const std::vector<int>& watched_fds() const noexcept { return fds_; }

@@ -326,7 +326,7 @@ void Engine::run(const RunOptions& o) {
   Time next_signal_check = start;
   for (;;) {
     breathe();
-    if (stop_requested_.load(std::memory_order_relaxed)) break;
+    if (stop_requested_.load(std::memory_order_relaxed) || failure_) break;
     if (now_ >= deadline) break;
     if (o.until && o.until()) break;
     if (signal_fd_ && now_ >= next_signal_check) {
@@ -347,6 +347,16 @@ void Engine::run(const RunOptions& o) {
     unwatch_fd(signal_fd_.get());
     signal_fd_.reset();
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  }
+  if (failure_) throw EngineFailure(*std::exchange(failure_, std::nullopt));
+}
+
+void Engine::fail(const std::string& app, const std::string& message) noexcept {
+  if (failure_) return;  // the first failure is the cause; later ones are its echoes
+  try {
+    failure_ = "app \"" + app + "\": " + message;
+  } catch (...) {
+    failure_.emplace("app failure (out of memory while describing it)");
   }
 }
 

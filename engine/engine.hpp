@@ -3,7 +3,8 @@
 //
 //   Engine e({.packets = 32768, .seed = 42});
 //   e.configure(config);            // diff against the running network (see plan.hpp)
-//   e.run({.duration = 1s});        // or .until = predicate; e.stop() from any thread
+//   e.run({.duration = 1s});        // or .until = predicate; e.stop() from any thread;
+//                                   // throws EngineFailure when an app failed (AppContext::fail)
 //   e.breathe();                    // one breath, for tests with a ManualClock
 //
 // A breath: now() is read once; queued commands run; every app that pulls is
@@ -31,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,13 @@
 #include "engine/rng.hpp"
 
 namespace synnet {
+
+// Thrown by Engine::run when an app failed for good (e.g. its interface was
+// deleted): what() names the app and says what happened.
+class EngineFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct EngineOptions {
   std::size_t packets = 32768;  // packet pool capacity
@@ -119,6 +128,7 @@ class Engine {
 
   // For AppContext.
   void wake_at(Time t) noexcept { if (t < next_wakeup_) next_wakeup_ = t; }
+  void fail(const std::string& app, const std::string& message) noexcept;
   void watch_fd(int fd);              // throws SystemError
   void unwatch_fd(int fd) noexcept;
 
@@ -178,6 +188,7 @@ class Engine {
   std::mutex commands_mutex_;
   std::vector<std::function<void()>> commands_;
   std::size_t reported_leak_ = 0;
+  std::optional<std::string> failure_;  // the first app failure; ends run()
 };
 
 }  // namespace synnet

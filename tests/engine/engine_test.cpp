@@ -301,6 +301,21 @@ TEST(Engine, ASignalInStopSignalsEndsRun) {
   EXPECT_FALSE(sigismember(&pending, SIGUSR1));  // consumed, not left to fire later
 }
 
+TEST(Engine, AnAppFailureEndsRunWithItsMessage) {
+  Engine e;
+  Config c = held(0);
+  c.app<testing::GiveUp>("io", {.after_pulls = 3});
+  e.configure(c);
+  try {
+    e.run({.duration = 30s});
+    FAIL() << "run() should have thrown";
+  } catch (const EngineFailure& f) {
+    EXPECT_STREQ(f.what(), "app \"io\": interface \"nope0\" was deleted");
+  }
+  EXPECT_EQ(e.stats().breaths, 3u);
+  e.run({.duration = 10ms});  // the failure was reported once; the engine still works
+}
+
 TEST(Engine, TimersFireOnTheirPeriod) {
   ManualClock clock;
   Engine e(manual(clock));

@@ -6,6 +6,7 @@
 //   Leaky    — takes packets and never frees them (to exercise leak detection)
 //   FdWaiter — watches an fd and counts how often its pull() saw it readable
 //   Alarm    — asks for a wake-up (wake_at) and records when it came
+//   GiveUp   — fails the run from pull(), as an I/O app that lost its interface
 //   Failing  — its constructor throws (to exercise configure's rollback)
 #pragma once
 
@@ -134,6 +135,25 @@ class Alarm final : public App {
 
  private:
   Duration after_;
+};
+
+struct GiveUpSpec {
+  int after_pulls = 1;
+  bool operator==(const GiveUpSpec&) const = default;
+};
+
+// Calls ctx().fail() on its n-th pull, as an I/O app whose interface vanished.
+class GiveUp final : public App {
+ public:
+  using Spec = GiveUpSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {}); }
+  GiveUp(AppContext& ctx, const Spec& spec) : App(ctx), left_(spec.after_pulls) {}
+  void pull() override {
+    if (--left_ == 0) ctx().fail("interface \"nope0\" was deleted");
+  }
+
+ private:
+  int left_;
 };
 
 struct FailingSpec {

@@ -1,0 +1,255 @@
+#include "engine/apps/io/raw_socket.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "engine/system_error.hpp"
+#include "netns/in_netns.hpp"
+
+namespace synnet {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint32_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
+constexpr std::uint32_t kVlanHeader = 4;
+constexpr std::uint32_t kMaxFramesPerBreath = 256;
+
+std::uint32_t status_of(const std::uint8_t* frame) noexcept {
+  return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(frame)->tp_status, __ATOMIC_ACQUIRE);
+}
+
+void set_status(std::uint8_t* frame, std::uint32_t status) noexcept {
+  __atomic_store_n(&reinterpret_cast<tpacket2_hdr*>(frame)->tp_status, status, __ATOMIC_RELEASE);
+}
+
+std::uint32_t next_pow2(std::uint32_t x) {
+  std::uint32_t p = 1;
+  while (p < x) p <<= 1;
+  return p;
+}
+
+void set_option(int fd, int option, int value, const std::string& what) {
+  if (::setsockopt(fd, SOL_PACKET, option, &value, sizeof value) != 0) throw SystemError(errno, what);
+}
+
+}  // namespace
+
+void RawSocketSpec::validate() const {
+  if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
+    throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to " + std::to_string(IFNAMSIZ - 1) +
+                                " characters");
+  }
+  if (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0) {
+    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be a power of two, at least 8");
+  }
+}
+
+RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
+  const std::string where = "rawsock on \"" + ifname_ + "\"" + (spec.netns.empty() ? "" : " in " + spec.netns);
+  Fd ns;
+  if (!spec.netns.empty()) {
+    ns.reset(::open(spec.netns.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns) throw SystemError(errno, where + ": open namespace");
+  }
+  fd_.reset(in_netns(ns.get(), [] {
+    return ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  }));
+  if (!fd_) {
+    throw SystemError(errno, where + ": socket(AF_PACKET)" + (errno == EPERM ? " (needs root or CAP_NET_RAW)" : ""));
+  }
+
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, ifname_.c_str(), IFNAMSIZ - 1);
+  if (::ioctl(fd_.get(), SIOCGIFINDEX, &ifr) != 0) throw SystemError(errno, where + ": no such interface");
+  ifindex_ = ifr.ifr_ifindex;
+  if (::ioctl(fd_.get(), SIOCGIFMTU, &ifr) != 0) throw SystemError(errno, where + ": read MTU");
+  max_frame_ = static_cast<std::uint32_t>(ifr.ifr_mtu) + ETH_HLEN + kVlanHeader;
+  if (max_frame_ > kPacketCapacity) {
+    throw SystemError(EMSGSIZE, where + ": MTU " + std::to_string(ifr.ifr_mtu) + " needs frames larger than a packet (" +
+                                    std::to_string(kPacketCapacity) + " bytes)");
+  }
+
+  set_option(fd_.get(), PACKET_VERSION, TPACKET_V2, where + ": PACKET_VERSION TPACKET_V2");
+  set_option(fd_.get(), PACKET_QDISC_BYPASS, 1, where + ": PACKET_QDISC_BYPASS");
+  set_option(fd_.get(), PACKET_IGNORE_OUTGOING, 1, where + ": PACKET_IGNORE_OUTGOING");
+
+  // Frames hold a header, room for the MAC offset and one full frame.
+  frame_size_ = std::max<std::uint32_t>(2048, next_pow2(TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + max_frame_));
+  const std::uint32_t block_size = std::max<std::uint32_t>(frame_size_, 1u << 16);
+  const std::uint32_t frames_per_block = block_size / frame_size_;
+  const std::uint32_t frames = std::max(spec.ring_frames, frames_per_block);
+  tpacket_req req{block_size, frames / frames_per_block, frame_size_, frames};
+  if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
+    throw SystemError(errno, where + ": PACKET_RX_RING");
+  }
+  if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) != 0) {
+    throw SystemError(errno, where + ": PACKET_TX_RING");
+  }
+  const std::size_t ring_bytes = std::size_t{block_size} * req.tp_block_nr;
+  map_size_ = 2 * ring_bytes;
+  void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
+  if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
+  map_ = static_cast<std::uint8_t*>(map);
+  rx_ = {map_, frames, 0};
+  tx_ = {map_ + ring_bytes, frames, 0};
+
+  sockaddr_ll addr{};
+  addr.sll_family = AF_PACKET;
+  addr.sll_protocol = htons(ETH_P_ALL);
+  addr.sll_ifindex = ifindex_;
+  if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    const int err = errno;
+    ::munmap(map_, map_size_);
+    throw SystemError(err, where + ": bind");
+  }
+  ctx.watch_fd(fd_.get());
+}
+
+RawSocket::~RawSocket() {
+  if (map_ != nullptr) ::munmap(map_, map_size_);
+}
+
+void RawSocket::pull() {
+  if (now() >= next_housekeeping_) housekeeping();
+  Link* out = output();
+  std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
+  while (budget > 0) {
+    std::uint8_t* f = frame(rx_, rx_.next);
+    const std::uint32_t status = status_of(f);
+    if ((status & TP_STATUS_USER) == 0) break;
+    const auto* hdr = reinterpret_cast<const tpacket2_hdr*>(f);
+    const bool vlan = (status & TP_STATUS_VLAN_VALID) != 0;
+    const std::uint32_t length = hdr->tp_snaplen + (vlan ? kVlanHeader : 0);
+    if (out == nullptr) {
+      ++rx_no_output_;
+    } else if (hdr->tp_snaplen < hdr->tp_len || length > kPacketCapacity) {
+      ++rx_oversize_;  // never forward a truncated frame
+    } else {
+      Packet* p = pool().try_allocate();
+      if (p == nullptr) {
+        ++rx_alloc_failed_;
+        break;  // the frame stays in the ring for a later breath
+      }
+      const std::uint8_t* data = f + hdr->tp_mac;
+      if (vlan) {  // the kernel moved the tag to the header: put it back after the MAC addresses
+        const std::uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? hdr->tp_vlan_tpid : ETH_P_8021Q;
+        const std::uint16_t tag[2] = {htons(tpid), htons(hdr->tp_vlan_tci)};
+        std::memcpy(p->data, data, 12);
+        std::memcpy(p->data + 12, tag, sizeof tag);
+        std::memcpy(p->data + 16, data + 12, hdr->tp_snaplen - 12);
+      } else {
+        std::memcpy(p->data, data, hdr->tp_snaplen);
+      }
+      p->length = length;
+      if (status & TP_STATUS_CSUMNOTREADY) ++rx_csum_partial_;
+      ++rx_packets_;
+      rx_bytes_ += length;
+      out->transmit(p);
+      --budget;
+    }
+    set_status(f, TP_STATUS_KERNEL);
+    rx_.next = (rx_.next + 1) & (rx_.frames - 1);
+  }
+}
+
+void RawSocket::push() {
+  Link* in = input();
+  while (!in->empty()) {
+    std::uint8_t* f = frame(tx_, tx_.next);
+    std::uint32_t status = status_of(f);
+    if (status == TP_STATUS_WRONG_FORMAT) {  // the kernel refused this frame earlier: reclaim the slot
+      ++tx_wrong_format_;
+      set_status(f, TP_STATUS_AVAILABLE);
+      status = TP_STATUS_AVAILABLE;
+    }
+    if (status != TP_STATUS_AVAILABLE) {  // ring full: leave the rest on the link
+      ++tx_ring_full_;
+      kick();
+      ctx().wake_at(now() + 20us);  // come back soon even if nothing else happens
+      return;
+    }
+    Packet* p = in->receive();
+    if (p->length > max_frame_) {
+      ++tx_oversize_;
+    } else {
+      std::memcpy(f + kTxDataOffset, p->data, p->length);
+      reinterpret_cast<tpacket2_hdr*>(f)->tp_len = p->length;
+      set_status(f, TP_STATUS_SEND_REQUEST);
+      tx_.next = (tx_.next + 1) & (tx_.frames - 1);
+      ++tx_queued_;
+      ++tx_packets_;
+      tx_bytes_ += p->length;
+    }
+    pool().free(p);
+  }
+  kick();
+}
+
+// Asks the kernel to send what the TX ring holds. Never blocks.
+void RawSocket::kick() {
+  if (tx_queued_ == 0) return;
+  if (::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0) {
+    tx_queued_ = 0;
+    return;
+  }
+  const int err = errno;
+  if (err == EAGAIN || err == EINTR) return;  // frames stay queued; the next kick sends them
+  ++tx_errors_[err];
+  tx_queued_ = 0;
+  if (err == ENXIO || err == ENODEV || err == ENETDOWN) housekeeping();  // gone, or only down?
+}
+
+// Every 50 ms: has the interface gone? (The kernel reports ENETDOWN through
+// SO_ERROR both when it goes down, which is recoverable, and when it is
+// deleted, which is not.)
+void RawSocket::housekeeping() {
+  next_housekeeping_ = now() + 50ms;
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return;
+  ifreq ifr{};
+  ifr.ifr_ifindex = ifindex_;
+  if (::ioctl(fd_.get(), SIOCGIFNAME, &ifr) != 0 && errno == ENODEV) {
+    ctx().fail("interface \"" + ifname_ + "\" was deleted (ifindex " + std::to_string(ifindex_) + ")");
+  }
+}
+
+void RawSocket::refresh_kernel_stats() const {
+  tpacket_stats stats{};
+  socklen_t len = sizeof stats;
+  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) == 0) rx_kernel_drops_ += stats.tp_drops;
+}
+
+void RawSocket::counters(const CounterVisitor& emit) const {
+  refresh_kernel_stats();
+  emit("rx_packets", rx_packets_);
+  emit("rx_bytes", rx_bytes_);
+  emit("tx_packets", tx_packets_);
+  emit("tx_bytes", tx_bytes_);
+  emit("rx_kernel_drops", rx_kernel_drops_);
+  emit("rx_oversize", rx_oversize_);
+  emit("rx_alloc_failed", rx_alloc_failed_);
+  emit("rx_no_output", rx_no_output_);
+  emit("rx_csum_partial", rx_csum_partial_);
+  emit("tx_oversize", tx_oversize_);
+  emit("tx_wrong_format", tx_wrong_format_);
+  emit("tx_ring_full", tx_ring_full_);
+  for (const auto& [err, n] : tx_errors_) {
+    const char* name = strerrorname_np(err);
+    emit("tx_error_" + std::string(name != nullptr ? name : std::to_string(err)), n);
+  }
+}
+
+}  // namespace synnet

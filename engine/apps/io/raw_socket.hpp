@@ -1,0 +1,90 @@
+// raw_socket.hpp — RawSocket: connects the engine to a Linux interface with an
+// AF_PACKET socket and TPACKET_V2 RX and TX rings.
+//
+//   input --> +-----------+--> output
+//             | RawSocket |      frames from the interface come out of "output";
+//             +-----------+      packets put on "input" are sent on the interface
+//
+//   c.app<RawSocket>("if1", {.ifname = "snk3f9a-wa", .netns = "/run/netns/snk3f9a-wire"});
+//
+// Spec (RawSocketSpec):
+//   ifname       — the interface (at most 15 characters)
+//   netns        — path of the network namespace that holds it ("" = the engine's own)
+//   ring_frames  — frames per ring (RX and TX each), default 1024
+// The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
+// transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
+// nonblocking and is watched by the engine, which sleeps until frames arrive.
+// Backpressure: when the TX ring is full, packets stay on the input link
+// (only a full link drops, counted as its txdrop).
+// Failure: if the interface is deleted, the engine's run ends with
+// EngineFailure naming it; if it only goes down, frames wait for it to come up.
+//
+// Counters: rx_packets, rx_bytes, tx_packets, tx_bytes,
+//   rx_kernel_drops (the kernel's ring was full: PACKET_STATISTICS),
+//   rx_oversize (frame larger than a packet or truncated by the ring),
+//   rx_alloc_failed (packet pool empty: the frame waits in the ring),
+//   rx_no_output (no output linked: frame dropped), rx_csum_partial (frames
+//   whose checksum the kernel left to the device: tx checksum offload is on
+//   upstream), tx_oversize (packet larger than the interface takes),
+//   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
+//   was full), tx_error_<ERRNO> (send() failures by errno).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/app.hpp"
+#include "engine/fd.hpp"
+
+namespace synnet {
+
+struct RawSocketSpec {
+  std::string ifname;
+  std::string netns{};
+  std::uint32_t ring_frames = 1024;
+  bool operator==(const RawSocketSpec&) const = default;
+  void validate() const;
+};
+
+class RawSocket final : public App {
+ public:
+  using Spec = RawSocketSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
+
+  RawSocket(AppContext& ctx, const Spec& spec);  // throws SystemError naming the interface
+  ~RawSocket() override;
+  void pull() override;
+  void push() override;
+  void counters(const CounterVisitor& emit) const override;
+
+ private:
+  struct Ring {
+    std::uint8_t* base = nullptr;
+    std::uint32_t frames = 0;
+    std::uint32_t next = 0;
+  };
+  std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
+  void kick();
+  void housekeeping();
+  void refresh_kernel_stats() const;
+
+  std::string ifname_;
+  Fd fd_;
+  int ifindex_ = 0;
+  std::uint32_t frame_size_ = 0;
+  std::uint32_t max_frame_ = 0;  // largest frame the interface sends (MTU + Ethernet + VLAN headers)
+  std::uint8_t* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  Ring rx_, tx_;
+  std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
+  Time next_housekeeping_{0};
+
+  std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
+  mutable std::uint64_t rx_kernel_drops_ = 0;
+  std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0;
+  std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0;
+  std::map<int, std::uint64_t> tx_errors_;  // errno -> count
+};
+
+}  // namespace synnet
