@@ -247,6 +247,10 @@ LinkInfo RtNetlink::link_info(const std::string& name) {
   info.ifindex = rtnl_link_get_ifindex(link.get());
   info.mtu = rtnl_link_get_mtu(link.get());
   info.up = (rtnl_link_get_flags(link.get()) & IFF_UP) != 0;
+  info.rx_packets = rtnl_link_get_stat(link.get(), RTNL_LINK_RX_PACKETS);
+  info.tx_packets = rtnl_link_get_stat(link.get(), RTNL_LINK_TX_PACKETS);
+  info.rx_dropped = rtnl_link_get_stat(link.get(), RTNL_LINK_RX_DROPPED);
+  info.tx_dropped = rtnl_link_get_stat(link.get(), RTNL_LINK_TX_DROPPED);
   if (nl_addr* mac = rtnl_link_get_addr(link.get()); mac != nullptr) {
     char buf[64];
     info.mac = nl_addr2str(mac, buf, sizeof buf);

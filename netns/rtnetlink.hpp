@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <stdexcept>
@@ -42,6 +43,7 @@ struct LinkInfo {
   unsigned mtu = 0;
   std::string mac;  // "02:00:00:00:00:01"
   bool up = false;  // administratively up (IFF_UP)
+  std::uint64_t rx_packets = 0, tx_packets = 0, rx_dropped = 0, tx_dropped = 0;  // the kernel's counters
 };
 
 class RtNetlink {

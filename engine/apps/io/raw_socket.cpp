@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 constexpr std::uint32_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
 constexpr std::uint32_t kVlanHeader = 4;
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
+constexpr std::size_t kTxBatch = 64;  // frames per sendmmsg(2)
 
 std::uint32_t status_of(const std::uint8_t* frame) noexcept {
   return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(frame)->tp_status, __ATOMIC_ACQUIRE);
@@ -56,7 +57,7 @@ void RawSocketSpec::validate() const {
   }
 }
 
-RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
+RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname), tx_ring_enabled_(spec.tx_ring) {
   const std::string where = "rawsock on \"" + ifname_ + "\"" + (spec.netns.empty() ? "" : " in " + spec.netns);
   Fd ns;
   if (!spec.netns.empty()) {
@@ -94,16 +95,17 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
     throw SystemError(errno, where + ": PACKET_RX_RING");
   }
-  if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) != 0) {
+  if (tx_ring_enabled_ && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) != 0) {
     throw SystemError(errno, where + ": PACKET_TX_RING");
   }
   const std::size_t ring_bytes = std::size_t{block_size} * req.tp_block_nr;
-  map_size_ = 2 * ring_bytes;
+  map_size_ = (tx_ring_enabled_ ? 2 : 1) * ring_bytes;
   void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
   if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
   map_ = static_cast<std::uint8_t*>(map);
   rx_ = {map_, frames, 0};
-  tx_ = {map_ + ring_bytes, frames, 0};
+  if (tx_ring_enabled_) tx_ = {map_ + ring_bytes, frames, 0};
+  pending_.reserve(kTxBatch);
 
   sockaddr_ll addr{};
   addr.sll_family = AF_PACKET;
@@ -123,6 +125,7 @@ RawSocket::~RawSocket() {
 
 void RawSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
+  if (!pending_.empty()) send_pending();  // left over after EAGAIN
   Link* out = output();
   std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
   while (budget > 0) {
@@ -166,6 +169,22 @@ void RawSocket::pull() {
 
 void RawSocket::push() {
   Link* in = input();
+  if (!tx_ring_enabled_) {
+    while (!in->empty()) {
+      while (pending_.size() < kTxBatch && !in->empty()) {
+        Packet* p = in->receive();
+        if (p->length > max_frame_) {
+          ++tx_oversize_;
+          pool().free(p);
+        } else {
+          pending_.push_back(p);
+        }
+      }
+      send_pending();
+      if (!pending_.empty()) return;  // the kernel pushed back: the rest waits on the link
+    }
+    return;
+  }
   while (!in->empty()) {
     std::uint8_t* f = frame(tx_, tx_.next);
     std::uint32_t status = status_of(f);
@@ -200,6 +219,7 @@ void RawSocket::push() {
 // Asks the kernel to send what the TX ring holds. Never blocks.
 void RawSocket::kick() {
   if (tx_queued_ == 0) return;
+  ++tx_kicks_;
   if (::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0) {
     tx_queued_ = 0;
     return;
@@ -209,6 +229,49 @@ void RawSocket::kick() {
   ++tx_errors_[err];
   tx_queued_ = 0;
   if (err == ENXIO || err == ENODEV || err == ENETDOWN) housekeeping();  // gone, or only down?
+}
+
+// Sends pending_ with sendmmsg(2), in order. EAGAIN keeps the rest for the
+// next breath; any other error drops (and counts) the frame it hit.
+void RawSocket::send_pending() {
+  mmsghdr msgs[kTxBatch];
+  iovec iov[kTxBatch];
+  std::size_t done = 0;
+  while (done < pending_.size()) {
+    const std::size_t n = pending_.size() - done;
+    for (std::size_t i = 0; i < n; ++i) {
+      iov[i] = {pending_[done + i]->data, pending_[done + i]->length};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    ++tx_kicks_;
+    const int sent = ::sendmmsg(fd_.get(), msgs, static_cast<unsigned>(n), MSG_DONTWAIT);
+    if (sent > 0) {
+      for (int i = 0; i < sent; ++i) {
+        Packet* p = pending_[done + static_cast<std::size_t>(i)];
+        ++tx_packets_;
+        tx_bytes_ += p->length;
+        pool().free(p);
+      }
+      done += static_cast<std::size_t>(sent);
+      continue;
+    }
+    const int err = errno;
+    if (err == EAGAIN || err == EINTR) {
+      ctx().wake_at(now() + 20us);
+      break;
+    }
+    ++tx_errors_[err];
+    pool().free(pending_[done++]);
+    if (err == ENXIO || err == ENODEV || err == ENETDOWN) housekeeping();
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
+void RawSocket::stop() {
+  for (Packet* p : pending_) pool().free(p);
+  pending_.clear();
 }
 
 // Every 50 ms: has the interface gone? (The kernel reports ENETDOWN through
@@ -246,6 +309,7 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("tx_oversize", tx_oversize_);
   emit("tx_wrong_format", tx_wrong_format_);
   emit("tx_ring_full", tx_ring_full_);
+  emit("tx_kicks", tx_kicks_);
   for (const auto& [err, n] : tx_errors_) {
     const char* name = strerrorname_np(err);
     emit("tx_error_" + std::string(name != nullptr ? name : std::to_string(err)), n);

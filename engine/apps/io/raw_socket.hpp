@@ -11,6 +11,9 @@
 //   ifname       — the interface (at most 15 characters)
 //   netns        — path of the network namespace that holds it ("" = the engine's own)
 //   ring_frames  — frames per ring (RX and TX each), default 1024
+//   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
+//                  false: with sendmmsg(2), 64 frames per call (the kernel
+//                  copies each frame into a new buffer instead of mapping ring pages)
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
@@ -27,12 +30,14 @@
 //   whose checksum the kernel left to the device: tx checksum offload is on
 //   upstream), tx_oversize (packet larger than the interface takes),
 //   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
-//   was full), tx_error_<ERRNO> (send() failures by errno).
+//   was full), tx_kicks (send() calls that started transmission: tx_packets /
+//   tx_kicks is the batch size), tx_error_<ERRNO> (send() failures by errno).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/app.hpp"
 #include "engine/fd.hpp"
@@ -43,6 +48,7 @@ struct RawSocketSpec {
   std::string ifname;
   std::string netns{};
   std::uint32_t ring_frames = 1024;
+  bool tx_ring = true;
   bool operator==(const RawSocketSpec&) const = default;
   void validate() const;
 };
@@ -56,6 +62,7 @@ class RawSocket final : public App {
   ~RawSocket() override;
   void pull() override;
   void push() override;
+  void stop() override;
   void counters(const CounterVisitor& emit) const override;
 
  private:
@@ -66,6 +73,7 @@ class RawSocket final : public App {
   };
   std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
   void kick();
+  void send_pending();  // sendmmsg mode
   void housekeeping();
   void refresh_kernel_stats() const;
 
@@ -78,12 +86,14 @@ class RawSocket final : public App {
   std::size_t map_size_ = 0;
   Ring rx_, tx_;
   std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
+  bool tx_ring_enabled_ = true;
+  std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
   mutable std::uint64_t rx_kernel_drops_ = 0;
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0;
-  std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0;
+  std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };
 

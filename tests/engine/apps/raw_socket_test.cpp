@@ -89,6 +89,23 @@ TEST_F(Forwarder, PingCrossesWithoutDuplicates) {
   EXPECT_TRUE(failure.empty()) << failure;
 }
 
+TEST_F(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
+  Config c;
+  c.app<RawSocket>("wa", {.ifname = topo->a_wire.b(), .netns = topo->wire.path(), .tx_ring = false});
+  c.app<RawSocket>("wb", {.ifname = topo->b_wire.b(), .netns = topo->wire.path(), .tx_ring = false});
+  c.link("wa.output -> wb.input").link("wb.output -> wa.input");
+  engine->configure(c);
+  start_engine();
+  const ProcessResult r = ping(30);
+  stop_engine();
+  EXPECT_NE(r.out.find("30 packets transmitted, 30 received"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("DUP!"), std::string::npos) << r.out;
+  const auto c2 = engine->counters();
+  EXPECT_EQ(c2.at("wb.tx_packets"), c2.at("wa.rx_packets"));
+  EXPECT_GT(c2.at("wb.tx_kicks"), 0u);
+  EXPECT_EQ(engine->pool().in_use(), 0u);
+}
+
 TEST_F(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   start_engine();
   Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .kill_grace = 1s});

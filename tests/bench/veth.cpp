@@ -1,0 +1,226 @@
+// veth — I/O benchmarks on the seed's PoC topology (hosts a and b; their
+// veths' outer ends in the run's wire namespace), each compared with a
+// baseline measured in the same run:
+//
+//   bench_veth pps  [--seconds S]  64-byte UDP frames (to port 9) from trafgen in
+//       a; frames delivered to b's interface per second, through synnet-forward
+//       and through a Linux bridge. The headline uses b's own MAC, as the
+//       reference figures did: b's UDP stack (and its ICMP replies) is part of
+//       the path. It also prints the "cheap sink" variant (an unknown MAC, so
+//       b drops frames at once), where the generator's own core is the limit.
+//       Last line: "veth-pps: packet=<r>x xdp=n/a bridge (<kpps> / n/a / <kpps> kpps)"
+//   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
+//       synnet-forward and through a bridge with the same settings.
+//       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk n/a"
+//   bench_veth idle [--seconds S]  synnet-forward's CPU while idle, and the RTT it
+//       adds: median ping RTT through it minus over one direct veth pair.
+//       Last line: "idle: +<us> us RTT, <pct>% CPU"
+//
+// SYNNET_FORWARD_ARGS adds options to synnet-forward (e.g. "--tx sendmmsg").
+// Needs root, trafgen (netsniff-ng), iperf3, ping. Everything it creates
+// carries a run prefix and is removed on exit.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "netns/ethtool.hpp"
+#include "netns/process.hpp"
+#include "tests/bench/bench_util.hpp"
+#include "tests/netns/netns_testing.hpp"
+
+using namespace synnet;
+using namespace std::chrono_literals;
+
+namespace {
+
+enum class Through { bridge, engine };
+
+// The PoC topology with either a bridge or synnet-forward joining wa and wb.
+struct Testbed {
+  testing::PocTopology t;
+  std::optional<Process> forwarder;
+
+  Testbed(Through through, bool offloads_off) {
+    if (offloads_off) {
+      const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
+      Ethtool(t.a.fd()).set_offloads(t.a_wire.a(), off);
+      Ethtool(t.b.fd()).set_offloads(t.b_wire.a(), off);
+      Ethtool(t.wire.fd()).set_offloads(t.a_wire.b(), off);
+      Ethtool(t.wire.fd()).set_offloads(t.b_wire.b(), off);
+    }
+    if (through == Through::bridge) {
+      ip(t.wire, {"link", "add", "br0", "type", "bridge"});
+      ip(t.wire, {"link", "set", t.a_wire.b(), "master", "br0"});
+      ip(t.wire, {"link", "set", t.b_wire.b(), "master", "br0"});
+      t.wire.netlink().set_up("br0");
+    } else {
+      std::vector<std::string> argv = {SYNNET_FORWARD_PATH, "--quiet", "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()};
+      if (const char* extra = std::getenv("SYNNET_FORWARD_ARGS")) {  // e.g. "--tx sendmmsg --busy-poll"
+        std::istringstream words(extra);
+        for (std::string w; words >> w;) argv.push_back(w);
+      }
+      forwarder.emplace(Process::spawn(-1, {.argv = argv, .kill_grace = 2s}));
+    }
+    // Both ways must work before measuring (ARP, bridge learning, engine up).
+    const ProcessResult r = run_process(t.a.fd(), {.argv = {"ping", "-c", "2", "-i", "0.2", "-w", "5", "198.18.0.2"},
+                                                   .env = {"LANG=C"}, .deadline = 10s});
+    if (!r.ok()) throw std::runtime_error("no connectivity through the " + name(through) + ": " + r.out + r.err);
+  }
+
+  static std::string name(Through through) { return through == Through::bridge ? "bridge" : "engine"; }
+
+  static void ip(Netns& ns, std::vector<std::string> args) {
+    args.insert(args.begin(), "ip");
+    const ProcessResult r = run_process(ns.fd(), {.argv = args, .deadline = 10s});
+    if (!r.ok()) throw std::runtime_error("ip " + args[1] + " failed: " + r.err);
+  }
+
+  // CPU seconds (user + system) the forwarder process has used.
+  double forwarder_cpu() const {
+    if (!forwarder) return 0;
+    std::ifstream in("/proc/" + std::to_string(forwarder->pid()) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && (fields >> f); ++i) {
+      if (i == 14 || i == 15) ticks += std::stod(f);
+    }
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+};
+
+double pps(Through through, int seconds, bool cheap_sink) {
+  Testbed bed(through, false);
+  const std::string amac = bed.t.a.netlink().link_info(bed.t.a_wire.a()).mac;
+  const std::string bmac = cheap_sink ? "02:00:00:00:00:99" : bed.t.b.netlink().link_info(bed.t.b_wire.a()).mac;
+  char cfg[] = "/tmp/synnet-trafgen-XXXXXX";
+  const int fd = ::mkstemp(cfg);
+  const std::string text = "{ eth(da=" + bmac + ", sa=" + amac +
+                           "), ipv4(saddr=198.18.0.1, daddr=198.18.0.2), udp(sp=4000, dp=9), fill(0x41, 22) }\n";
+  if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    throw std::runtime_error("cannot write the trafgen config");
+  }
+  ::close(fd);
+  double kpps = 0;
+  {
+    Process gen = Process::spawn(bed.t.a.fd(), {.argv = {"trafgen", "-P", "1", "-o", bed.t.a_wire.a(), "-b",
+                                                         "100000000pps", "--no-sock-mem", "-c", cfg},
+                                                .kill_grace = 1s});
+    std::this_thread::sleep_for(1s);
+    const std::uint64_t r0 = bed.t.b.netlink().link_info(bed.t.b_wire.a()).rx_packets;
+    const double cpu0 = bed.forwarder_cpu();
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    const std::uint64_t r1 = bed.t.b.netlink().link_info(bed.t.b_wire.a()).rx_packets;
+    const double cpu = (bed.forwarder_cpu() - cpu0) / seconds;
+    kpps = static_cast<double>(r1 - r0) / seconds / 1000;
+    if (!gen.running()) throw std::runtime_error("trafgen stopped: " + gen.errors());
+    std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << Testbed::name(through) << ": "
+              << bench::fmt_fixed(kpps, 0) << " kpps delivered"
+              << (through == Through::engine ? ", forwarder CPU " + bench::fmt_fixed(100 * cpu, 0) + "%" : "") << "\n";
+  }
+  ::unlink(cfg);
+  return kpps;
+}
+
+double tcp_gbps(Through through, int seconds) {
+  Testbed bed(through, true);
+  Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .kill_grace = 1s});
+  for (int i = 0; i < 250 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+  const ProcessResult client = run_process(
+      bed.t.a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-p", "5301", "-t", std::to_string(seconds), "--json"},
+                     .deadline = std::chrono::seconds(seconds + 20)});
+  if (!client.ok()) throw std::runtime_error("iperf3 through the " + Testbed::name(through) + " failed: " + client.out);
+  const auto json = nlohmann::json::parse(client.out);
+  const double gbps = json["end"]["sum_received"]["bits_per_second"].get<double>() / 1e9;
+  const auto retransmits = json["end"]["sum_sent"].value("retransmits", 0);
+  std::cout << "  " << Testbed::name(through) << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
+            << " retransmits\n";
+  return gbps;
+}
+
+// Median RTT, in microseconds, of `count` pings from ns to 198.18.0.2.
+double median_rtt_us(Netns& ns, int count) {
+  const ProcessResult r = run_process(ns.fd(), {.argv = {"ping", "-c", std::to_string(count), "-i", "0.01", "198.18.0.2"},
+                                                .env = {"LANG=C"}, .deadline = 60s});
+  std::vector<double> rtts;
+  const std::regex time_re("time=([0-9.]+) ms");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), time_re); it != std::sregex_iterator(); ++it) {
+    rtts.push_back(std::stod((*it)[1]) * 1000);
+  }
+  if (rtts.empty()) throw std::runtime_error("ping got no replies: " + r.out);
+  std::sort(rtts.begin(), rtts.end());
+  return rtts[rtts.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || (std::strcmp(argv[1], "pps") != 0 && std::strcmp(argv[1], "tcp") != 0 && std::strcmp(argv[1], "idle") != 0)) {
+    std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S]\n";
+    return 2;
+  }
+  const std::string what = argv[1];
+  int seconds = 5;
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+      seconds = static_cast<int>(bench::parse_count(argv[++i]));
+    } else {
+      std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S]\n";
+      return 2;
+    }
+  }
+  if (!testing::has_admin_caps()) {
+    std::cerr << "veth benchmarks need root (CAP_NET_ADMIN and CAP_SYS_ADMIN); run as root\n";
+    return 2;
+  }
+  try {
+    if (what == "pps") {
+      const double cheap_bridge = pps(Through::bridge, seconds, true);
+      const double cheap_engine = pps(Through::engine, seconds, true);
+      std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_engine / cheap_bridge, 2) << "x bridge\n";
+      const double bridge = pps(Through::bridge, seconds, false);
+      const double engine = pps(Through::engine, seconds, false);
+      std::cout << "veth-pps: packet=" << bench::fmt_fixed(engine / bridge, 2) << "x xdp=n/a bridge ("
+                << bench::fmt_fixed(engine, 0) << " / n/a / " << bench::fmt_fixed(bridge, 0) << " kpps)" << std::endl;
+    } else if (what == "tcp") {
+      const double bridge = tcp_gbps(Through::bridge, seconds);
+      const double engine = tcp_gbps(Through::engine, seconds);
+      std::cout << "veth-tcp: " << bench::fmt_fixed(engine / bridge, 2) << "x bridge (" << bench::fmt_fixed(engine, 2)
+                << " vs " << bench::fmt_fixed(bridge, 2) << " Gbit/s), bulk n/a" << std::endl;
+    } else {
+      double direct_us;
+      {
+        RunId run = RunId::create();
+        Netns a = Netns::create(run.name("a")), b = Netns::create(run.name("b"));
+        Veth v = Veth::create(a, run.name("a0"), b, run.name("b0"));
+        Address aa = Address::add(a, v.a(), "198.18.0.1/24"), ba = Address::add(b, v.b(), "198.18.0.2/24");
+        a.netlink().set_up(v.a());
+        b.netlink().set_up(v.b());
+        median_rtt_us(a, 5);
+        direct_us = median_rtt_us(a, 200);
+      }
+      Testbed bed(Through::engine, true);
+      std::this_thread::sleep_for(500ms);
+      const double cpu0 = bed.forwarder_cpu();
+      std::this_thread::sleep_for(std::chrono::seconds(seconds));
+      const double cpu_pct = 100 * (bed.forwarder_cpu() - cpu0) / seconds;
+      const double through_us = median_rtt_us(bed.t.a, 200);
+      std::cout << "  direct veth: " << bench::fmt_fixed(direct_us, 1) << " us median RTT; through the engine: "
+                << bench::fmt_fixed(through_us, 1) << " us\n";
+      std::cout << "idle: +" << bench::fmt_fixed(through_us - direct_us, 1) << " us RTT, "
+                << bench::fmt_fixed(cpu_pct, 2) << "% CPU" << std::endl;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "veth-" << what << ": " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
