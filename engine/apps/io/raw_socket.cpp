@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "engine/checksum.hpp"
 #include "engine/system_error.hpp"
 #include "netns/in_netns.hpp"
 
@@ -156,11 +157,21 @@ void RawSocket::pull() {
         std::memcpy(p->data, data, hdr->tp_snaplen);
       }
       p->length = length;
-      if (status & TP_STATUS_CSUMNOTREADY) ++rx_csum_partial_;
-      ++rx_packets_;
-      rx_bytes_ += length;
-      out->transmit(p);
-      --budget;
+      bool ok = true;
+      if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
+        ++rx_csum_partial_;
+        if (complete_partial_checksum(p->data, length) != ChecksumResult::kCompleted) {
+          ++rx_csum_dropped_;  // never forward a frame its receiver would find corrupt
+          pool().free(p);
+          ok = false;
+        }
+      }
+      if (ok) {
+        ++rx_packets_;
+        rx_bytes_ += length;
+        out->transmit(p);
+        --budget;
+      }
     }
     set_status(f, TP_STATUS_KERNEL);
     rx_.next = (rx_.next + 1) & (rx_.frames - 1);
@@ -306,6 +317,7 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("rx_alloc_failed", rx_alloc_failed_);
   emit("rx_no_output", rx_no_output_);
   emit("rx_csum_partial", rx_csum_partial_);
+  emit("rx_csum_dropped", rx_csum_dropped_);
   emit("tx_oversize", tx_oversize_);
   emit("tx_wrong_format", tx_wrong_format_);
   emit("tx_ring_full", tx_ring_full_);

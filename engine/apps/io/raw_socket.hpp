@@ -27,8 +27,10 @@
 //   rx_oversize (frame larger than a packet or truncated by the ring),
 //   rx_alloc_failed (packet pool empty: the frame waits in the ring),
 //   rx_no_output (no output linked: frame dropped), rx_csum_partial (frames
-//   whose checksum the kernel left to the device: tx checksum offload is on
-//   upstream), tx_oversize (packet larger than the interface takes),
+//   whose TCP/UDP checksum the kernel left to the device because tx checksum
+//   offload is on upstream: RawSocket completes them), rx_csum_dropped (partial
+//   checksums it could not complete, e.g. malformed headers: dropped, never
+//   forwarded corrupt), tx_oversize (packet larger than the interface takes),
 //   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
 //   was full), tx_kicks (send() calls that started transmission: tx_packets /
 //   tx_kicks is the batch size), tx_error_<ERRNO> (send() failures by errno).
@@ -92,7 +94,7 @@ class RawSocket final : public App {
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
   mutable std::uint64_t rx_kernel_drops_ = 0;
-  std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0;
+  std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
   std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };

@@ -108,7 +108,7 @@ TEST_F(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
 
 TEST_F(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   start_engine();
-  Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .kill_grace = 1s});
+  Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 30s, .kill_grace = 1s});
   for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
   ASSERT_NE(server.output().find("listening"), std::string::npos) << "iperf3 server did not start: " << server.errors();
   const ProcessResult client = run_process(
@@ -132,6 +132,32 @@ TEST_F(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   EXPECT_EQ(c.at(ba + ".rxpackets"), c.at("wa.tx_packets") + c.at("wa.tx_oversize"));
   EXPECT_EQ(c.at(ab + ".txpackets"), c.at(ab + ".rxpackets")) << "the stopped engine left packets on a link";
   EXPECT_EQ(engine->pool().in_use(), 0u);
+}
+
+// The receiver's count of TCP segments with a bad checksum (nstat, absolute values).
+std::uint64_t tcp_csum_errors(Netns& ns) {
+  const ProcessResult r = run_process(ns.fd(), {.argv = {"nstat", "-az", "TcpInCsumErrors"}, .deadline = 5s});
+  const auto at = r.out.find("TcpInCsumErrors");
+  return at == std::string::npos ? 0 : std::stoull(r.out.substr(at + 15));
+}
+
+TEST_F(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
+  // Frames stay wire-sized (no TSO/GSO) but carry partial checksums.
+  const Offloads csum_on{.tx_checksum = true, .tso = false, .gso = false, .gro = false};
+  Ethtool(topo->a.fd()).set_offloads(topo->a_wire.a(), csum_on);
+  Ethtool(topo->b.fd()).set_offloads(topo->b_wire.a(), csum_on);
+  start_engine();
+  Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 30s, .kill_grace = 1s});
+  for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+  const ProcessResult client = run_process(topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "1", "--json", "--connect-timeout", "3000"}, .deadline = 20s});
+  server.wait();
+  stop_engine();
+  ASSERT_TRUE(client.ok()) << client.describe() << "\n" << client.out << client.err;
+  const auto c = engine->counters();
+  EXPECT_GT(c.at("wa.rx_csum_partial"), 1000u) << "tx checksum offload is on: frames should arrive partial";
+  EXPECT_EQ(c.at("wa.rx_csum_dropped") + c.at("wb.rx_csum_dropped"), 0u);
+  EXPECT_EQ(tcp_csum_errors(topo->b), 0u) << "b received TCP segments with bad checksums";
+  EXPECT_EQ(tcp_csum_errors(topo->a), 0u);
 }
 
 TEST_F(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {

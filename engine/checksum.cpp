@@ -1,0 +1,86 @@
+#include "engine/checksum.hpp"
+
+namespace synnet {
+
+namespace {
+
+constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
+constexpr std::uint8_t kProtoTcp = 6, kProtoUdp = 17;
+
+std::uint16_t be16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+
+}  // namespace
+
+std::uint32_t checksum_add(const std::uint8_t* data, std::size_t len, std::uint32_t sum) noexcept {
+  std::uint64_t acc = sum;
+  std::size_t i = 0;
+  for (; i + 1 < len; i += 2) acc += be16(data + i);
+  if (i < len) acc += static_cast<std::uint32_t>(data[i]) << 8;  // odd byte, padded with zero
+  while (acc >> 32) acc = (acc & 0xffffffff) + (acc >> 32);
+  return static_cast<std::uint32_t>(acc);
+}
+
+std::uint16_t checksum_fold(std::uint32_t sum) noexcept {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(sum);
+}
+
+ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) noexcept {
+  std::size_t off = 12;
+  if (len < off + 2) return ChecksumResult::kMalformed;
+  std::uint16_t type = be16(frame + off);
+  for (int tags = 0; (type == kEtherVlan || type == kEtherQinQ) && tags < 2; ++tags) {
+    off += 4;
+    if (len < off + 2) return ChecksumResult::kMalformed;
+    type = be16(frame + off);
+  }
+  off += 2;  // start of the IP header
+
+  std::uint8_t proto;
+  std::size_t l4, end;  // the L4 header's offset and the end of the IP payload
+  if (type == kEtherIpv4) {
+    if (len < off + 20) return ChecksumResult::kMalformed;
+    const std::size_t ihl = std::size_t{frame[off] & 0x0fu} * 4;
+    const std::size_t total = be16(frame + off + 2);
+    if ((frame[off] >> 4) != 4 || ihl < 20 || total < ihl || len < off + total) return ChecksumResult::kMalformed;
+    if ((be16(frame + off + 6) & 0x3fff) != 0) return ChecksumResult::kNotTcpOrUdp;  // a fragment
+    proto = frame[off + 9];
+    l4 = off + ihl;
+    end = off + total;
+  } else if (type == kEtherIpv6) {
+    if (len < off + 40 || (frame[off] >> 4) != 6) return ChecksumResult::kMalformed;
+    end = off + 40 + be16(frame + off + 4);
+    if (len < end) return ChecksumResult::kMalformed;
+    proto = frame[off + 6];
+    l4 = off + 40;
+    // Skip hop-by-hop (0), routing (43) and destination options (60) headers.
+    while (proto == 0 || proto == 43 || proto == 60) {
+      if (end < l4 + 8) return ChecksumResult::kMalformed;
+      proto = frame[l4];
+      l4 += (std::size_t{frame[l4 + 1]} + 1) * 8;
+    }
+    if (proto == 44) return ChecksumResult::kNotTcpOrUdp;  // a fragment
+  } else {
+    return ChecksumResult::kNotTcpOrUdp;
+  }
+
+  std::size_t field;
+  if (proto == kProtoTcp) {
+    field = l4 + 16;
+    if (end < l4 + 20) return ChecksumResult::kMalformed;
+  } else if (proto == kProtoUdp) {
+    field = l4 + 6;
+    if (end < l4 + 8) return ChecksumResult::kMalformed;
+  } else {
+    return ChecksumResult::kNotTcpOrUdp;
+  }
+  // The field holds the pseudo-header sum: summing the segment with it in place
+  // gives the full sum.
+  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + l4, end - l4, 0)));
+  if (proto == kProtoUdp && c == 0) c = 0xffff;  // 0 means "no checksum" for UDP
+  frame[field] = static_cast<std::uint8_t>(c >> 8);
+  frame[field + 1] = static_cast<std::uint8_t>(c);
+  return ChecksumResult::kCompleted;
+}
+
+}  // namespace synnet
