@@ -2,7 +2,8 @@
 // every frame between two interfaces through the engine and prints the load
 // and link reports every second, like the seed's main().
 //
-//   synnet-forward IF1 IF2 [--netns PATH] [--io packet] [--tx ring|sendmmsg] [--busy-poll] [--duration S] [--quiet]
+//   synnet-forward IF1 IF2 [--netns PATH] [--io packet|xdp] [--tx ring|sendmmsg] [--xdp-attach native|generic]
+//                  [--zero-copy] [--fallback] [--busy-poll] [--duration S] [--quiet]
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
@@ -12,7 +13,9 @@
 #include <iostream>
 
 #include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/xdp_socket.hpp"
 #include "engine/engine.hpp"
+#include "engine/system_error.hpp"
 
 using namespace synnet;
 
@@ -26,20 +29,29 @@ int main(int argc, char** argv) {
       "  synnet-forward --netns /run/netns/wire wa wb\n"
       "      the interfaces live in another network namespace (the process stays in its own)\n"
       "  synnet-forward --busy-poll --duration 10 veth0 veth1\n"
-      "      never sleep (lowest latency, one busy core), stop after 10 s\n\n"
+      "      never sleep (lowest latency, one busy core), stop after 10 s\n"
+      "  synnet-forward --io xdp --fallback veth0 veth1\n"
+      "      AF_XDP sockets; if they cannot bind, say why and use AF_PACKET rings\n"
+      "  synnet-forward --io xdp --zero-copy enp3s0f0 enp3s0f1\n"
+      "      two ports of a NIC whose driver has AF_XDP zero-copy (ixgbe, i40e, ice, mlx5)\n\n"
       "Frames are forwarded as the interfaces deliver them: turn tx checksum offload off on\n"
       "the sending interfaces (ethtool -K IF tx off) so TCP frames arrive complete.",
       "synnet-forward"};
-  std::string if1, if2, netns, io = "packet", tx = "ring";
-  bool busy_poll = false, quiet = false;
+  std::string if1, if2, netns, io = "packet", tx = "ring", xdp_attach = "native";
+  bool busy_poll = false, quiet = false, zero_copy = false, fallback = false;
   double duration_s = 0;
   cli.add_option("IF1", if1, "first interface")->required();
   cli.add_option("IF2", if2, "second interface")->required();
   cli.add_option("--netns", netns, "network namespace holding both interfaces (a path such as /run/netns/NAME)")
       ->check(CLI::ExistingFile);
-  cli.add_option("--io", io, "how packets get in and out: packet (AF_PACKET TPACKET_V2 rings)")
-      ->check(CLI::IsMember({"packet"}))
+  cli.add_option("--io", io, "how packets get in and out: packet (AF_PACKET TPACKET_V2 rings) or xdp (AF_XDP)")
+      ->check(CLI::IsMember({"packet", "xdp"}))
       ->capture_default_str();
+  cli.add_option("--xdp-attach", xdp_attach, "xdp: native (driver mode) or generic (SKB mode, works everywhere)")
+      ->check(CLI::IsMember({"native", "generic"}))
+      ->capture_default_str();
+  cli.add_flag("--zero-copy", zero_copy, "xdp: bind in zero-copy mode (NICs such as ixgbe, i40e, ice, mlx5)");
+  cli.add_flag("--fallback", fallback, "xdp: if an AF_XDP socket cannot bind, say why and use packet I/O");
   cli.add_option("--tx", tx, "packet mode's transmit path: ring (TPACKET_V2 TX ring) or sendmmsg")
       ->check(CLI::IsMember({"ring", "sendmmsg"}))
       ->capture_default_str();
@@ -51,12 +63,25 @@ int main(int argc, char** argv) {
 
   try {
     Engine engine;
-    Config c;
-    const bool tx_ring = tx == "ring";
-    c.app<RawSocket>("if1", {.ifname = if1, .netns = netns, .tx_ring = tx_ring});
-    c.app<RawSocket>("if2", {.ifname = if2, .netns = netns, .tx_ring = tx_ring});
-    c.link("if1.output -> if2.input").link("if2.output -> if1.input");
-    engine.configure(c);
+    const auto network = [&](bool xdp) {
+      Config c;
+      for (const auto& [name, ifname] : {std::pair{"if1", if1}, std::pair{"if2", if2}}) {
+        if (xdp) {
+          c.app<XdpSocket>(name, {.ifname = ifname, .netns = netns, .attach = xdp_attach, .zero_copy = zero_copy});
+        } else {
+          c.app<RawSocket>(name, {.ifname = ifname, .netns = netns, .tx_ring = tx == "ring"});
+        }
+      }
+      c.link("if1.output -> if2.input").link("if2.output -> if1.input");
+      return c;
+    };
+    try {
+      engine.configure(network(io == "xdp"));
+    } catch (const SystemError& e) {
+      if (io != "xdp" || !fallback) throw;
+      std::cerr << "synnet-forward: " << e.what() << "\nsynnet-forward: falling back to packet I/O\n";
+      engine.configure(network(false));
+    }
 
     RunOptions run;
     run.busy_poll = busy_poll;

@@ -13,9 +13,9 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
 #include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
 
 namespace synnet {
 
@@ -59,27 +59,13 @@ void RawSocketSpec::validate() const {
 }
 
 RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname), tx_ring_enabled_(spec.tx_ring) {
-  const std::string where = "rawsock on \"" + ifname_ + "\"" + (spec.netns.empty() ? "" : " in " + spec.netns);
-  Fd ns;
-  if (!spec.netns.empty()) {
-    ns.reset(::open(spec.netns.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!ns) throw SystemError(errno, where + ": open namespace");
-  }
-  fd_.reset(in_netns(ns.get(), [] {
-    return ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  }));
-  if (!fd_) {
-    throw SystemError(errno, where + ": socket(AF_PACKET)" + (errno == EPERM ? " (needs root or CAP_NET_RAW)" : ""));
-  }
-
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, ifname_.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(fd_.get(), SIOCGIFINDEX, &ifr) != 0) throw SystemError(errno, where + ": no such interface");
-  ifindex_ = ifr.ifr_ifindex;
-  if (::ioctl(fd_.get(), SIOCGIFMTU, &ifr) != 0) throw SystemError(errno, where + ": read MTU");
-  max_frame_ = static_cast<std::uint32_t>(ifr.ifr_mtu) + ETH_HLEN + kVlanHeader;
+  const std::string where = io_where("rawsock", ifname_, spec.netns);
+  fd_ = socket_in_netns(spec.netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL), where);
+  const InterfaceInfo info = interface_info(fd_.get(), ifname_, where);
+  ifindex_ = info.ifindex;
+  max_frame_ = info.mtu + ETH_HLEN + kVlanHeader;
   if (max_frame_ > kPacketCapacity) {
-    throw SystemError(EMSGSIZE, where + ": MTU " + std::to_string(ifr.ifr_mtu) + " needs frames larger than a packet (" +
+    throw SystemError(EMSGSIZE, where + ": MTU " + std::to_string(info.mtu) + " needs frames larger than a packet (" +
                                     std::to_string(kPacketCapacity) + " bytes)");
   }
 
@@ -290,12 +276,8 @@ void RawSocket::stop() {
 // deleted, which is not.)
 void RawSocket::housekeeping() {
   next_housekeeping_ = now() + 50ms;
-  int err = 0;
-  socklen_t len = sizeof err;
-  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return;
-  ifreq ifr{};
-  ifr.ifr_ifindex = ifindex_;
-  if (::ioctl(fd_.get(), SIOCGIFNAME, &ifr) != 0 && errno == ENODEV) {
+  if (take_socket_error(fd_.get()) == 0) return;
+  if (interface_deleted(fd_.get(), ifindex_)) {
     ctx().fail("interface \"" + ifname_ + "\" was deleted (ifindex " + std::to_string(ifindex_) + ")");
   }
 }
@@ -322,10 +304,7 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("tx_wrong_format", tx_wrong_format_);
   emit("tx_ring_full", tx_ring_full_);
   emit("tx_kicks", tx_kicks_);
-  for (const auto& [err, n] : tx_errors_) {
-    const char* name = strerrorname_np(err);
-    emit("tx_error_" + std::string(name != nullptr ? name : std::to_string(err)), n);
-  }
+  emit_errno_counters(emit, "tx_error_", tx_errors_);
 }
 
 }  // namespace synnet

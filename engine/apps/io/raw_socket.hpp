@@ -66,6 +66,7 @@ class RawSocket final : public App {
   void push() override;
   void stop() override;
   void counters(const CounterVisitor& emit) const override;
+  int socket_fd() const noexcept { return fd_.get(); }  // for diagnostics and tests
 
  private:
   struct Ring {

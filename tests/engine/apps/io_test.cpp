@@ -1,13 +1,21 @@
-// RawSocket between two namespaces: the seed's PoC, with real ping and iperf3.
-// Needs root; skips with a reason otherwise.
+// The I/O apps between two namespaces: the seed's PoC, with real ping and
+// iperf3, for each way in and out: RawSocket ("packet") and XdpSocket in
+// native and generic mode. Needs root; skips with a reason otherwise.
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
 #include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/xdp_socket.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <thread>
 
 #include "engine/engine.hpp"
+#include "engine/fd.hpp"
 #include "engine/system_error.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
@@ -19,8 +27,9 @@ namespace {
 using namespace std::chrono_literals;
 
 // The PoC topology with offloads off (wire-sized frames, complete checksums)
-// and an engine forwarding between the wire namespace's two veth ends.
-struct Forwarder : ::testing::Test {
+// and an engine forwarding between the wire namespace's two veth ends, with
+// the I/O apps named by the test parameter.
+struct Forwarder : ::testing::TestWithParam<std::string> {
   void SetUp() override {
     SYNNET_REQUIRE_ROOT();
     topo.emplace();
@@ -30,12 +39,25 @@ struct Forwarder : ::testing::Test {
     Ethtool(topo->wire.fd()).set_offloads(topo->a_wire.b(), off);
     Ethtool(topo->wire.fd()).set_offloads(topo->b_wire.b(), off);
     engine.emplace();
-    Config c;
-    c.app<RawSocket>("wa", {.ifname = topo->a_wire.b(), .netns = topo->wire.path()});
-    c.app<RawSocket>("wb", {.ifname = topo->b_wire.b(), .netns = topo->wire.path()});
-    c.link("wa.output -> wb.input").link("wb.output -> wa.input");
-    engine->configure(c);
+    engine->configure(network(GetParam()));
   }
+  Config network(const std::string& io, bool tx_ring = true) {
+    Config c;
+    for (const auto& [name, ifname] : {std::pair{"wa", topo->a_wire.b()}, std::pair{"wb", topo->b_wire.b()}}) {
+      if (io == "packet") {
+        c.app<RawSocket>(name, {.ifname = ifname, .netns = topo->wire.path(), .tx_ring = tx_ring});
+      } else {
+        c.app<XdpSocket>(name, {.ifname = ifname, .netns = topo->wire.path(), .attach = io == "xdp_native" ? "native" : "generic"});
+      }
+    }
+    c.link("wa.output -> wb.input").link("wb.output -> wa.input");
+    return c;
+  }
+  int socket_fd(const std::string& app) {
+    if (auto* r = engine->app_as<RawSocket>(app)) return r->socket_fd();
+    return engine->app_as<XdpSocket>(app)->socket_fd();
+  }
+  bool packet_io() const { return GetParam() == "packet"; }
   void TearDown() override {
     stop_engine();
     engine.reset();
@@ -68,13 +90,25 @@ struct Forwarder : ::testing::Test {
   std::string failure;
 };
 
-TEST_F(Forwarder, WithoutTheEngineNoPacketCrosses) {
+TEST_P(Forwarder, SocketsLiveInTheWireNamespace) {
+  // The kernel's answer (SIOCGSKNS), not our bookkeeping: a socket opened in
+  // the wrong namespace would bind to an interface of that namespace.
+  for (const char* app : {"wa", "wb"}) {
+    Fd ns(::ioctl(socket_fd(app), SIOCGSKNS));
+    ASSERT_TRUE(ns) << app << ": " << std::strerror(errno);
+    struct stat st {};
+    ASSERT_EQ(::fstat(ns.get(), &st), 0);
+    EXPECT_EQ(st.st_ino, topo->wire.inode()) << app;
+  }
+}
+
+TEST_P(Forwarder, WithoutTheEngineNoPacketCrosses) {
   const ProcessResult r = ping(3);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("0 received"), std::string::npos) << r.out;
 }
 
-TEST_F(Forwarder, PingCrossesWithoutDuplicates) {
+TEST_P(Forwarder, PingCrossesWithoutDuplicates) {
   start_engine();
   const ProcessResult r = ping(50);
   stop_engine();
@@ -89,12 +123,9 @@ TEST_F(Forwarder, PingCrossesWithoutDuplicates) {
   EXPECT_TRUE(failure.empty()) << failure;
 }
 
-TEST_F(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
-  Config c;
-  c.app<RawSocket>("wa", {.ifname = topo->a_wire.b(), .netns = topo->wire.path(), .tx_ring = false});
-  c.app<RawSocket>("wb", {.ifname = topo->b_wire.b(), .netns = topo->wire.path(), .tx_ring = false});
-  c.link("wa.output -> wb.input").link("wb.output -> wa.input");
-  engine->configure(c);
+TEST_P(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
+  if (!packet_io()) GTEST_SKIP() << "sendmmsg is RawSocket's transmit path";
+  engine->configure(network("packet", false));
   start_engine();
   const ProcessResult r = ping(30);
   stop_engine();
@@ -106,7 +137,7 @@ TEST_F(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
-TEST_F(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
+TEST_P(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   start_engine();
   Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 30s, .kill_grace = 1s});
   for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
@@ -123,7 +154,9 @@ TEST_F(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   EXPECT_GT(bps, 50e6) << "TCP through the engine should move far more than 50 Mbit/s";
 
   const auto c = engine->counters();
-  EXPECT_EQ(c.at("wa.rx_csum_partial") + c.at("wb.rx_csum_partial"), 0u) << "offloads are off: checksums are complete";
+  if (packet_io()) {
+    EXPECT_EQ(c.at("wa.rx_csum_partial") + c.at("wb.rx_csum_partial"), 0u) << "offloads are off: checksums are complete";
+  }
   // Conservation: what each socket received = what the other sent + counted drops.
   const std::string ab = "wa.output->wb.input", ba = "wb.output->wa.input";
   EXPECT_EQ(c.at("wa.rx_packets"), c.at(ab + ".txpackets") + c.at(ab + ".txdrop"));
@@ -141,7 +174,8 @@ std::uint64_t tcp_csum_errors(Netns& ns) {
   return at == std::string::npos ? 0 : std::stoull(r.out.substr(at + 15));
 }
 
-TEST_F(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
+TEST_P(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
+  if (!packet_io()) GTEST_SKIP() << "completing partial checksums is RawSocket's (it sees TP_STATUS_CSUMNOTREADY)";
   // Frames stay wire-sized (no TSO/GSO) but carry partial checksums.
   const Offloads csum_on{.tx_checksum = true, .tso = false, .gso = false, .gro = false};
   Ethtool(topo->a.fd()).set_offloads(topo->a_wire.a(), csum_on);
@@ -160,7 +194,7 @@ TEST_F(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
   EXPECT_EQ(tcp_csum_errors(topo->a), 0u);
 }
 
-TEST_F(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
+TEST_P(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
   start_engine();
   std::this_thread::sleep_for(100ms);
   const auto t0 = std::chrono::steady_clock::now();
@@ -171,18 +205,42 @@ TEST_F(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
       << failure;
 }
 
-TEST_F(Forwarder, AMissingInterfaceIsAClearConfigureError) {
+TEST_P(Forwarder, AMissingInterfaceIsAClearConfigureError) {
   Config c;
-  c.app<RawSocket>("x", {.ifname = "nosuch0", .netns = topo->wire.path()});
+  if (packet_io()) {
+    c.app<RawSocket>("x", {.ifname = "nosuch0", .netns = topo->wire.path()});
+  } else {
+    c.app<XdpSocket>("x", {.ifname = "nosuch0", .netns = topo->wire.path()});
+  }
   try {
     engine->configure(c);
     FAIL();
   } catch (const SystemError& e) {
-    EXPECT_NE(std::string(e.what()).find("rawsock on \"nosuch0\" in " + topo->wire.path() + ": no such interface"),
+    EXPECT_NE(std::string(e.what()).find(" on \"nosuch0\" in " + topo->wire.path() + ": no such interface"),
               std::string::npos)
         << e.what();
   }
 }
+
+TEST(XdpSocketBind, ASecondSocketOnTheSameQueueSaysWhy) {
+  SYNNET_REQUIRE_ROOT();
+  testing::PocTopology topo;
+  Engine engine;
+  Config c;
+  c.app<XdpSocket>("one", {.ifname = topo.a_wire.b(), .netns = topo.wire.path()});
+  c.app<XdpSocket>("two", {.ifname = topo.a_wire.b(), .netns = topo.wire.path()});
+  try {
+    engine.configure(c);
+    FAIL() << "two AF_XDP sockets bound the same queue";
+  } catch (const SystemError& e) {
+    EXPECT_NE(std::string(e.what()).find("xdpsock on \"" + topo.a_wire.b() + "\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("already uses this interface or queue"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(engine.app("one"), nullptr) << "a failed configure changes nothing";
+}
+
+INSTANTIATE_TEST_SUITE_P(Io, Forwarder, ::testing::Values("packet", "xdp_native", "xdp_generic"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace synnet

@@ -1,0 +1,66 @@
+#include "engine/apps/io/interface.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "engine/system_error.hpp"
+#include "netns/in_netns.hpp"
+
+namespace synnet {
+
+Fd open_netns(const std::string& netns, const std::string& where) {
+  Fd ns;
+  if (!netns.empty()) {
+    ns.reset(::open(netns.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns) throw SystemError(errno, where + ": open namespace " + netns);
+  }
+  return ns;
+}
+
+Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where) {
+  const Fd ns = open_netns(netns, where);
+  Fd sock(in_netns(ns.get(), [&] { return ::socket(domain, type | SOCK_CLOEXEC, protocol); }));
+  if (!sock) throw SystemError(errno, where + ": socket" + (errno == EPERM ? " (needs root or CAP_NET_RAW)" : ""));
+  return sock;
+}
+
+InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where) {
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
+  InterfaceInfo info;
+  if (::ioctl(sock, SIOCGIFINDEX, &ifr) != 0) throw SystemError(errno, where + ": no such interface");
+  info.ifindex = ifr.ifr_ifindex;
+  if (::ioctl(sock, SIOCGIFMTU, &ifr) != 0) throw SystemError(errno, where + ": read MTU");
+  info.mtu = static_cast<unsigned>(ifr.ifr_mtu);
+  return info;
+}
+
+bool interface_deleted(int sock, int ifindex) noexcept {
+  ifreq ifr{};
+  ifr.ifr_ifindex = ifindex;
+  return ::ioctl(sock, SIOCGIFNAME, &ifr) != 0 && errno == ENODEV;
+}
+
+int take_socket_error(int sock) noexcept {
+  int err = 0;
+  socklen_t len = sizeof err;
+  return ::getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? err : 0;
+}
+
+void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix,
+                         const std::map<int, std::uint64_t>& counts) {
+  for (const auto& [err, n] : counts) {
+    const char* name = strerrorname_np(err);
+    emit(prefix + (name != nullptr ? std::string(name) : std::to_string(err)), n);
+  }
+}
+
+std::string io_where(const char* kind, const std::string& ifname, const std::string& netns) {
+  return std::string(kind) + " on \"" + ifname + "\"" + (netns.empty() ? "" : " in " + netns);
+}
+
+}  // namespace synnet

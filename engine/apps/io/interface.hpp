@@ -1,0 +1,39 @@
+// interface.hpp — what the I/O apps (RawSocket, XdpSocket) share about the
+// Linux interface they serve.
+//
+//   Fd ns = open_netns("/run/netns/x", where);      // for in_netns(ns.get(), ...)
+//   Fd sock = socket_in_netns("/run/netns/x", AF_PACKET, SOCK_RAW, proto, where);  // "" = ours
+//   InterfaceInfo info = interface_info(sock.get(), "veth0", where);   // ifindex, MTU
+//   interface_deleted(sock.get(), info.ifindex)    // true once the kernel no longer knows it
+//   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
+//
+// `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
+// The ioctls go through a socket opened in the interface's namespace, so
+// names resolve there, not in the caller's namespace.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "engine/app.hpp"
+#include "engine/fd.hpp"
+
+namespace synnet {
+
+struct InterfaceInfo {
+  int ifindex = 0;
+  unsigned mtu = 0;
+};
+
+// The namespace at `netns` ("" = none: the caller's own, returned as an empty Fd).
+Fd open_netns(const std::string& netns, const std::string& where);
+Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where);
+InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where);
+bool interface_deleted(int sock, int ifindex) noexcept;
+// Reads and clears the socket's pending error (SO_ERROR); 0 when none.
+int take_socket_error(int sock) noexcept;
+void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);
+std::string io_where(const char* kind, const std::string& ifname, const std::string& netns);
+
+}  // namespace synnet

@@ -1,0 +1,286 @@
+#include "engine/apps/io/xdp_socket.hpp"
+
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <xdp/xsk.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include <cstdarg>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include "engine/apps/io/interface.hpp"
+#include "engine/system_error.hpp"
+#include "netns/in_netns.hpp"
+
+namespace synnet {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint32_t kFrameSize = XSK_UMEM__DEFAULT_FRAME_SIZE;  // 4096
+constexpr std::uint32_t kMaxFramesPerBreath = 256;
+constexpr std::uint32_t kEthernetAndVlan = 18;
+
+// Why a bind failed, and what to try.
+std::string bind_hint(int err, const XdpSocketSpec& spec) {
+  switch (err) {
+    case EOPNOTSUPP:
+      return spec.zero_copy ? " (the driver has no AF_XDP zero-copy: set zero_copy = false)"
+                            : " (the driver cannot run XDP in this mode: try attach = \"generic\")";
+    case EBUSY:
+    case EEXIST:
+      return " (another XDP program or AF_XDP socket already uses this interface or queue: remove it, e.g. "
+             "`ip link set dev IF xdp off`, or use RawSocket)";
+    case ENOSPC:
+      return " (veth: native XDP needs the peer's tx queue count <= this device's rx queue count, "
+             "`ethtool -L PEER tx N`; or attach = \"generic\")";
+    case EINVAL:
+      return " (queue " + std::to_string(spec.queue) + " may not exist: `ethtool -l IF` lists the queues)";
+    case EPERM:
+      return " (needs root, or CAP_NET_ADMIN with CAP_BPF)";
+    default:
+      return "";
+  }
+}
+
+// libbpf and libxdp print progress and fallbacks ("No bpffs found...") to
+// stderr; what matters reaches the caller through our exceptions instead.
+int quiet_libbpf(enum libbpf_print_level, const char*, va_list) { return 0; }
+int quiet_libxdp(enum libxdp_print_level, const char*, va_list) { return 0; }
+
+}  // namespace
+
+struct XdpSocket::Rings {
+  xsk_ring_prod fill{};
+  xsk_ring_cons completion{};
+  xsk_ring_cons rx{};
+  xsk_ring_prod tx{};
+  xsk_umem* umem = nullptr;
+  xsk_socket* xsk = nullptr;
+};
+
+void XdpSocketSpec::validate() const {
+  if (ifname.empty() || ifname.size() > 15) throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to 15 characters");
+  if (frames < 64 || (frames & (frames - 1)) != 0) {
+    throw std::invalid_argument("frames: " + std::to_string(frames) + " must be a power of two, at least 64");
+  }
+  if (attach != "native" && attach != "generic") {
+    throw std::invalid_argument("attach: \"" + attach + "\" is not \"native\" or \"generic\"");
+  }
+}
+
+XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
+    : App(ctx), ifname_(spec.ifname), rings_(std::make_unique<Rings>()) {
+  const std::string where = io_where("xdpsock", ifname_, spec.netns);
+  ctl_ = socket_in_netns(spec.netns, AF_INET, SOCK_DGRAM, 0, where);
+  const InterfaceInfo info = interface_info(ctl_.get(), ifname_, where);
+  ifindex_ = info.ifindex;
+  max_frame_ = info.mtu + kEthernetAndVlan;
+  if (max_frame_ > kFrameSize - XSK_UMEM__DEFAULT_FRAME_HEADROOM) {
+    throw SystemError(EMSGSIZE, where + ": MTU " + std::to_string(info.mtu) + " does not fit AF_XDP's " +
+                                    std::to_string(kFrameSize) + "-byte frames (use RawSocket for jumbo frames)");
+  }
+
+  umem_size_ = std::size_t{spec.frames} * kFrameSize;
+  umem_area_ = ::mmap(nullptr, umem_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (umem_area_ == MAP_FAILED) {
+    umem_area_ = nullptr;
+    throw SystemError(errno, where + ": map UMEM");
+  }
+  const std::uint32_t half = spec.frames / 2;
+  xsk_umem_config umem_cfg{};
+  umem_cfg.fill_size = half;
+  umem_cfg.comp_size = half;
+  umem_cfg.frame_size = kFrameSize;
+  umem_cfg.frame_headroom = XSK_UMEM__DEFAULT_FRAME_HEADROOM;
+  xsk_socket_config cfg{};
+  cfg.rx_size = half;
+  cfg.tx_size = half;
+  cfg.xdp_flags = spec.attach == "generic" ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+  cfg.bind_flags = static_cast<std::uint16_t>((spec.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    libbpf_set_print(quiet_libbpf);
+    libxdp_set_print(quiet_libxdp);
+  });
+  // Everything that opens a socket or resolves a name happens inside the
+  // interface's namespace: xsk_umem__create opens the AF_XDP socket that the
+  // first xsk_socket__create then binds, by ifindex, in the socket's namespace.
+  const Fd ns = open_netns(spec.netns, where);
+  const auto [stage, r] = in_netns(ns.get(), [&]() -> std::pair<const char*, int> {
+    if (const int e = xsk_umem__create(&rings_->umem, umem_area_, umem_size_, &rings_->fill, &rings_->completion, &umem_cfg);
+        e != 0) {
+      return {"create UMEM", e};
+    }
+    return {"bind AF_XDP socket", xsk_socket__create(&rings_->xsk, ifname_.c_str(), spec.queue, rings_->umem,
+                                                     &rings_->rx, &rings_->tx, &cfg)};
+  });
+  if (r != 0) {
+    if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
+    rings_->umem = nullptr;
+    ::munmap(umem_area_, umem_size_);
+    umem_area_ = nullptr;
+    throw SystemError(-r, where + ": " + stage + " on queue " + std::to_string(spec.queue) + " (" + spec.attach +
+                              (spec.zero_copy ? ", zero-copy" : ", copy") + " mode)" + bind_hint(-r, spec));
+  }
+  fd_ = xsk_socket__fd(rings_->xsk);
+
+  // The first half of the UMEM receives (all of it on the fill ring), the second half sends.
+  std::uint32_t idx = 0;
+  if (xsk_ring_prod__reserve(&rings_->fill, half, &idx) != half) {
+    throw SystemError(ENOMEM, where + ": fill ring");
+  }
+  for (std::uint32_t i = 0; i < half; ++i) *xsk_ring_prod__fill_addr(&rings_->fill, idx + i) = std::uint64_t{i} * kFrameSize;
+  xsk_ring_prod__submit(&rings_->fill, half);
+  tx_free_.reserve(half);
+  for (std::uint32_t i = half; i < spec.frames; ++i) tx_free_.push_back(std::uint64_t{i} * kFrameSize);
+
+  ctx.watch_fd(fd_);
+}
+
+XdpSocket::~XdpSocket() {
+  if (rings_->xsk != nullptr) xsk_socket__delete(rings_->xsk);  // also detaches the XDP program
+  if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
+  if (umem_area_ != nullptr) ::munmap(umem_area_, umem_size_);
+}
+
+void XdpSocket::pull() {
+  if (now() >= next_housekeeping_) housekeeping();
+  ctx().wake_at(next_housekeeping_);  // an AF_XDP socket may not wake the engine when its device goes
+  Link* out = output();
+  std::uint32_t idx_rx = 0;
+  const std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
+  const std::uint32_t n = xsk_ring_cons__peek(&rings_->rx, budget, &idx_rx);
+  if (n > 0) {
+    std::uint32_t idx_fill = 0;
+    // The fill ring has room for every RX frame (same size, and each frame is on one of them).
+    while (xsk_ring_prod__reserve(&rings_->fill, n, &idx_fill) != n) {
+    }
+    std::uint32_t taken = 0;
+    for (; taken < n; ++taken) {
+      const xdp_desc* d = xsk_ring_cons__rx_desc(&rings_->rx, idx_rx + taken);
+      if (out == nullptr) {
+        ++rx_no_output_;
+      } else if (d->len > kPacketCapacity) {
+        ++rx_oversize_;
+      } else {
+        Packet* p = pool().try_allocate();
+        if (p == nullptr) {
+          ++rx_alloc_failed_;
+          break;  // the rest stays in the RX ring
+        }
+        std::memcpy(p->data, xsk_umem__get_data(umem_area_, d->addr), d->len);
+        p->length = d->len;
+        ++rx_packets_;
+        rx_bytes_ += d->len;
+        out->transmit(p);
+      }
+      *xsk_ring_prod__fill_addr(&rings_->fill, idx_fill + taken) = xsk_umem__extract_addr(d->addr);
+    }
+    xsk_ring_prod__submit(&rings_->fill, taken);
+    xsk_ring_cons__release(&rings_->rx, taken);
+    if (taken < n) {  // give back the fill slots we reserved but did not use
+      rings_->fill.cached_prod -= n - taken;
+    }
+  }
+  if (xsk_ring_prod__needs_wakeup(&rings_->fill)) {
+    ::recvfrom(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
+  }
+  reclaim_completions();
+}
+
+void XdpSocket::reclaim_completions() {
+  std::uint32_t idx = 0;
+  const std::uint32_t n = xsk_ring_cons__peek(&rings_->completion, static_cast<std::uint32_t>(tx_free_.capacity()), &idx);
+  for (std::uint32_t i = 0; i < n; ++i) tx_free_.push_back(*xsk_ring_cons__comp_addr(&rings_->completion, idx + i));
+  xsk_ring_cons__release(&rings_->completion, n);
+}
+
+void XdpSocket::push() {
+  Link* in = input();
+  reclaim_completions();
+  std::uint32_t queued = 0;
+  while (!in->empty()) {
+    if (tx_free_.empty()) {  // every TX frame is in flight: leave the rest on the link
+      ++tx_ring_full_;
+      ctx().wake_at(now() + 20us);
+      break;
+    }
+    std::uint32_t idx = 0;
+    if (xsk_ring_prod__reserve(&rings_->tx, 1, &idx) != 1) {
+      ++tx_ring_full_;
+      ctx().wake_at(now() + 20us);
+      break;
+    }
+    Packet* p = in->receive();
+    if (p->length > max_frame_) {
+      ++tx_oversize_;
+      rings_->tx.cached_prod -= 1;  // unreserve
+      pool().free(p);
+      continue;
+    }
+    const std::uint64_t addr = tx_free_.back();
+    tx_free_.pop_back();
+    std::memcpy(xsk_umem__get_data(umem_area_, addr), p->data, p->length);
+    xdp_desc* d = xsk_ring_prod__tx_desc(&rings_->tx, idx);
+    d->addr = addr;
+    d->len = p->length;
+    xsk_ring_prod__submit(&rings_->tx, 1);
+    ++queued;
+    ++tx_packets_;
+    tx_bytes_ += p->length;
+    pool().free(p);
+  }
+  if (queued > 0) kick_tx();
+}
+
+// Copy mode transmits only when asked (sendto); zero-copy when the driver says it needs a wakeup.
+void XdpSocket::kick_tx() {
+  if (!xsk_ring_prod__needs_wakeup(&rings_->tx)) return;
+  ++tx_kicks_;
+  if (::sendto(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0) return;
+  const int err = errno;
+  if (err == EAGAIN || err == EBUSY || err == ENOBUFS || err == EINTR) return;  // the kernel is busy: retry later
+  ++tx_errors_[err];
+  if (err == ENXIO || err == ENETDOWN || err == ENODEV) housekeeping();
+}
+
+void XdpSocket::housekeeping() {
+  next_housekeeping_ = now() + 50ms;
+  if (interface_deleted(ctl_.get(), ifindex_)) {
+    ctx().fail("interface \"" + ifname_ + "\" was deleted (ifindex " + std::to_string(ifindex_) + ")");
+  }
+}
+
+void XdpSocket::counters(const CounterVisitor& emit) const {
+  emit("rx_packets", rx_packets_);
+  emit("rx_bytes", rx_bytes_);
+  emit("tx_packets", tx_packets_);
+  emit("tx_bytes", tx_bytes_);
+  emit("rx_alloc_failed", rx_alloc_failed_);
+  emit("rx_no_output", rx_no_output_);
+  emit("rx_oversize", rx_oversize_);
+  emit("tx_oversize", tx_oversize_);
+  emit("tx_ring_full", tx_ring_full_);
+  emit("tx_kicks", tx_kicks_);
+  xdp_statistics stats{};
+  socklen_t len = sizeof stats;
+  if (::getsockopt(fd_, SOL_XDP, XDP_STATISTICS, &stats, &len) == 0) {
+    emit("rx_dropped", stats.rx_dropped);
+    emit("rx_invalid_descs", stats.rx_invalid_descs);
+    emit("tx_invalid_descs", stats.tx_invalid_descs);
+    emit("rx_ring_full", stats.rx_ring_full);
+    emit("rx_fill_ring_empty_descs", stats.rx_fill_ring_empty_descs);
+    emit("tx_ring_empty_descs", stats.tx_ring_empty_descs);
+  }
+  emit_errno_counters(emit, "tx_error_", tx_errors_);
+}
+
+}  // namespace synnet

@@ -1,0 +1,90 @@
+// xdp_socket.hpp — XdpSocket: connects the engine to a Linux interface with an
+// AF_XDP socket (libxdp), the fast path.
+//
+//   input --> +-----------+--> output
+//             | XdpSocket |      frames from the interface come out of "output";
+//             +-----------+      packets put on "input" are sent on the interface
+//
+//   c.app<XdpSocket>("if1", {.ifname = "snk3f9a-wa", .netns = "/run/netns/snk3f9a-wire"});
+//
+// Spec (XdpSocketSpec):
+//   ifname      — the interface
+//   netns       — path of the network namespace that holds it ("" = the engine's own)
+//   queue       — the interface's RX/TX queue to bind (default 0)
+//   frames      — UMEM frames of 4096 bytes (half for receiving, half for sending), default 4096
+//   attach      — "native" (the driver runs XDP; veth and most NIC drivers) or
+//                 "generic" (the kernel's SKB mode: works everywhere, slower)
+//   zero_copy   — true: bind in zero-copy mode (NICs whose drivers support it:
+//                 ixgbe, i40e, ice, mlx5); false (default): copy mode (veth has
+//                 no zero-copy)
+// libxdp loads its default AF_XDP program on the interface (through its
+// dispatcher, so other XDP programs can coexist) and removes it when the
+// socket closes. Frames are copied between the UMEM and engine packets.
+// When the socket cannot bind, the error says why and what to try: zero-copy
+// unsupported, an XDP program already attached, queue counts (veth), no such queue.
+//
+// Counters: rx_packets, rx_bytes, tx_packets, tx_bytes, rx_alloc_failed,
+//   rx_no_output, rx_oversize, tx_oversize, tx_ring_full, tx_kicks,
+//   the kernel's XDP_STATISTICS (rx_dropped, rx_invalid_descs, tx_invalid_descs,
+//   rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs),
+//   tx_error_<ERRNO> (sendto() failures by errno).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/app.hpp"
+#include "engine/fd.hpp"
+
+namespace synnet {
+
+struct XdpSocketSpec {
+  std::string ifname;
+  std::string netns{};
+  std::uint32_t queue = 0;
+  std::uint32_t frames = 4096;
+  std::string attach = "native";
+  bool zero_copy = false;
+  bool operator==(const XdpSocketSpec&) const = default;
+  void validate() const;
+};
+
+class XdpSocket final : public App {
+ public:
+  using Spec = XdpSocketSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
+
+  XdpSocket(AppContext& ctx, const Spec& spec);  // throws SystemError saying why it cannot bind
+  ~XdpSocket() override;
+  void pull() override;
+  void push() override;
+  void counters(const CounterVisitor& emit) const override;
+  int socket_fd() const noexcept { return fd_; }  // for diagnostics and tests
+
+ private:
+  struct Rings;  // libxdp's ring structures, kept out of this header
+  void reclaim_completions();
+  void kick_tx();
+  void housekeeping();
+
+  std::string ifname_;
+  Fd ctl_;  // a socket in the interface's namespace, for ioctls
+  int ifindex_ = 0;
+  std::uint32_t max_frame_ = 0;
+  void* umem_area_ = nullptr;
+  std::size_t umem_size_ = 0;
+  std::unique_ptr<Rings> rings_;
+  int fd_ = -1;  // the XSK socket (owned by libxdp)
+  std::vector<std::uint64_t> tx_free_;  // UMEM addresses free for sending
+  Time next_housekeeping_{0};
+
+  std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
+  std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_ring_full_ = 0,
+                tx_kicks_ = 0;
+  std::map<int, std::uint64_t> tx_errors_;
+};
+
+}  // namespace synnet
