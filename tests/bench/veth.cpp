@@ -8,9 +8,10 @@
 //       reference figures did: b's UDP stack (and its ICMP replies) is part of
 //       the path. It also prints the "cheap sink" variant (an unknown MAC, so
 //       b drops frames at once), where the generator's own core is the limit.
-//       Last line: "veth-pps: packet=<r>x xdp=n/a bridge (<kpps> / n/a / <kpps> kpps)"
+//       Last line: "veth-pps: packet=<r>x xdp=<r>x bridge (<kpps> / <kpps> / <kpps> kpps)"
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
-//       synnet-forward and through a bridge with the same settings.
+//       synnet-forward (packet I/O for the headline; xdp printed too) and
+//       through a bridge with the same settings.
 //       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk n/a"
 //   bench_veth idle [--seconds S]  synnet-forward's CPU while idle, and the RTT it
 //       adds: median ping RTT through it minus over one direct veth pair.
@@ -46,7 +47,7 @@ struct Testbed {
   testing::PocTopology t;
   std::optional<Process> forwarder;
 
-  Testbed(Through through, bool offloads_off) {
+  Testbed(Through through, bool offloads_off, const std::vector<std::string>& forwarder_args = {}) {
     if (offloads_off) {
       const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
       Ethtool(t.a.fd()).set_offloads(t.a_wire.a(), off);
@@ -61,6 +62,7 @@ struct Testbed {
       t.wire.netlink().set_up("br0");
     } else {
       std::vector<std::string> argv = {SYNNET_FORWARD_PATH, "--quiet", "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()};
+      argv.insert(argv.end(), forwarder_args.begin(), forwarder_args.end());
       if (const char* extra = std::getenv("SYNNET_FORWARD_ARGS")) {  // e.g. "--tx sendmmsg --busy-poll"
         std::istringstream words(extra);
         for (std::string w; words >> w;) argv.push_back(w);
@@ -97,8 +99,8 @@ struct Testbed {
   }
 };
 
-double pps(Through through, int seconds, bool cheap_sink) {
-  Testbed bed(through, false);
+double pps(Through through, int seconds, bool cheap_sink, const std::string& io = "packet") {
+  Testbed bed(through, false, {"--io", io});
   const std::string amac = bed.t.a.netlink().link_info(bed.t.a_wire.a()).mac;
   const std::string bmac = cheap_sink ? "02:00:00:00:00:99" : bed.t.b.netlink().link_info(bed.t.b_wire.a()).mac;
   char cfg[] = "/tmp/synnet-trafgen-XXXXXX";
@@ -122,7 +124,8 @@ double pps(Through through, int seconds, bool cheap_sink) {
     const double cpu = (bed.forwarder_cpu() - cpu0) / seconds;
     kpps = static_cast<double>(r1 - r0) / seconds / 1000;
     if (!gen.running()) throw std::runtime_error("trafgen stopped: " + gen.errors());
-    std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << Testbed::name(through) << ": "
+    std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << Testbed::name(through)
+              << (through == Through::engine ? " (" + io + ")" : "") << ": "
               << bench::fmt_fixed(kpps, 0) << " kpps delivered"
               << (through == Through::engine ? ", forwarder CPU " + bench::fmt_fixed(100 * cpu, 0) + "%" : "") << "\n";
   }
@@ -130,8 +133,8 @@ double pps(Through through, int seconds, bool cheap_sink) {
   return kpps;
 }
 
-double tcp_gbps(Through through, int seconds) {
-  Testbed bed(through, true);
+double tcp_gbps(Through through, int seconds, const std::string& io = "packet") {
+  Testbed bed(through, true, {"--io", io});
   Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .deadline = std::chrono::seconds(seconds + 30), .kill_grace = 1s});
   for (int i = 0; i < 250 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
   const ProcessResult client = run_process(
@@ -141,7 +144,8 @@ double tcp_gbps(Through through, int seconds) {
   const auto json = nlohmann::json::parse(client.out);
   const double gbps = json["end"]["sum_received"]["bits_per_second"].get<double>() / 1e9;
   const auto retransmits = json["end"]["sum_sent"].value("retransmits", 0);
-  std::cout << "  " << Testbed::name(through) << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
+  std::cout << "  " << Testbed::name(through) << (through == Through::engine ? " (" + io + ")" : "") << ": "
+            << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
             << " retransmits\n";
   return gbps;
 }
@@ -183,15 +187,21 @@ int main(int argc, char** argv) {
   try {
     if (what == "pps") {
       const double cheap_bridge = pps(Through::bridge, seconds, true);
-      const double cheap_engine = pps(Through::engine, seconds, true);
-      std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_engine / cheap_bridge, 2) << "x bridge\n";
+      const double cheap_packet = pps(Through::engine, seconds, true, "packet");
+      const double cheap_xdp = pps(Through::engine, seconds, true, "xdp");
+      std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_packet / cheap_bridge, 2)
+                << "x xdp=" << bench::fmt_fixed(cheap_xdp / cheap_bridge, 2) << "x bridge\n";
       const double bridge = pps(Through::bridge, seconds, false);
-      const double engine = pps(Through::engine, seconds, false);
-      std::cout << "veth-pps: packet=" << bench::fmt_fixed(engine / bridge, 2) << "x xdp=n/a bridge ("
-                << bench::fmt_fixed(engine, 0) << " / n/a / " << bench::fmt_fixed(bridge, 0) << " kpps)" << std::endl;
+      const double packet = pps(Through::engine, seconds, false, "packet");
+      const double xdp = pps(Through::engine, seconds, false, "xdp");
+      std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet / bridge, 2) << "x xdp=" << bench::fmt_fixed(xdp / bridge, 2)
+                << "x bridge (" << bench::fmt_fixed(packet, 0) << " / " << bench::fmt_fixed(xdp, 0) << " / "
+                << bench::fmt_fixed(bridge, 0) << " kpps)" << std::endl;
     } else if (what == "tcp") {
       const double bridge = tcp_gbps(Through::bridge, seconds);
-      const double engine = tcp_gbps(Through::engine, seconds);
+      const double xdp = tcp_gbps(Through::engine, seconds, "xdp");
+      const double engine = tcp_gbps(Through::engine, seconds, "packet");
+      std::cout << "  xdp: " << bench::fmt_fixed(xdp / bridge, 2) << "x bridge\n";
       std::cout << "veth-tcp: " << bench::fmt_fixed(engine / bridge, 2) << "x bridge (" << bench::fmt_fixed(engine, 2)
                 << " vs " << bench::fmt_fixed(bridge, 2) << " Gbit/s), bulk n/a" << std::endl;
     } else {
