@@ -26,7 +26,8 @@ using namespace std::chrono_literals;
 constexpr std::uint32_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
 constexpr std::uint32_t kVlanHeader = 4;
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
-constexpr std::size_t kTxBatch = 64;  // frames per sendmmsg(2)
+constexpr std::size_t kTxBatch = 64;     // frames per sendmmsg(2)
+constexpr std::uint32_t kRecvBatch = 64;  // frames per recvmmsg(2)
 
 std::uint32_t status_of(const std::uint8_t* frame) noexcept {
   return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(frame)->tp_status, __ATOMIC_ACQUIRE);
@@ -58,7 +59,7 @@ void RawSocketSpec::validate() const {
   }
 }
 
-RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname), tx_ring_enabled_(spec.tx_ring) {
+RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
   const std::string where = io_where("rawsock", ifname_, spec.netns);
   fd_ = socket_in_netns(spec.netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL), where);
   const InterfaceInfo info = interface_info(fd_.get(), ifname_, where);
@@ -79,19 +80,20 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   const std::uint32_t frames_per_block = block_size / frame_size_;
   const std::uint32_t frames = std::max(spec.ring_frames, frames_per_block);
   tpacket_req req{block_size, frames / frames_per_block, frame_size_, frames};
-  if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
-    throw SystemError(errno, where + ": PACKET_RX_RING");
+  // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
+  // and tx_ring counters say which path runs).
+  rx_ring_enabled_ = spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof req) == 0;
+  tx_ring_enabled_ = spec.tx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) == 0;
+  if (!rx_ring_enabled_) set_option(fd_.get(), PACKET_AUXDATA, 1, where + ": PACKET_AUXDATA");
+  if (rx_ring_enabled_ || tx_ring_enabled_) {  // the kernel maps the RX ring first, then the TX ring
+    const std::size_t ring_bytes = std::size_t{block_size} * req.tp_block_nr;
+    map_size_ = (rx_ring_enabled_ && tx_ring_enabled_ ? 2 : 1) * ring_bytes;
+    void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
+    if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
+    map_ = static_cast<std::uint8_t*>(map);
+    if (rx_ring_enabled_) rx_ = {map_, frames, 0};
+    if (tx_ring_enabled_) tx_ = {map_ + (rx_ring_enabled_ ? ring_bytes : 0), frames, 0};
   }
-  if (tx_ring_enabled_ && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) != 0) {
-    throw SystemError(errno, where + ": PACKET_TX_RING");
-  }
-  const std::size_t ring_bytes = std::size_t{block_size} * req.tp_block_nr;
-  map_size_ = (tx_ring_enabled_ ? 2 : 1) * ring_bytes;
-  void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
-  if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
-  map_ = static_cast<std::uint8_t*>(map);
-  rx_ = {map_, frames, 0};
-  if (tx_ring_enabled_) tx_ = {map_ + ring_bytes, frames, 0};
   pending_.reserve(kTxBatch);
 
   sockaddr_ll addr{};
@@ -100,7 +102,7 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   addr.sll_ifindex = ifindex_;
   if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     const int err = errno;
-    ::munmap(map_, map_size_);
+    if (map_ != nullptr) ::munmap(map_, map_size_);
     throw SystemError(err, where + ": bind");
   }
   ctx.watch_fd(fd_.get());
@@ -114,17 +116,23 @@ void RawSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
   if (!pending_.empty()) send_pending();  // left over after EAGAIN
   Link* out = output();
-  std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
+  const std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
+  if (rx_ring_enabled_) {
+    pull_ring(out, budget);
+  } else {
+    pull_recvmmsg(out, budget);
+  }
+}
+
+void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
   while (budget > 0) {
     std::uint8_t* f = frame(rx_, rx_.next);
     const std::uint32_t status = status_of(f);
     if ((status & TP_STATUS_USER) == 0) break;
     const auto* hdr = reinterpret_cast<const tpacket2_hdr*>(f);
-    const bool vlan = (status & TP_STATUS_VLAN_VALID) != 0;
-    const std::uint32_t length = hdr->tp_snaplen + (vlan ? kVlanHeader : 0);
     if (out == nullptr) {
       ++rx_no_output_;
-    } else if (hdr->tp_snaplen < hdr->tp_len || length > kPacketCapacity) {
+    } else if (hdr->tp_snaplen < hdr->tp_len || hdr->tp_snaplen + kVlanHeader > kPacketCapacity) {
       ++rx_oversize_;  // never forward a truncated frame
     } else {
       Packet* p = pool().try_allocate();
@@ -132,29 +140,9 @@ void RawSocket::pull() {
         ++rx_alloc_failed_;
         break;  // the frame stays in the ring for a later breath
       }
-      const std::uint8_t* data = f + hdr->tp_mac;
-      if (vlan) {  // the kernel moved the tag to the header: put it back after the MAC addresses
-        const std::uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? hdr->tp_vlan_tpid : ETH_P_8021Q;
-        const std::uint16_t tag[2] = {htons(tpid), htons(hdr->tp_vlan_tci)};
-        std::memcpy(p->data, data, 12);
-        std::memcpy(p->data + 12, tag, sizeof tag);
-        std::memcpy(p->data + 16, data + 12, hdr->tp_snaplen - 12);
-      } else {
-        std::memcpy(p->data, data, hdr->tp_snaplen);
-      }
-      p->length = length;
-      bool ok = true;
-      if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
-        ++rx_csum_partial_;
-        if (complete_partial_checksum(p->data, length) != ChecksumResult::kCompleted) {
-          ++rx_csum_dropped_;  // never forward a frame its receiver would find corrupt
-          pool().free(p);
-          ok = false;
-        }
-      }
-      if (ok) {
-        ++rx_packets_;
-        rx_bytes_ += length;
+      std::memcpy(p->data, f + hdr->tp_mac, hdr->tp_snaplen);
+      p->length = hdr->tp_snaplen;
+      if (finish_frame(*p, status, hdr->tp_vlan_tci, hdr->tp_vlan_tpid)) {
         out->transmit(p);
         --budget;
       }
@@ -162,6 +150,79 @@ void RawSocket::pull() {
     set_status(f, TP_STATUS_KERNEL);
     rx_.next = (rx_.next + 1) & (rx_.frames - 1);
   }
+}
+
+// Without an RX ring: recvmmsg(2) straight into packets, with PACKET_AUXDATA
+// telling what the ring header would have (partial checksum, VLAN tag).
+void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
+  constexpr std::size_t kCtrl = CMSG_SPACE(sizeof(tpacket_auxdata));
+  while (budget > 0) {
+    const std::uint32_t want = std::min<std::uint32_t>(budget, kRecvBatch);
+    Packet* packets[kRecvBatch];
+    mmsghdr msgs[kRecvBatch];
+    iovec iov[kRecvBatch];
+    alignas(cmsghdr) std::uint8_t ctrl[kRecvBatch][kCtrl];
+    std::uint32_t n = 0;
+    for (; n < want; ++n) {
+      packets[n] = pool().try_allocate();
+      if (packets[n] == nullptr) {
+        ++rx_alloc_failed_;
+        break;
+      }
+      iov[n] = {packets[n]->data, kPacketCapacity - kVlanHeader};  // room to put a VLAN tag back
+      msgs[n] = {};
+      msgs[n].msg_hdr.msg_iov = &iov[n];
+      msgs[n].msg_hdr.msg_iovlen = 1;
+      msgs[n].msg_hdr.msg_control = ctrl[n];
+      msgs[n].msg_hdr.msg_controllen = kCtrl;
+    }
+    const int got = n > 0 ? ::recvmmsg(fd_.get(), msgs, n, MSG_DONTWAIT | MSG_TRUNC, nullptr) : 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      Packet* p = packets[i];
+      if (static_cast<int>(i) >= got) {
+        pool().free(p);
+        continue;
+      }
+      if (out == nullptr || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+        out == nullptr ? ++rx_no_output_ : ++rx_oversize_;
+        pool().free(p);
+        continue;
+      }
+      tpacket_auxdata aux{};
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c != nullptr; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+        if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+      }
+      p->length = msgs[i].msg_len;
+      if (finish_frame(*p, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid)) {
+        out->transmit(p);
+        --budget;
+      }
+    }
+    if (got < static_cast<int>(want)) break;  // drained (or no packets to receive into)
+  }
+}
+
+// p holds a frame as the kernel delivered it. Puts back a VLAN tag the kernel
+// moved into metadata and completes a partial checksum. False: dropped, counted.
+bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid) {
+  if ((status & TP_STATUS_VLAN_VALID) != 0 && p.length >= 12) {
+    const std::uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? vlan_tpid : ETH_P_8021Q;
+    const std::uint16_t tag[2] = {htons(tpid), htons(vlan_tci)};
+    std::memmove(p.data + 16, p.data + 12, p.length - 12);
+    std::memcpy(p.data + 12, tag, sizeof tag);
+    p.length += kVlanHeader;
+  }
+  if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
+    ++rx_csum_partial_;
+    if (complete_partial_checksum(p.data, p.length) != ChecksumResult::kCompleted) {
+      ++rx_csum_dropped_;  // never forward a frame its receiver would find corrupt
+      pool().free(&p);
+      return false;
+    }
+  }
+  ++rx_packets_;
+  rx_bytes_ += p.length;
+  return true;
 }
 
 void RawSocket::push() {
@@ -290,6 +351,8 @@ void RawSocket::refresh_kernel_stats() const {
 
 void RawSocket::counters(const CounterVisitor& emit) const {
   refresh_kernel_stats();
+  emit("rx_ring", rx_ring_enabled_ ? 1 : 0);
+  emit("tx_ring", tx_ring_enabled_ ? 1 : 0);
   emit("rx_packets", rx_packets_);
   emit("rx_bytes", rx_bytes_);
   emit("tx_packets", tx_packets_);

@@ -11,9 +11,12 @@
 //   ifname       — the interface (at most 15 characters)
 //   netns        — path of the network namespace that holds it ("" = the engine's own)
 //   ring_frames  — frames per ring (RX and TX each), default 1024
+//   rx_ring      — true (default): receive through a TPACKET_V2 RX ring;
+//                  false: with recvmmsg(2), 64 frames per call
 //   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
 //                  false: with sendmmsg(2), 64 frames per call (the kernel
 //                  copies each frame into a new buffer instead of mapping ring pages)
+//                  A kernel that refuses a ring gets the recvmmsg/sendmmsg path.
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
@@ -22,7 +25,8 @@
 // Failure: if the interface is deleted, the engine's run ends with
 // EngineFailure naming it; if it only goes down, frames wait for it to come up.
 //
-// Counters: rx_packets, rx_bytes, tx_packets, tx_bytes,
+// Counters: rx_ring, tx_ring (1: the ring is in use, 0: recvmmsg/sendmmsg),
+//   rx_packets, rx_bytes, tx_packets, tx_bytes,
 //   rx_kernel_drops (the kernel's ring was full: PACKET_STATISTICS),
 //   rx_oversize (frame larger than a packet or truncated by the ring),
 //   rx_alloc_failed (packet pool empty: the frame waits in the ring),
@@ -50,6 +54,7 @@ struct RawSocketSpec {
   std::string ifname;
   std::string netns{};
   std::uint32_t ring_frames = 1024;
+  bool rx_ring = true;
   bool tx_ring = true;
   bool operator==(const RawSocketSpec&) const = default;
   void validate() const;
@@ -75,6 +80,9 @@ class RawSocket final : public App {
     std::uint32_t next = 0;
   };
   std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
+  void pull_ring(Link* out, std::uint32_t budget);
+  void pull_recvmmsg(Link* out, std::uint32_t budget);
+  bool finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid);
   void kick();
   void send_pending();  // sendmmsg mode
   void housekeeping();
@@ -89,7 +97,7 @@ class RawSocket final : public App {
   std::size_t map_size_ = 0;
   Ring rx_, tx_;
   std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
-  bool tx_ring_enabled_ = true;
+  bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
   std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
   Time next_housekeeping_{0};
 

@@ -41,11 +41,11 @@ struct Forwarder : ::testing::TestWithParam<std::string> {
     engine.emplace();
     engine->configure(network(GetParam()));
   }
-  Config network(const std::string& io, bool tx_ring = true) {
+  Config network(const std::string& io, bool rings = true) {
     Config c;
     for (const auto& [name, ifname] : {std::pair{"wa", topo->a_wire.b()}, std::pair{"wb", topo->b_wire.b()}}) {
       if (io == "packet") {
-        c.app<RawSocket>(name, {.ifname = ifname, .netns = topo->wire.path(), .tx_ring = tx_ring});
+        c.app<RawSocket>(name, {.ifname = ifname, .netns = topo->wire.path(), .rx_ring = rings, .tx_ring = rings});
       } else {
         c.app<XdpSocket>(name, {.ifname = ifname, .netns = topo->wire.path(), .attach = io == "xdp_native" ? "native" : "generic"});
       }
@@ -123,8 +123,8 @@ TEST_P(Forwarder, PingCrossesWithoutDuplicates) {
   EXPECT_TRUE(failure.empty()) << failure;
 }
 
-TEST_P(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
-  if (!packet_io()) GTEST_SKIP() << "sendmmsg is RawSocket's transmit path";
+TEST_P(Forwarder, PingCrossesWithRecvmmsgAndSendmmsgInsteadOfRings) {
+  if (!packet_io()) GTEST_SKIP() << "recvmmsg/sendmmsg are RawSocket's paths without rings";
   engine->configure(network("packet", false));
   start_engine();
   const ProcessResult r = ping(30);
@@ -134,6 +134,7 @@ TEST_P(Forwarder, PingCrossesWithTheSendmmsgTransmitPath) {
   const auto c2 = engine->counters();
   EXPECT_EQ(c2.at("wb.tx_packets"), c2.at("wa.rx_packets"));
   EXPECT_GT(c2.at("wb.tx_kicks"), 0u);
+  EXPECT_EQ(c2.at("wa.rx_ring") + c2.at("wa.tx_ring"), 0u) << "the rings should be off";
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
@@ -180,18 +181,26 @@ TEST_P(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
   const Offloads csum_on{.tx_checksum = true, .tso = false, .gso = false, .gro = false};
   Ethtool(topo->a.fd()).set_offloads(topo->a_wire.a(), csum_on);
   Ethtool(topo->b.fd()).set_offloads(topo->b_wire.a(), csum_on);
-  start_engine();
-  Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 30s, .kill_grace = 1s});
-  for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
-  const ProcessResult client = run_process(topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "1", "--json", "--connect-timeout", "3000"}, .deadline = 20s});
-  server.wait();
-  stop_engine();
-  ASSERT_TRUE(client.ok()) << client.describe() << "\n" << client.out << client.err;
-  const auto c = engine->counters();
-  EXPECT_GT(c.at("wa.rx_csum_partial"), 1000u) << "tx checksum offload is on: frames should arrive partial";
-  EXPECT_EQ(c.at("wa.rx_csum_dropped") + c.at("wb.rx_csum_dropped"), 0u);
-  EXPECT_EQ(tcp_csum_errors(topo->b), 0u) << "b received TCP segments with bad checksums";
-  EXPECT_EQ(tcp_csum_errors(topo->a), 0u);
+  for (const bool rings : {true, false}) {  // the status comes from the ring header, or from PACKET_AUXDATA
+    SCOPED_TRACE(rings ? "rings" : "recvmmsg/sendmmsg");
+    engine->configure(network("packet", rings));
+    start_engine();
+    Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
+                                                   .deadline = 30s, .kill_grace = 1s});
+    for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+    const ProcessResult client = run_process(
+        topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "1", "--json", "--connect-timeout", "3000"}, .deadline = 20s});
+    server.wait();
+    stop_engine();
+    ASSERT_TRUE(client.ok()) << client.describe() << "\n" << client.out << client.err;
+    const auto c = engine->counters();
+    EXPECT_EQ(c.at("wa.rx_ring"), rings ? 1u : 0u);
+    EXPECT_GT(c.at("wa.rx_csum_partial"), 1000u) << "tx checksum offload is on: frames should arrive partial";
+    EXPECT_EQ(c.at("wa.rx_csum_dropped") + c.at("wb.rx_csum_dropped"), 0u);
+    EXPECT_EQ(tcp_csum_errors(topo->b), 0u) << "b received TCP segments with bad checksums";
+    EXPECT_EQ(tcp_csum_errors(topo->a), 0u);
+    engine->configure(Config{});  // new sockets (and counters) for the next round
+  }
 }
 
 TEST_P(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
