@@ -25,6 +25,8 @@
 //
 // Rules for pull/push: no exceptions, no asserts, no blocking calls. Count
 // drops with a reason. Every packet taken from a link is transmitted or freed.
+// After transmit(p) the packet belongs to the link (a full link frees it at
+// once): never touch p again; clone before transmitting if you need a copy.
 #pragma once
 
 #include <cstdint>
@@ -67,7 +69,9 @@ class AppContext {
   PacketPool& pool() const noexcept { return *pool_; }
   Time now() const noexcept { return *now_; }  // read once per breath by the engine
   // Asks for a breath no later than t (e.g. a delayed packet's due time).
-  // Valid for the current breath only: ask again on every breath you still need it.
+  // Valid for the current breath only: ask again on every breath you still need
+  // it, from pull() or push() (push() runs after this breath's pull(), so a
+  // packet queued there needs the request from push()). t <= now() means "at once".
   void wake_at(Time t) noexcept;
   // The engine wakes from idle when fd becomes readable. Unwatched when the app stops.
   void watch_fd(int fd);

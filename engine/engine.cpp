@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 
@@ -142,6 +143,7 @@ void Engine::stop_app(const std::string& name, AppEntry& entry) noexcept {
 void Engine::configure(const Config& next) {
   next.validate();
   const ConfigPlan p = plan(config_, next);
+  now_ = clock_->now();  // new apps read now() in their constructors (e.g. Outage's start)
 
   // 1. Build every new instance first: if one throws, nothing has changed.
   std::map<std::string, AppEntry> fresh;
@@ -320,6 +322,11 @@ void Engine::run(const RunOptions& o) {
     });
   }
 
+  // Wake-ups are due times (a delayed packet's release), not hints: without
+  // this, the kernel may add its default 50 us of timer slack to every one.
+  const int old_slack = ::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  ::prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
+
   const Time start = clock_->now();
   const Time deadline = o.duration ? start + *o.duration : kNever;
   Time last_moved = start;
@@ -341,6 +348,7 @@ void Engine::run(const RunOptions& o) {
     block_until(std::min({next_wakeup_, next_timer_due(), deadline}));
   }
   stop_requested_.store(false);
+  if (old_slack > 0) ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_slack), 0, 0, 0);
 
   if (report_timer) cancel(*report_timer);
   if (signal_fd_) {

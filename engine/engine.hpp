@@ -108,6 +108,8 @@ class Engine {
   void cancel(TimerId id) noexcept;
 
   Time now() const noexcept { return now_; }
+  // The earliest wake_at() apps asked for in the last breath (kNever: none).
+  Time next_wakeup() const noexcept { return next_wakeup_; }
   PacketPool& pool() noexcept { return pool_; }
   std::uint64_t seed() const noexcept { return seed_; }
   App* app(const std::string& name) const noexcept;

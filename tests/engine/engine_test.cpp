@@ -331,6 +331,18 @@ TEST(Engine, TimersFireOnTheirPeriod) {
   EXPECT_EQ(once, 1);
 }
 
+TEST(Engine, ConfigureGivesNewAppsTheCurrentTime) {
+  ManualClock clock;
+  Engine e(manual(clock));
+  clock.set(Time{5s});
+  Config c;
+  c.app<testing::Alarm>("alarm", {.after = 1ms});
+  e.configure(c);
+  EXPECT_EQ(e.now(), Time{5s}) << "an app built now must not see the engine's construction time";
+  e.breathe();
+  EXPECT_EQ(e.next_wakeup(), Time{5s + 1ms});  // the Alarm asked to run again 1 ms later
+}
+
 TEST(Engine, RunNeedsARealTimeClock) {
   ManualClock clock;
   Engine e(manual(clock));

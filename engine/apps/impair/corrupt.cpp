@@ -1,0 +1,49 @@
+#include "engine/apps/impair/corrupt.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+namespace synnet {
+
+void CorruptSpec::validate() const {
+  if (!(ratio >= 0 && ratio <= 1)) {  // also rejects NaN
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, ratio).ptr;  // shortest exact form
+    throw std::invalid_argument("ratio: " + std::string(text, end) + " is not in [0, 1]");
+  }
+}
+
+void Corrupt::push() {
+  Link* in = input();
+  Link* out = output();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+      continue;
+    }
+    if (rng_.uniform() < ratio_) {
+      if (p->length <= kEthernetHeaderBytes) {
+        ++too_short_to_corrupt_;
+      } else {
+        // One draw picks byte and bit: uniform over the (length - 14) * 8 bits past the header.
+        const std::uint64_t bit = rng_.below((p->length - kEthernetHeaderBytes) * 8);
+        p->data[kEthernetHeaderBytes + bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        ++corrupted_;
+      }
+    }
+    out->transmit(p);
+    ++forwarded_;
+  }
+}
+
+void Corrupt::counters(const CounterVisitor& emit) const {
+  emit("forwarded", forwarded_);
+  emit("corrupted", corrupted_);
+  emit("too_short_to_corrupt", too_short_to_corrupt_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

@@ -1,0 +1,50 @@
+#include "engine/apps/impair/duplicate.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+namespace synnet {
+
+void DuplicateSpec::validate() const {
+  if (!(ratio >= 0 && ratio <= 1)) {  // also rejects NaN
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, ratio).ptr;  // shortest exact form
+    throw std::invalid_argument("ratio: " + std::string(text, end) + " is not in [0, 1]");
+  }
+}
+
+void Duplicate::push() {
+  Link* in = input();
+  Link* out = output();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+      continue;
+    }
+    // Clone before transmitting: once transmitted, p belongs to the link
+    // (a full link frees it at once).
+    Packet* copy = nullptr;
+    if (rng_.uniform() < ratio_) {
+      copy = pool().try_clone(*p);
+      if (copy == nullptr) ++alloc_failed_;
+    }
+    out->transmit(p);
+    ++forwarded_;
+    if (copy != nullptr) {
+      out->transmit(copy);
+      ++duplicated_;
+    }
+  }
+}
+
+void Duplicate::counters(const CounterVisitor& emit) const {
+  emit("forwarded", forwarded_);
+  emit("duplicated", duplicated_);
+  emit("alloc_failed", alloc_failed_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

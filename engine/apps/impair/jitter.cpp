@@ -1,0 +1,69 @@
+#include "engine/apps/impair/jitter.hpp"
+
+#include <stdexcept>
+
+namespace synnet {
+
+void JitterSpec::validate() const {
+  try {
+    parse_distribution(distribution);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("distribution: ") + e.what());
+  }
+  if (mean_us > 3'600'000'000ULL) throw std::invalid_argument("mean_us: " + std::to_string(mean_us) + " is more than an hour");
+  if (stddev_us > 3'600'000'000ULL) throw std::invalid_argument("stddev_us: " + std::to_string(stddev_us) + " is more than an hour");
+  if (distribution == "pareto" && stddev_us > 0 && mean_us == 0) {
+    throw std::invalid_argument("mean_us: a pareto distribution needs a mean above 0");
+  }
+  if (limit_packets == 0) throw std::invalid_argument("limit_packets: must be at least 1");
+}
+
+void Jitter::reconfigure(const Spec& spec) {
+  distribution_ = parse_distribution(spec.distribution);
+  mean_ns_ = static_cast<double>(spec.mean_us) * 1000.0;
+  stddev_ns_ = static_cast<double>(spec.stddev_us) * 1000.0;
+  reorder_ = spec.reorder;
+  limit_ = spec.limit_packets;
+}
+
+void Jitter::pull() {
+  if (line_.size() == 0) return;
+  if (Link* out = output()) line_.release(out, now());
+  ctx().wake_at(line_.next_due());
+}
+
+void Jitter::push() {
+  Link* in = input();
+  Link* out = output();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+      continue;
+    }
+    if (line_.size() >= limit_) {
+      pool().free(p);
+      ++dropped_queue_full_;
+      continue;
+    }
+    double delay_ns = sample(distribution_, rng_, mean_ns_, stddev_ns_);
+    if (delay_ns < 0) {
+      delay_ns = 0;
+      ++clamped_to_zero_;
+    }
+    line_.hold(p, now() + Duration{static_cast<std::int64_t>(delay_ns)}, !reorder_);
+    ++delayed_;
+  }
+  ctx().wake_at(line_.next_due());
+}
+
+void Jitter::counters(const CounterVisitor& emit) const {
+  emit("delayed", delayed_);
+  emit("queued", line_.size());
+  emit("clamped_to_zero", clamped_to_zero_);
+  emit("dropped_queue_full", dropped_queue_full_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

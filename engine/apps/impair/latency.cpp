@@ -1,0 +1,52 @@
+#include "engine/apps/impair/latency.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace synnet {
+
+void LatencySpec::validate() const {
+  if (delay_us > 3'600'000'000ULL) throw std::invalid_argument("delay_us: " + std::to_string(delay_us) + " is more than an hour");
+  if (limit_packets == 0) throw std::invalid_argument("limit_packets: must be at least 1");
+}
+
+void Latency::reconfigure(const Spec& spec) {
+  delay_ = std::chrono::microseconds(spec.delay_us);
+  limit_ = spec.limit_packets;
+}
+
+void Latency::pull() {
+  if (line_.size() == 0) return;
+  if (Link* out = output()) {
+    line_.release(out, now());
+  }
+  ctx().wake_at(line_.next_due());
+}
+
+void Latency::push() {
+  Link* in = input();
+  Link* out = output();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+    } else if (line_.size() >= limit_) {
+      pool().free(p);
+      ++dropped_queue_full_;
+    } else {
+      line_.hold(p, now() + delay_, true);
+      ++delayed_;
+    }
+  }
+  ctx().wake_at(line_.next_due());
+}
+
+void Latency::counters(const CounterVisitor& emit) const {
+  emit("delayed", delayed_);
+  emit("queued", line_.size());
+  emit("dropped_queue_full", dropped_queue_full_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

@@ -1,0 +1,115 @@
+#include "engine/apps/impair/loss.hpp"
+
+#include <stdexcept>
+
+namespace synnet {
+
+namespace {
+
+void check_probability(const char* field, double v) {
+  if (!(v >= 0.0 && v <= 1.0)) {  // also rejects NaN
+    throw std::invalid_argument(std::string(field) + ": " + std::to_string(v) + " is not a probability in [0, 1]");
+  }
+}
+
+}  // namespace
+
+void LossSpec::validate() const {
+  const LossSpec d;  // the defaults
+  struct Field {
+    const char* name;
+    double value, default_value;
+    const char* model;
+  };
+  const Field fields[] = {{"ratio", ratio, d.ratio, "random"},     {"p", p, d.p, "gilbert_elliott"},
+                          {"r", r, d.r, "gilbert_elliott"},        {"loss_bad", loss_bad, d.loss_bad, "gilbert_elliott"},
+                          {"loss_good", loss_good, d.loss_good, "gilbert_elliott"},
+                          {"p13", p13, d.p13, "markov4"},          {"p31", p31, d.p31, "markov4"},
+                          {"p32", p32, d.p32, "markov4"},          {"p23", p23, d.p23, "markov4"},
+                          {"p14", p14, d.p14, "markov4"}};
+  if (model != "random" && model != "gilbert_elliott" && model != "markov4") {
+    throw std::invalid_argument("model: \"" + model + "\" is not random, gilbert_elliott or markov4");
+  }
+  for (const Field& f : fields) {
+    check_probability(f.name, f.value);
+    if (f.model != model && f.value != f.default_value) {
+      throw std::invalid_argument(std::string(f.name) + ": belongs to the " + f.model + " model, not " + model);
+    }
+  }
+  if (p13 + p14 > 1.0) throw std::invalid_argument("p13: p13 + p14 must not exceed 1");
+  if (p31 + p32 > 1.0) throw std::invalid_argument("p31: p31 + p32 must not exceed 1");
+}
+
+void Loss::reconfigure(const Spec& spec) {
+  const Model next = spec.model == "gilbert_elliott" ? Model::kGilbertElliott
+                     : spec.model == "markov4"        ? Model::kMarkov4
+                                                      : Model::kRandom;
+  if (next != model_) state_ = 1;  // a new model starts in its good state
+  model_ = next;
+  spec_ = spec;
+}
+
+bool Loss::lose_next() noexcept {
+  switch (model_) {
+    case Model::kRandom:
+      return rng_.uniform() < spec_.ratio;
+    case Model::kGilbertElliott: {
+      const double u = rng_.uniform();
+      if (state_ == 1 && u < spec_.p) {
+        state_ = 2;
+      } else if (state_ == 2 && u < spec_.r) {
+        state_ = 1;
+      }
+      return rng_.uniform() < (state_ == 2 ? spec_.loss_bad : spec_.loss_good);
+    }
+    case Model::kMarkov4: {
+      const double u = rng_.uniform();
+      switch (state_) {
+        case 1:
+          state_ = u < spec_.p13 ? 3 : u < spec_.p13 + spec_.p14 ? 4 : 1;
+          break;
+        case 2:
+          state_ = u < spec_.p23 ? 3 : 2;
+          break;
+        case 3:
+          state_ = u < spec_.p31 ? 1 : u < spec_.p31 + spec_.p32 ? 2 : 3;
+          break;
+        default:
+          state_ = 1;
+          break;
+      }
+      return state_ == 3 || state_ == 4;
+    }
+  }
+  return false;
+}
+
+void Loss::push() {
+  Link* in = input();
+  Link* out = output();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    const bool lost = lose_next();
+    if (lost) {
+      if (!last_lost_) ++loss_bursts_;
+      pool().free(p);
+      ++dropped_loss_;
+    } else if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+    } else {
+      out->transmit(p);
+      ++forwarded_;
+    }
+    last_lost_ = lost;
+  }
+}
+
+void Loss::counters(const CounterVisitor& emit) const {
+  emit("forwarded", forwarded_);
+  emit("dropped_loss", dropped_loss_);
+  emit("loss_bursts", loss_bursts_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

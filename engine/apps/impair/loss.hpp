@@ -1,0 +1,64 @@
+// loss.hpp — Loss: drops packets by a random process.
+//
+//   input --> +------+--> output
+//             | Loss |      lost packets are freed and counted
+//             +------+
+//
+// Spec (LossSpec): model and its probabilities (each in [0, 1]):
+//   model = "random"           — each packet is lost with probability `ratio`
+//   model = "gilbert_elliott"  — netem's `loss gemodel p r 1-h 1-k`: a good and a
+//       bad state; per packet, first the state may change (good→bad with `p`,
+//       bad→good with `r`), then the packet is lost with `loss_bad` (1-h) in the
+//       bad state or `loss_good` (1-k) in the good one. With the defaults
+//       (loss_bad 1, loss_good 0) bursts last 1/r packets on average and the
+//       loss ratio is p/(p+r).
+//   model = "markov4"          — netem's `loss state p13 p31 p32 p23 p14`
+//       (Salsano et al.): 1 = received in a gap, 2 = received in a burst,
+//       3 = lost in a burst, 4 = isolated loss. Per packet the state moves
+//       1→3 (p13), 1→4 (p14), 2→3 (p23), 3→1 (p31), 3→2 (p32), 4→1 (always),
+//       else stays; the packet is lost in states 3 and 4.
+// A field of another model than the chosen one must keep its default (an
+// error otherwise: it would silently do nothing).
+// Counters: forwarded, dropped_loss, loss_bursts (runs of consecutive losses),
+//   dropped_no_output. Randomness: the app's own stream (AppContext::seed).
+// Reconfigurable in place (the model's state and the random stream continue).
+#pragma once
+
+#include <string>
+
+#include "engine/app.hpp"
+#include "engine/rng.hpp"
+
+namespace synnet {
+
+struct LossSpec {
+  std::string model = "random";
+  double ratio = 0;  // random
+  double p = 0, r = 1, loss_bad = 1, loss_good = 0;          // gilbert_elliott
+  double p13 = 0, p31 = 1, p32 = 0, p23 = 0, p14 = 0;        // markov4
+  bool operator==(const LossSpec&) const = default;
+  void validate() const;
+};
+
+class Loss final : public App {
+ public:
+  using Spec = LossSpec;
+
+  Loss(AppContext& ctx, const Spec& spec) : App(ctx), rng_(ctx.seed()) { reconfigure(spec); }
+  void push() override;
+  void reconfigure(const Spec& spec);
+  void counters(const CounterVisitor& emit) const override;
+
+  bool lose_next() noexcept;  // one decision (exposed for statistical tests)
+
+ private:
+  enum class Model { kRandom, kGilbertElliott, kMarkov4 };
+  Spec spec_;
+  Model model_ = Model::kRandom;
+  Rng rng_;
+  int state_ = 1;  // gilbert_elliott: 1 good, 2 bad; markov4: 1..4
+  bool last_lost_ = false;
+  std::uint64_t forwarded_ = 0, dropped_loss_ = 0, loss_bursts_ = 0, dropped_no_output_ = 0;
+};
+
+}  // namespace synnet

@@ -1,0 +1,110 @@
+#include "engine/apps/impair/rate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace synnet {
+
+void RateSpec::validate() const {
+  if (rate_bps == 0) throw std::invalid_argument("rate_bps: must be above 0 (to drop everything, use Loss or Outage)");
+  if (rate_bps > 10'000'000'000'000ULL) throw std::invalid_argument("rate_bps: " + std::to_string(rate_bps) + " is above 10 Tbit/s");
+  if (mode != "shaper" && mode != "policer") throw std::invalid_argument("mode: \"" + mode + "\" is not shaper or policer");
+  if (mode == "policer" && queue_bytes != 0) throw std::invalid_argument("queue_bytes: a policer has no queue (leave it 0)");
+}
+
+Rate::Rate(AppContext& ctx, const Spec& spec) : App(ctx) {
+  reconfigure(spec);
+  refilled_at_ = now();
+  tokens_ = burst_;  // start with a full bucket
+}
+
+void Rate::reconfigure(const Spec& spec) {
+  if (rate_bytes_per_ns_ > 0) refill();  // charge the time so far at the old rate
+  rate_bytes_per_ns_ = static_cast<double>(spec.rate_bps) / 8e9;
+  overhead_ = spec.overhead_bytes;
+  burst_ = spec.burst_bytes != 0 ? static_cast<double>(spec.burst_bytes)
+                                 : std::max(static_cast<double>(spec.rate_bps) / 8e3, 1514.0 + overhead_);
+  tokens_ = std::min(tokens_, burst_);
+  queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes
+                                       : std::max<std::uint64_t>(64 * 1024, spec.rate_bps / 8 / 20);
+  policer_ = spec.mode == "policer";
+}
+
+void Rate::refill() noexcept {
+  const Time t = now();
+  if (t > refilled_at_) {
+    tokens_ = std::min(burst_, tokens_ + static_cast<double>((t - refilled_at_).count()) * rate_bytes_per_ns_);
+    refilled_at_ = t;
+  }
+}
+
+void Rate::drain(Link* out) noexcept {
+  while (!queue_.empty() && !out->full()) {
+    Packet* p = queue_.front();
+    const double c = cost(*p);
+    if (!may_send(c)) {  // wake when the bucket will hold enough (or be full)
+      const double need = std::min(c, burst_) - tokens_;
+      ctx().wake_at(now() + Duration{static_cast<std::int64_t>(std::ceil(need / rate_bytes_per_ns_))});
+      return;
+    }
+    tokens_ -= c;
+    queue_.pop_front();
+    queued_bytes_ -= p->length;
+    out->transmit(p);
+    ++forwarded_;
+  }
+}
+
+void Rate::pull() {
+  if (queue_.empty()) return;
+  refill();
+  if (Link* out = output()) drain(out);
+}
+
+void Rate::push() {
+  Link* in = input();
+  Link* out = output();
+  refill();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (out == nullptr) {
+      pool().free(p);
+      ++dropped_no_output_;
+    } else if (policer_ && queue_.empty()) {
+      const double c = cost(*p);
+      if (may_send(c) && !out->full()) {
+        tokens_ -= c;
+        out->transmit(p);
+        ++forwarded_;
+      } else {
+        pool().free(p);
+        ++dropped_policed_;
+      }
+    } else if (queued_bytes_ + p->length > queue_limit_) {
+      pool().free(p);
+      ++dropped_queue_full_;
+    } else {
+      queue_.push_back(p);
+      queued_bytes_ += p->length;
+    }
+  }
+  if (out != nullptr) drain(out);
+}
+
+void Rate::stop() {
+  for (Packet* p : queue_) pool().free(p);
+  queue_.clear();
+  queued_bytes_ = 0;
+}
+
+void Rate::counters(const CounterVisitor& emit) const {
+  emit("forwarded", forwarded_);
+  emit("queued_packets", queue_.size());
+  emit("queued_bytes", queued_bytes_);
+  emit("dropped_queue_full", dropped_queue_full_);
+  emit("dropped_policed", dropped_policed_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet

@@ -1,0 +1,71 @@
+// rate.hpp — Rate: limits throughput with a token bucket, as a shaper (excess
+// waits in a byte-limited queue) or a policer (excess is dropped).
+//
+//   input --> +------+--> output
+//             | Rate |      at most rate_bps on average, bursts up to burst_bytes
+//             +------+
+//
+// Spec (RateSpec):
+//   rate_bps        — bits per second (> 0)
+//   burst_bytes     — bucket depth; 0 (default): the larger of 1 ms at the rate
+//                     and one 1514-byte frame (plus overhead)
+//   overhead_bytes  — added to every packet's length when it is charged, e.g. 24
+//                     for Ethernet's preamble, inter-frame gap and FCS, so the
+//                     rate is the wire's
+//   queue_bytes     — shaper: most bytes waiting; 0 (default): the larger of
+//                     64 KiB and 50 ms at the rate. A packet that does not fit
+//                     is dropped (tail drop). Must stay 0 for a policer.
+//   mode            — "shaper" (default) or "policer"
+// A packet goes when the bucket holds its cost, or when the bucket is full (so
+// a packet larger than the burst cannot stall: the bucket goes into debt).
+// Tokens accumulate continuously from the engine's clock, so the average
+// rate is exact; the engine wakes at the moment the next packet may go.
+// reconfigure() keeps the queue and the tokens (charged at the old rate up to now).
+// Counters: forwarded, queued_packets, queued_bytes, dropped_queue_full,
+//   dropped_policed, dropped_no_output.
+#pragma once
+
+#include <deque>
+#include <string>
+
+#include "engine/app.hpp"
+
+namespace synnet {
+
+struct RateSpec {
+  std::uint64_t rate_bps = 0;
+  std::uint64_t burst_bytes = 0;
+  std::uint32_t overhead_bytes = 0;
+  std::uint64_t queue_bytes = 0;
+  std::string mode = "shaper";
+  bool operator==(const RateSpec&) const = default;
+  void validate() const;
+};
+
+class Rate final : public App {
+ public:
+  using Spec = RateSpec;
+
+  Rate(AppContext& ctx, const Spec& spec);
+  void pull() override;
+  void push() override;
+  void stop() override;
+  void reconfigure(const Spec& spec);
+  void counters(const CounterVisitor& emit) const override;
+
+ private:
+  void refill() noexcept;
+  double cost(const Packet& p) const noexcept { return static_cast<double>(p.length) + overhead_; }
+  bool may_send(double c) const noexcept { return tokens_ >= c || tokens_ >= burst_; }
+  void drain(Link* out) noexcept;
+
+  double rate_bytes_per_ns_ = 0, burst_ = 0, overhead_ = 0, tokens_ = 0;
+  std::uint64_t queue_limit_ = 0;
+  bool policer_ = false;
+  Time refilled_at_{0};
+  std::deque<Packet*> queue_;
+  std::uint64_t queued_bytes_ = 0;
+  std::uint64_t forwarded_ = 0, dropped_queue_full_ = 0, dropped_policed_ = 0, dropped_no_output_ = 0;
+};
+
+}  // namespace synnet

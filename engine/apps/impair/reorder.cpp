@@ -1,0 +1,100 @@
+#include "engine/apps/impair/reorder.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <string>
+
+namespace synnet {
+
+namespace {
+
+std::string number(double x) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);  // shortest exact form
+}
+
+}  // namespace
+
+void ReorderSpec::validate() const {
+  if (!(ratio >= 0 && ratio <= 1)) {  // also rejects NaN
+    throw std::invalid_argument("ratio: " + number(ratio) + " is not in [0, 1]");
+  }
+  if (delay_us > Reorder::kMaxDelayUs) {
+    throw std::invalid_argument("delay_us: " + std::to_string(delay_us) + " is more than an hour");
+  }
+  if (ratio > 0 && delay_us == 0) {
+    throw std::invalid_argument("delay_us: must be > 0 when ratio > 0 (ratio is " + number(ratio) +
+                                "): packets can only overtake packets that wait");
+  }
+  if (limit_packets == 0) throw std::invalid_argument("limit_packets: 0 is not >= 1");
+}
+
+Reorder::Reorder(AppContext& ctx, const Spec& spec) : App(ctx), rng_{ctx.seed()} { reconfigure(spec); }
+
+void Reorder::reconfigure(const Spec& spec) {
+  ratio_ = spec.ratio;
+  delay_ = std::chrono::microseconds(spec.delay_us);
+  limit_ = spec.limit_packets;
+}
+
+void Reorder::pull() { release(); }
+
+void Reorder::push() {
+  Link* in = input();
+  Link* out = output();
+  const Time t = now();
+  while (!in->empty()) {
+    Packet* p = in->receive();
+    if (rng_.uniform() < ratio_) {  // skips the wait: ahead of everything queued
+      if (out == nullptr) {
+        pool().free(p);
+        ++dropped_no_output_;
+      } else {
+        out->transmit(p);
+        ++reordered_;
+      }
+    } else if (queue_.size() >= limit_) {
+      pool().free(p);
+      ++dropped_queue_full_;
+    } else {
+      Time due = t + delay_;
+      // After a reconfigure to a shorter delay: never leave before the packet ahead.
+      if (!queue_.empty() && due < queue_.back().due) due = queue_.back().due;
+      queue_.push_back(Held{p, due});
+      ++delayed_;
+    }
+  }
+  release();  // a zero delay sends at once; otherwise this asks for a wake-up
+}
+
+void Reorder::release() noexcept {
+  Link* out = output();
+  const Time t = now();
+  while (!queue_.empty() && queue_.front().due <= t) {
+    if (out == nullptr) {
+      pool().free(queue_.front().packet);
+      ++dropped_no_output_;
+    } else if (out->full()) {
+      break;  // wait for room; the wake-up below is due now, so the engine comes back at once
+    } else {
+      out->transmit(queue_.front().packet);
+    }
+    queue_.pop_front();
+  }
+  if (!queue_.empty()) ctx().wake_at(queue_.front().due);
+}
+
+void Reorder::stop() {
+  for (const Held& h : queue_) pool().free(h.packet);
+  queue_.clear();
+}
+
+void Reorder::counters(const CounterVisitor& emit) const {
+  emit("reordered", reordered_);
+  emit("delayed", delayed_);
+  emit("queued", queue_.size());
+  emit("dropped_queue_full", dropped_queue_full_);
+  emit("dropped_no_output", dropped_no_output_);
+}
+
+}  // namespace synnet
