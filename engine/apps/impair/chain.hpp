@@ -1,0 +1,75 @@
+// chain.hpp — builds one direction's impairments from a declarative spec (the
+// shape of a scenario file's `a_to_b` / `b_to_a`), so nobody wires impairment
+// apps by hand.
+//
+//   DirectionSpec d;
+//   d.impairments.loss = LossSpec{.ratio = 0.01};
+//   d.impairments.latency = LatencySpec{.delay_us = 20'000};
+//   d.flows.push_back({FlowRule{.output = "dns", .protocol = 17, .dst_ports = PortRange{53, 53}},
+//                      ImpairmentSpec{.loss = LossSpec{.ratio = 0.5}}});
+//   add_direction(config, "a_to_b", d, "if_a.output", "if_b.input");
+//
+// One direction's apps are named "<prefix>_<effect>" and linked in this fixed
+// order, which models a bottleneck link and then the path behind it:
+//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → reorder
+// With flows, a FlowSplit ("<prefix>_split") sends each packet to the chain of
+// the first rule it matches ("<prefix>_f<i>_<effect>"), the rest to the
+// default chain, and a Join ("<prefix>_join") merges them again. With no
+// effect at all, `from` is linked straight to `to`.
+// Re-applying a changed spec keeps the apps that stay (Engine::configure
+// reconfigures them in place, keeping queued packets and token buckets).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/apps/flow/flow_split.hpp"
+#include "engine/apps/impair/corrupt.hpp"
+#include "engine/apps/impair/duplicate.hpp"
+#include "engine/apps/impair/jitter.hpp"
+#include "engine/apps/impair/latency.hpp"
+#include "engine/apps/impair/loss.hpp"
+#include "engine/apps/impair/mtu.hpp"
+#include "engine/apps/impair/outage.hpp"
+#include "engine/apps/impair/rate.hpp"
+#include "engine/apps/impair/reorder.hpp"
+#include "engine/config.hpp"
+
+namespace synnet {
+
+struct ImpairmentSpec {
+  std::optional<MtuSpec> mtu{};
+  std::optional<OutageSpec> outage{};
+  std::optional<LossSpec> loss{};
+  std::optional<CorruptSpec> corrupt{};
+  std::optional<DuplicateSpec> duplicate{};
+  std::optional<RateSpec> rate{};
+  std::optional<LatencySpec> latency{};
+  std::optional<JitterSpec> jitter{};
+  std::optional<ReorderSpec> reorder{};
+  bool operator==(const ImpairmentSpec&) const = default;
+  bool empty() const noexcept { return *this == ImpairmentSpec{}; }
+};
+
+struct FlowChain {
+  FlowRule rule;  // rule.output is ignored: each flow gets its own port
+  ImpairmentSpec impairments{};
+  bool operator==(const FlowChain&) const = default;
+};
+
+struct DirectionSpec {
+  ImpairmentSpec impairments{};  // for packets no flow rule matches
+  std::vector<FlowChain> flows{};
+  bool operator==(const DirectionSpec&) const = default;
+};
+
+// Adds the apps and links of one direction between `from` and `to` ("app.port").
+// Throws ConfigError (bad prefix, bad spec: the message names the app).
+void add_direction(Config& config, const std::string& prefix, const DirectionSpec& spec, const std::string& from,
+                   const std::string& to);
+// One chain without flows (what add_direction uses for each chain).
+void add_impairment_chain(Config& config, const std::string& prefix, const ImpairmentSpec& spec,
+                          const std::string& from, const std::string& to);
+
+}  // namespace synnet
