@@ -42,8 +42,9 @@ void parse_endpoint(std::string_view text, std::string_view whole, const char* s
 }  // namespace
 
 bool valid_name(std::string_view name) noexcept {
+  // ASCII only, whatever the locale says isalnum() is.
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 

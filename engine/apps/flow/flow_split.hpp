@@ -111,8 +111,8 @@ class FlowSplit final : public App {
 
  private:
   std::vector<FlowRule> rules_;
-  std::vector<std::size_t> rule_output_;  // rules_[i] sends to output(rule_output_[i])
-  std::vector<std::string> port_names_;  // as ports() declares them; the last is "default"
+  std::vector<std::size_t> rule_output_;    // rules_[i] sends to output(rule_output_[i])
+  std::vector<std::string> port_names_;     // as ports() declares them; the last is "default"
   std::vector<std::string> counter_names_;  // "matched_<output>"..., then "default"
   std::vector<std::uint64_t> sent_;         // per output port
   std::uint64_t dropped_no_output_ = 0;

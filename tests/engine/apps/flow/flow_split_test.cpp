@@ -148,7 +148,7 @@ struct Case {
 
 std::vector<Case> cases() {
   Bytes truncated = tcp4("10.0.0.1", 40000, "198.18.0.2", 5201);
-  truncated.resize(truncated.size() - 1);
+  truncated.pop_back();
   return {
       {"TCP to the lan's port 5201: iperf (rule 0 before rule 2)", tcp4("10.0.0.1", 40000, "198.18.0.2", 5201), 0},
       {"UDP to port 5201: iperf", udp4("10.0.0.1", 40000, "10.0.0.2", 5201), 0},
