@@ -1,17 +1,14 @@
 #include "engine/apps/impair/duplicate.hpp"
 
-#include <charconv>
+#include "engine/apps/impair/spec_checks.hpp"
+
 #include <stdexcept>
 #include <string>
 
 namespace synnet {
 
 void DuplicateSpec::validate() const {
-  if (!(ratio >= 0 && ratio <= 1)) {  // also rejects NaN
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, ratio).ptr;  // shortest exact form
-    throw std::invalid_argument("ratio: " + std::string(text, end) + " is not in [0, 1]");
-  }
+  require_probability("ratio", ratio);
 }
 
 void Duplicate::push() {

@@ -1,18 +1,10 @@
 #include "engine/apps/impair/loss.hpp"
 
+#include "engine/apps/impair/spec_checks.hpp"
+
 #include <stdexcept>
 
 namespace synnet {
-
-namespace {
-
-void check_probability(const char* field, double v) {
-  if (!(v >= 0.0 && v <= 1.0)) {  // also rejects NaN
-    throw std::invalid_argument(std::string(field) + ": " + std::to_string(v) + " is not a probability in [0, 1]");
-  }
-}
-
-}  // namespace
 
 void LossSpec::validate() const {
   const LossSpec d;  // the defaults
@@ -31,7 +23,7 @@ void LossSpec::validate() const {
     throw std::invalid_argument("model: \"" + model + "\" is not random, gilbert_elliott or markov4");
   }
   for (const Field& f : fields) {
-    check_probability(f.name, f.value);
+    require_probability(f.name, f.value);
     if (f.model != model && f.value != f.default_value) {
       throw std::invalid_argument(std::string(f.name) + ": belongs to the " + f.model + " model, not " + model);
     }

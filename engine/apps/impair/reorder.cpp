@@ -1,29 +1,19 @@
 #include "engine/apps/impair/reorder.hpp"
 
-#include <charconv>
+#include "engine/apps/impair/spec_checks.hpp"
+
 #include <stdexcept>
 #include <string>
 
 namespace synnet {
 
-namespace {
-
-std::string number(double x) {
-  char text[32];
-  return std::string(text, std::to_chars(text, text + sizeof text, x).ptr);  // shortest exact form
-}
-
-}  // namespace
-
 void ReorderSpec::validate() const {
-  if (!(ratio >= 0 && ratio <= 1)) {  // also rejects NaN
-    throw std::invalid_argument("ratio: " + number(ratio) + " is not in [0, 1]");
-  }
+  require_probability("ratio", ratio);
   if (delay_us > Reorder::kMaxDelayUs) {
     throw std::invalid_argument("delay_us: " + std::to_string(delay_us) + " is more than an hour");
   }
   if (ratio > 0 && delay_us == 0) {
-    throw std::invalid_argument("delay_us: must be > 0 when ratio > 0 (ratio is " + number(ratio) +
+    throw std::invalid_argument("delay_us: must be > 0 when ratio > 0 (ratio is " + shortest(ratio) +
                                 "): packets can only overtake packets that wait");
   }
   if (limit_packets == 0) throw std::invalid_argument("limit_packets: 0 is not >= 1");
