@@ -1,9 +1,10 @@
 // delay_line.hpp — DelayLine: packets held until their due time, for the
-// apps that delay (Latency, Jitter).
+// apps that delay (Latency, Jitter, Reorder).
 //
 //   DelayLine line(pool);
 //   line.hold(p, due, in_order);  // in_order: never before the packet held last
 //   line.release(out, now);       // transmits every packet due by now, in due order
+//   line.drop_due(now);           // frees every packet due by now (no output to send to)
 //   line.next_due()               // kNever when empty (for AppContext::wake_at)
 //   line.size(), line.clear()     // clear() frees what it holds
 //
@@ -41,6 +42,17 @@ class DelayLine {
     std::uint64_t n = 0;
     while (!heap_.empty() && heap_.top().due <= now && !out->full()) {
       out->transmit(heap_.top().packet);
+      heap_.pop();
+      ++n;
+    }
+    return n;
+  }
+
+  // Returns how many packets were freed.
+  std::uint64_t drop_due(Time now) noexcept {
+    std::uint64_t n = 0;
+    while (!heap_.empty() && heap_.top().due <= now) {
+      pool_->free(heap_.top().packet);
       heap_.pop();
       ++n;
     }

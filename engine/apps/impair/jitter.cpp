@@ -27,9 +27,8 @@ void Jitter::reconfigure(const Spec& spec) {
 }
 
 void Jitter::pull() {
-  if (line_.size() == 0) return;
   if (Link* out = output()) line_.release(out, now());
-  ctx().wake_at(line_.next_due());
+  ctx().wake_at(line_.next_due());  // kNever (no request) when nothing waits
 }
 
 void Jitter::push() {

@@ -16,11 +16,8 @@ void Latency::reconfigure(const Spec& spec) {
 }
 
 void Latency::pull() {
-  if (line_.size() == 0) return;
-  if (Link* out = output()) {
-    line_.release(out, now());
-  }
-  ctx().wake_at(line_.next_due());
+  if (Link* out = output()) line_.release(out, now());
+  ctx().wake_at(line_.next_due());  // kNever (no request) when nothing waits
 }
 
 void Latency::push() {

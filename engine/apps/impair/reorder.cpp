@@ -19,7 +19,9 @@ void ReorderSpec::validate() const {
   if (limit_packets == 0) throw std::invalid_argument("limit_packets: 0 is not >= 1");
 }
 
-Reorder::Reorder(AppContext& ctx, const Spec& spec) : App(ctx), rng_{ctx.seed()} { reconfigure(spec); }
+Reorder::Reorder(AppContext& ctx, const Spec& spec) : App(ctx), rng_{ctx.seed()}, line_(ctx.pool()) {
+  reconfigure(spec);
+}
 
 void Reorder::reconfigure(const Spec& spec) {
   ratio_ = spec.ratio;
@@ -43,14 +45,11 @@ void Reorder::push() {
         out->transmit(p);
         ++reordered_;
       }
-    } else if (queue_.size() >= limit_) {
+    } else if (line_.size() >= limit_) {
       pool().free(p);
       ++dropped_queue_full_;
     } else {
-      Time due = t + delay_;
-      // After a reconfigure to a shorter delay: never leave before the packet ahead.
-      if (!queue_.empty() && due < queue_.back().due) due = queue_.back().due;
-      queue_.push_back(Held{p, due});
+      line_.hold(p, t + delay_, true);  // in order, also after a reconfigure to a shorter delay
       ++delayed_;
     }
   }
@@ -58,31 +57,20 @@ void Reorder::push() {
 }
 
 void Reorder::release() noexcept {
-  Link* out = output();
-  const Time t = now();
-  while (!queue_.empty() && queue_.front().due <= t) {
-    if (out == nullptr) {
-      pool().free(queue_.front().packet);
-      ++dropped_no_output_;
-    } else if (out->full()) {
-      break;  // wait for room; the wake-up below is due now, so the engine comes back at once
-    } else {
-      out->transmit(queue_.front().packet);
-    }
-    queue_.pop_front();
+  if (Link* out = output()) {
+    line_.release(out, now());  // a full link: due packets wait for room (the wake-up below is due now)
+  } else {
+    dropped_no_output_ += line_.drop_due(now());
   }
-  if (!queue_.empty()) ctx().wake_at(queue_.front().due);
+  ctx().wake_at(line_.next_due());
 }
 
-void Reorder::stop() {
-  for (const Held& h : queue_) pool().free(h.packet);
-  queue_.clear();
-}
+void Reorder::stop() { line_.clear(); }
 
 void Reorder::counters(const CounterVisitor& emit) const {
   emit("reordered", reordered_);
   emit("delayed", delayed_);
-  emit("queued", queue_.size());
+  emit("queued", line_.size());
   emit("dropped_queue_full", dropped_queue_full_);
   emit("dropped_no_output", dropped_no_output_);
 }

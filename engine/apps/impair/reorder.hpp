@@ -25,9 +25,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-
 #include "engine/app.hpp"
+#include "engine/apps/impair/delay_line.hpp"
 #include "engine/rng.hpp"
 
 namespace synnet {
@@ -51,13 +50,9 @@ class Reorder final : public App {
   void stop() override;
   void reconfigure(const Spec& spec);
   void counters(const CounterVisitor& emit) const override;
-  std::size_t queued() const noexcept { return queue_.size(); }
+  std::size_t queued() const noexcept { return line_.size(); }
 
  private:
-  struct Held {
-    Packet* packet;
-    Time due;
-  };
   // Sends the packets due by now(), in order, while the output has room, and
   // asks the engine to wake us for the next one.
   void release() noexcept;
@@ -66,7 +61,7 @@ class Reorder final : public App {
   double ratio_ = 0;
   Duration delay_{0};
   std::uint32_t limit_ = 0;
-  std::deque<Held> queue_;
+  DelayLine line_;  // in order: a later packet never leaves before an earlier one
   std::uint64_t reordered_ = 0;
   std::uint64_t delayed_ = 0;
   std::uint64_t dropped_queue_full_ = 0;
