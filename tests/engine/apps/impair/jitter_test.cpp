@@ -15,24 +15,8 @@ using testing::Recorder;
 using testing::SeqSource;
 using testing::SeqSourceSpec;
 
-struct JitterTest : ::testing::Test {
-  ManualClock clock;
-  Engine engine{EngineOptions{.packets = 100'000, .seed = 11, .clock = &clock, .log = nullptr}};
-  void build(JitterSpec spec, SeqSourceSpec source) {
-    Config c;
-    c.app<SeqSource>("src", source).app<Jitter>("jit", spec).app<Recorder>("rec");
-    c.link("src.output -> jit.input").link("jit.output -> rec.input");
-    engine.configure(c);
-  }
-  // Breathes every `step` until `until`.
-  void run(Duration step, Time until) {
-    while (clock.now() <= until) {
-      engine.breathe();
-      clock.advance(step);
-    }
-  }
-  SeqSource& src() { return *engine.app_as<SeqSource>("src"); }
-  Recorder& rec() { return *engine.app_as<Recorder>("rec"); }
+struct JitterTest : testing::ImpairmentRig<Jitter> {
+  JitterTest() : ImpairmentRig("jit", 11) {}
 };
 
 TEST_F(JitterTest, OrderIsPreservedByDefault) {

@@ -13,18 +13,8 @@ using testing::Recorder;
 using testing::SeqSource;
 using testing::SeqSourceSpec;
 
-struct LatencyTest : ::testing::Test {
-  ManualClock clock;
-  Engine engine{EngineOptions{.packets = 200'000, .seed = 1, .clock = &clock, .log = nullptr}};
-  void build(LatencySpec spec, SeqSourceSpec source) {
-    Config c;
-    c.app<SeqSource>("src", source).app<Latency>("lat", spec).app<Recorder>("rec");
-    c.link("src.output -> lat.input").link("lat.output -> rec.input");
-    engine.configure(c);
-  }
-  SeqSource& src() { return *engine.app_as<SeqSource>("src"); }
-  Recorder& rec() { return *engine.app_as<Recorder>("rec"); }
-  std::uint64_t counter(const std::string& name) { return engine.counters().at(name); }
+struct LatencyTest : testing::ImpairmentRig<Latency> {
+  LatencyTest() : ImpairmentRig("lat", 1, 200'000) {}
 };
 
 TEST_F(LatencyTest, APacketLeavesExactlyAtItsDueTime) {

@@ -13,23 +13,8 @@ using testing::Recorder;
 using testing::SeqSource;
 using testing::SeqSourceSpec;
 
-struct RateTest : ::testing::Test {
-  ManualClock clock;
-  Engine engine{EngineOptions{.packets = 100'000, .seed = 1, .clock = &clock, .log = nullptr}};
-  void build(RateSpec spec, SeqSourceSpec source) {
-    Config c;
-    c.app<SeqSource>("src", source).app<Rate>("rate", spec).app<Recorder>("rec");
-    c.link("src.output -> rate.input").link("rate.output -> rec.input");
-    engine.configure(c);
-  }
-  void run(Duration step, Time until) {
-    while (clock.now() <= until) {
-      engine.breathe();
-      clock.advance(step);
-    }
-  }
-  Recorder& rec() { return *engine.app_as<Recorder>("rec"); }
-  std::uint64_t counter(const std::string& name) { return engine.counters().at(name); }
+struct RateTest : testing::ImpairmentRig<Rate> {
+  RateTest() : ImpairmentRig("rate") {}
 };
 
 TEST_F(RateTest, PacketsArePacedExactly) {
