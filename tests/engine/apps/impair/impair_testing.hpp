@@ -5,18 +5,14 @@
 //                each frame's send time (sent_at[seq])
 //   Recorder   — takes every frame, records (seq, arrival time), frees it
 //   seq_of(p)  — the sequence number in a frame
-//   ImpairmentRig<A> — a test fixture: a ManualClock engine running
-//                src (SeqSource) -> <name> (an A) -> rec (Recorder)
+// (No gtest here: benchmarks use these apps too. The gtest fixture is in impairment_rig.hpp.)
 #pragma once
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "engine/app.hpp"
-#include "engine/engine.hpp"
 
 namespace synnet::testing {
 
@@ -80,36 +76,6 @@ class Recorder final : public App {
   std::vector<std::uint64_t> seqs;
   std::vector<Time> times;
   std::uint64_t bytes = 0;
-};
-
-// Derive a fixture from it: struct LatencyTest : ImpairmentRig<Latency> {
-// LatencyTest() : ImpairmentRig("lat") {} };
-template <class A>
-struct ImpairmentRig : ::testing::Test {
-  explicit ImpairmentRig(std::string app_name, std::uint64_t seed = 1, std::size_t packets = 100'000)
-      : engine(EngineOptions{.packets = packets, .seed = seed, .clock = &clock, .log = nullptr}),
-        name(std::move(app_name)) {}
-
-  void build(typename A::Spec spec, SeqSourceSpec source) {
-    Config c;
-    c.app<SeqSource>("src", source).template app<A>(name, spec).template app<Recorder>("rec");
-    c.link("src.output -> " + name + ".input").link(name + ".output -> rec.input");
-    engine.configure(c);
-  }
-  // Breathes every `step` until `until`.
-  void run(Duration step, Time until) {
-    while (clock.now() <= until) {
-      engine.breathe();
-      clock.advance(step);
-    }
-  }
-  SeqSource& src() { return *engine.app_as<SeqSource>("src"); }
-  Recorder& rec() { return *engine.app_as<Recorder>("rec"); }
-  std::uint64_t counter(const std::string& key) { return engine.counters().at(key); }
-
-  ManualClock clock;
-  Engine engine;
-  std::string name;
 };
 
 }  // namespace synnet::testing

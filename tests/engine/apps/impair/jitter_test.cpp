@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "engine/engine.hpp"
-#include "tests/engine/apps/impair/impair_testing.hpp"
+#include "tests/engine/apps/impair/impairment_rig.hpp"
 
 namespace synnet {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine.hpp"
-#include "tests/engine/apps/impair/impair_testing.hpp"
+#include "tests/engine/apps/impair/impairment_rig.hpp"
 
 namespace synnet {
 namespace {
