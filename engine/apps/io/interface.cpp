@@ -39,10 +39,12 @@ InterfaceInfo interface_info(int sock, const std::string& ifname, const std::str
   return info;
 }
 
-bool interface_deleted(int sock, int ifindex) noexcept {
+void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int ifindex) noexcept {
   ifreq ifr{};
   ifr.ifr_ifindex = ifindex;
-  return ::ioctl(sock, SIOCGIFNAME, &ifr) != 0 && errno == ENODEV;
+  if (::ioctl(sock, SIOCGIFNAME, &ifr) != 0 && errno == ENODEV) {
+    ctx.fail("interface \"" + ifname + "\" was deleted (ifindex " + std::to_string(ifindex) + ")");
+  }
 }
 
 int take_socket_error(int sock) noexcept {

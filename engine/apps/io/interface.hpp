@@ -4,7 +4,8 @@
 //   Fd ns = open_netns("/run/netns/x", where);      // for in_netns(ns.get(), ...)
 //   Fd sock = socket_in_netns("/run/netns/x", AF_PACKET, SOCK_RAW, proto, where);  // "" = ours
 //   InterfaceInfo info = interface_info(sock.get(), "veth0", where);   // ifindex, MTU
-//   interface_deleted(sock.get(), info.ifindex)    // true once the kernel no longer knows it
+//   fail_if_deleted(ctx, sock.get(), "veth0", info.ifindex)  // ends the run (EngineFailure) once
+//                                                  // the kernel no longer knows the interface
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
@@ -30,7 +31,7 @@ struct InterfaceInfo {
 Fd open_netns(const std::string& netns, const std::string& where);
 Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where);
 InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where);
-bool interface_deleted(int sock, int ifindex) noexcept;
+void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int ifindex) noexcept;
 // Reads and clears the socket's pending error (SO_ERROR); 0 when none.
 int take_socket_error(int sock) noexcept;
 void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);

@@ -337,10 +337,7 @@ void RawSocket::stop() {
 // deleted, which is not.)
 void RawSocket::housekeeping() {
   next_housekeeping_ = now() + 50ms;
-  if (take_socket_error(fd_.get()) == 0) return;
-  if (interface_deleted(fd_.get(), ifindex_)) {
-    ctx().fail("interface \"" + ifname_ + "\" was deleted (ifindex " + std::to_string(ifindex_) + ")");
-  }
+  if (take_socket_error(fd_.get()) != 0) fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
 }
 
 void RawSocket::refresh_kernel_stats() const {

@@ -254,9 +254,7 @@ void XdpSocket::kick_tx() {
 
 void XdpSocket::housekeeping() {
   next_housekeeping_ = now() + 50ms;
-  if (interface_deleted(ctl_.get(), ifindex_)) {
-    ctx().fail("interface \"" + ifname_ + "\" was deleted (ifindex " + std::to_string(ifindex_) + ")");
-  }
+  fail_if_deleted(ctx(), ctl_.get(), ifname_, ifindex_);
 }
 
 void XdpSocket::counters(const CounterVisitor& emit) const {
