@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include "engine/system_error.hpp"
 
@@ -285,6 +286,15 @@ ProcessResult Process::result() {
 }
 
 std::string Process::output() const { return read_all(out_.get()); }
+
+bool Process::wait_for_output(std::string_view text, nanoseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (output().find(text) != std::string::npos) return true;
+    if (!running() || std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
 std::string Process::errors() const { return read_all(err_.get()); }
 
 ProcessResult run_process(int netns_fd, const ProcessSpec& spec) { return Process::spawn(netns_fd, spec).wait(); }

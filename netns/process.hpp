@@ -6,6 +6,7 @@
 //
 //   Process server = Process::spawn(ns.fd(), {.argv = {"iperf3", "-s"}});  // in the background
 //   server.running();  server.pid();  server.output();   // stdout so far
+//   server.wait_for_output("listening", 5s);              // e.g. until a server is up
 //   ProcessResult r = server.terminate();                 // SIGTERM, then SIGKILL after kill_grace
 //   // ~Process terminates and reaps a child that is still running.
 //
@@ -23,6 +24,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/fd.hpp"
@@ -61,6 +63,9 @@ class Process {
   ProcessResult wait();               // until it ends, or its deadline (then terminates it)
   ProcessResult terminate();          // SIGTERM the group, SIGKILL after kill_grace; reaps
   std::string output() const;         // stdout so far
+  // Waits (polling every 10 ms) until stdout contains `text`, e.g. a server's
+  // "listening"; false when `timeout` passed or the process ended first.
+  bool wait_for_output(std::string_view text, std::chrono::nanoseconds timeout);
   std::string errors() const;         // stderr so far
 
  private:

@@ -136,7 +136,7 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
 double tcp_gbps(Through through, int seconds, const std::string& io = "packet") {
   Testbed bed(through, true, {"--io", io});
   Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .deadline = std::chrono::seconds(seconds + 30), .kill_grace = 1s});
-  for (int i = 0; i < 250 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+  server.wait_for_output("listening", 5s);
   const ProcessResult client = run_process(
       bed.t.a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-p", "5301", "-t", std::to_string(seconds), "--json"},
                      .deadline = std::chrono::seconds(seconds + 20)});

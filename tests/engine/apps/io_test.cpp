@@ -141,8 +141,7 @@ TEST_P(Forwarder, PingCrossesWithRecvmmsgAndSendmmsgInsteadOfRings) {
 TEST_P(Forwarder, TcpIperf3CrossesAndPacketsAreConserved) {
   start_engine();
   Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 30s, .kill_grace = 1s});
-  for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
-  ASSERT_NE(server.output().find("listening"), std::string::npos) << "iperf3 server did not start: " << server.errors();
+  ASSERT_TRUE(server.wait_for_output("listening", 2s)) << "iperf3 server did not start: " << server.errors();
   const ProcessResult client = run_process(
       topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "2", "--json"}, .deadline = 30s});
   ASSERT_TRUE(client.ok()) << client.describe() << "\n" << client.out << client.err;
@@ -187,7 +186,7 @@ TEST_P(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
     start_engine();
     Process server = Process::spawn(topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
                                                    .deadline = 30s, .kill_grace = 1s});
-    for (int i = 0; i < 100 && server.output().find("listening") == std::string::npos; ++i) std::this_thread::sleep_for(20ms);
+    server.wait_for_output("listening", 2s);
     const ProcessResult client = run_process(
         topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "1", "--json", "--connect-timeout", "3000"}, .deadline = 20s});
     server.wait();
