@@ -1,0 +1,50 @@
+// expectations.hpp — checks what a traffic item measured against what its
+// scenario expects, one Check per expectation, and warns when a loss bound
+// rests on too few packets to mean anything.
+//
+//   std::vector<Check> checks = check_expectations(item.expect, measurement, /*is_exec=*/false);
+//   for (const Check& c : checks) if (!c.pass) ...;   // c.figure "loss", c.expected "<= 1%", c.measured "0.4%"
+//   std::optional<std::string> w = loss_bound_warning(bound, 20);
+//
+// Formatting: loss in %, throughput in bit/s with an SI prefix ("9.54 Mbit/s"),
+// times in the most readable of s / ms / us ("80.3 ms"), exit codes as
+// integers. A figure that was not measured fails with measured "not measured"
+// plus the measurement's error when it has one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/measurement.hpp"
+#include "harness/scenario.hpp"
+
+namespace synnet {
+
+struct Check {
+  std::string figure;    // "loss", "throughput", "rtt_avg", "gap", "exit_code", ...
+  std::string expected;  // e.g. "3% .. 7%", ">= 9 Mbit/s", "<= 90 ms", "== 0"
+  std::string measured;  // e.g. "5.12%", or "not measured (iperf3: unable to connect)"
+  bool pass = false;
+  std::optional<double> value{};  // the measured figure in base units, for the JSON report
+  std::string warning{};          // e.g. the loss-bound warning; empty when none
+};
+
+// One Check per expectation that is set, in the order loss, throughput,
+// rtt_min, rtt_avg, rtt_max, rtt_mdev, jitter, gap, exit_code. For an exec item
+// (is_exec) with no exit_code expectation, exit_code == 0 is checked.
+std::vector<Check> check_expectations(const Expectations& expect, const Measurement& m, bool is_exec);
+
+// A warning when `packets` is too few for a loss bound to mean anything: when
+// one packet is worth more than the bound's width (max - min, or max alone),
+// or when two binomial standard errors at the bound's middle exceed half its
+// width. It says how many packets would do. nullopt when the bound is fine or
+// packets is 0 (not counted).
+std::optional<std::string> loss_bound_warning(const Bound& bound, std::uint64_t packets);
+
+// Formatting shared with the report.
+std::string format_percent(double fraction);   // 0.0512 -> "5.12%"
+std::string format_rate(double bits_per_second);  // 9.54e6 -> "9.54 Mbit/s"
+std::string format_seconds(double seconds);    // 0.0803 -> "80.3 ms", 2.5e-5 -> "25 us", 3.2 -> "3.2 s"
+
+}  // namespace synnet
