@@ -9,8 +9,13 @@
 // "rtt min/avg/max/mdev = a/b/c/d ms" line (absent when nothing came back).
 // gap = the longest run of icmp_seq values in 1..count with no reply, times
 // the interval; replies missing at the end count (a link that never
-// recovered shows as a long gap). packets_sent/received from the summary.
-// Output without a summary line gives a Measurement with `error` set.
+// recovered shows as a long gap). Requests ping never sent are not counted:
+// when it stopped early (-w, a signal) and its summary says fewer than
+// `count` were transmitted, the run ends at that number. "From ... icmp_seq=N
+// Destination Host Unreachable" lines are not replies ("+N errors" in the
+// summary). packets_sent/received from the summary. Output without a summary
+// line gives a Measurement with `error` set: "ping printed no summary (did it
+// run?)", then ": " and the first line printed, if any.
 #pragma once
 
 #include <chrono>

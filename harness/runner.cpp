@@ -1,1 +1,421 @@
-// placeholder
+// runner.cpp — runs a scenario: testbed, engine thread, traffic, timeline,
+// checks, teardown. See runner.hpp.
+#include "harness/runner.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "engine/engine.hpp"
+#include "harness/expectations.hpp"
+#include "harness/testbed.hpp"
+#include "harness/traffic.hpp"
+#include "netns/run_id.hpp"
+
+namespace synnet {
+
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+using std::chrono::nanoseconds;
+
+double seconds_since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s.precision(digits);
+  s << std::fixed << v;
+  return s.str();
+}
+
+// The engine on its own thread, stoppable and restartable (for items that
+// run with the engine off).
+class EngineThread {
+ public:
+  explicit EngineThread(Engine& engine) : engine_(engine) {}
+  ~EngineThread() { stop(); }
+  void start() {
+    thread_ = std::thread([this] {
+      try {
+        engine_.run();
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex_);
+        failure_ = e.what();
+      }
+    });
+  }
+  void stop() {
+    if (!thread_.joinable()) return;
+    engine_.stop();
+    thread_.join();
+  }
+  bool running() const { return thread_.joinable(); }
+  std::string failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
+
+ private:
+  Engine& engine_;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::string failure_;
+};
+
+// The longest one-way delay a direction can add (for ping's linger).
+nanoseconds worst_delay(const ImpairmentSpec& s) {
+  nanoseconds d{0};
+  if (s.latency) d += std::chrono::microseconds(s.latency->delay_us);
+  if (s.jitter) d += std::chrono::microseconds(s.jitter->mean_us + 4 * s.jitter->stddev_us);
+  if (s.reorder) d += std::chrono::microseconds(s.reorder->delay_us);
+  return d;
+}
+nanoseconds worst_delay(const DirectionSpec& d) {
+  nanoseconds worst = worst_delay(d.impairments);
+  for (const FlowChain& f : d.flows) worst = std::max(worst, worst_delay(f.impairments));
+  return worst;
+}
+nanoseconds ping_linger(const Scenario& s) {
+  nanoseconds worst{0};
+  for (const ScenarioLink& l : s.links) worst = std::max(worst, worst_delay(l.a_to_b) + worst_delay(l.b_to_a));
+  for (const TimelineEvent& e : s.timeline) {
+    for (const auto* d : {&e.a_to_b, &e.b_to_a}) {
+      if (*d) worst = std::max(worst, 2 * worst_delay(**d));
+    }
+  }
+  return std::max<nanoseconds>(2s, 2 * worst);
+}
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
+
+std::string setup_hint(const std::exception& e) {
+  const std::string what = e.what();
+  if (what.find("EPERM") != std::string::npos || what.find("ermission") != std::string::npos ||
+      what.find("root") != std::string::npos) {
+    return what + " (synnet-test builds network namespaces: run it as root, e.g. with sudo)";
+  }
+  return what;
+}
+
+// What the traffic thread shows the main thread.
+struct Progress {
+  std::mutex mutex;
+  std::size_t index = 0, total = 0;
+  std::string name, kind;
+  SteadyClock::time_point item_start{};
+  nanoseconds expected{0};
+  std::vector<std::string> done_lines;  // finished-item lines not yet logged
+};
+
+class Run {
+ public:
+  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, Engine& engine, EngineThread& engine_thread)
+      : s_(s), settings_(settings), bed_(bed), engine_(engine), engine_thread_(engine_thread), current_(bed.links()),
+        linger_(ping_linger(s)) {}
+
+  // The traffic thread: every item in order.
+  void run_traffic() {
+    std::uint16_t port = 5201;
+    for (std::size_t i = 0; i < s_.traffic.size() && !cancelled_; ++i) {
+      const TrafficItem& item = s_.traffic[i];
+      {
+        std::lock_guard lock(progress_.mutex);
+        progress_.index = i + 1;
+        progress_.total = s_.traffic.size();
+        progress_.name = item.name;
+        progress_.kind = kind_of(item);
+        progress_.item_start = SteadyClock::now();
+        progress_.expected = expected_length(item);
+      }
+      if (item.engine_off) engine_off();
+      std::vector<ItemReport> reports;
+      if (const auto* group = std::get_if<ParallelGroup>(&item.what)) {
+        reports.resize(group->items.size());
+        std::vector<std::thread> threads;
+        for (std::size_t k = 0; k < group->items.size(); ++k) {
+          const std::uint16_t item_port = port++;
+          threads.emplace_back([&, k, item_port] { reports[k] = run_one(group->items[k], item_port); });
+        }
+        for (std::thread& t : threads) t.join();
+      } else {
+        reports.push_back(run_one(item, port++));
+      }
+      if (item.engine_off) engine_on();
+      std::lock_guard lock(progress_.mutex);
+      for (ItemReport& r : reports) {
+        progress_.done_lines.push_back(r.name + " (" + r.kind + "): " + (r.passed() ? "PASS" : "FAIL") + " in " +
+                                       fixed(r.seconds, 1) + " s");
+        items_.push_back(std::move(r));
+      }
+    }
+    traffic_done_ = true;
+  }
+
+  // The main thread: timeline, signals, engine health and progress, until
+  // the traffic is done or a signal came.
+  int supervise(SteadyClock::time_point t0, std::vector<std::string>& timeline_log) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    std::size_t next_event = 0;
+    int signal = 0;
+    while (!traffic_done_) {
+      nanoseconds wait = 200ms;
+      if (next_event < s_.timeline.size()) {
+        const nanoseconds until_event = s_.timeline[next_event].at - (SteadyClock::now() - t0);
+        wait = std::clamp<nanoseconds>(until_event, 1ms, wait);
+      }
+      timespec ts{0, static_cast<long>(wait.count())};
+      const int sig = ::sigtimedwait(&signals, nullptr, &ts);
+      if (sig > 0 && signal == 0) {
+        signal = sig;
+        cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
+      }
+      while (next_event < s_.timeline.size() && SteadyClock::now() - t0 >= s_.timeline[next_event].at) {
+        timeline_log.push_back(apply(s_.timeline[next_event], seconds_since(t0)));
+        ++next_event;
+      }
+      if (const std::string f = engine_thread_.failure(); !f.empty() && error_.empty()) {
+        cancel("the engine failed: " + f);
+      }
+      show_progress();
+    }
+    show_progress();
+    if (settings_.live && settings_.log) *settings_.log << "\r\033[K" << std::flush;
+    return signal;
+  }
+
+  std::vector<ItemReport> take_items() { return std::move(items_); }
+  const std::string& error() const { return error_; }
+  std::atomic<bool>& cancelled() { return cancelled_; }
+
+ private:
+  ItemReport run_one(const TrafficItem& item, std::uint16_t port) {
+    const auto start = SteadyClock::now();
+    TrafficContext ctx{.bed = bed_, .cancelled = cancelled_, .port = port, .linger = linger_};
+    ItemReport r = run_traffic_item(item, ctx);
+    r.seconds = seconds_since(start);
+    r.checks = check_expectations(item.expect, r.measurement, std::holds_alternative<ExecSpec>(item.what));
+    return r;
+  }
+
+  void cancel(const std::string& why) {
+    if (error_.empty()) error_ = why;
+    cancelled_ = true;
+  }
+
+  void engine_off() {
+    engine_thread_.stop();
+    engine_.configure(Config{});  // closes the sockets: nothing can cross
+  }
+  void engine_on() {
+    std::lock_guard lock(directions_mutex_);
+    engine_.configure(bed_.engine_config(current_));
+    engine_thread_.start();
+  }
+
+  std::string apply(const TimelineEvent& e, double at_s) {
+    const std::size_t i = bed_.link_index(e.link);
+    std::string text = fixed(at_s, 2) + " s: " + e.link;
+    {
+      std::lock_guard lock(directions_mutex_);
+      if (e.a_to_b) {
+        current_[i].a_to_b = *e.a_to_b;
+        text += " a_to_b {" + describe(*e.a_to_b) + "}";
+      }
+      if (e.b_to_a) {
+        current_[i].b_to_a = *e.b_to_a;
+        text += " b_to_a {" + describe(*e.b_to_a) + "}";
+      }
+      const Config next = bed_.engine_config(current_);
+      // Applied on the engine thread between breaths; while the engine is
+      // off, engine_on() applies the current directions anyway.
+      pending_.push_back(engine_.post([next](Engine& engine) { engine.configure(next); }));
+    }
+    if (settings_.log) {
+      if (settings_.live) *settings_.log << "\r\033[K";
+      *settings_.log << "timeline " << text << "\n" << std::flush;
+    }
+    return text;
+  }
+
+  void show_progress() {
+    if (!settings_.log) return;
+    std::lock_guard lock(progress_.mutex);
+    std::ostream& out = *settings_.log;
+    if (settings_.live) {
+      out << "\r\033[K";
+      for (const std::string& line : progress_.done_lines) out << "  " << line << "\n";
+      progress_.done_lines.clear();
+      if (!traffic_done_ && progress_.index > 0) {
+        out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
+            << ") " << fixed(seconds_since(progress_.item_start), 1) << " s";
+        if (progress_.expected > 0ns) out << " of ~" << fixed(std::chrono::duration<double>(progress_.expected).count(), 0) << " s";
+      }
+      out << std::flush;
+    } else {
+      for (const std::string& line : progress_.done_lines) out << "  " << line << "\n";
+      progress_.done_lines.clear();
+      if (progress_.index != announced_ && progress_.index > 0 && !traffic_done_) {
+        announced_ = progress_.index;
+        out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
+            << ")\n";
+      }
+      out << std::flush;
+    }
+  }
+
+  const Scenario& s_;
+  const RunSettings& settings_;
+  Testbed& bed_;
+  Engine& engine_;
+  EngineThread& engine_thread_;
+  std::mutex directions_mutex_;
+  std::vector<LinkDirections> current_;
+  std::vector<std::future<void>> pending_;
+  nanoseconds linger_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> traffic_done_{false};
+  std::string error_;
+  Progress progress_;
+  std::size_t announced_ = 0;
+  std::vector<ItemReport> items_;
+};
+
+// Blocks SIGINT and SIGTERM in this thread (and the threads it starts) while alive.
+class BlockedSignals {
+ public:
+  BlockedSignals() {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &s, &old_);
+  }
+  ~BlockedSignals() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+int wait_for_signal() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  sigaddset(&s, SIGTERM);
+  int sig = 0;
+  while (::sigwait(&s, &sig) != 0) {
+  }
+  return sig;
+}
+
+void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
+  out << "\nthe network stays up with the engine running (--keep); enter it with:\n";
+  for (const ScenarioHost& h : s.hosts) {
+    out << "  ip netns exec " << bed.host(h.name).name() << " bash    # host " << h.name;
+    for (const std::string& a : h.addresses) out << " " << a;
+    out << "\n";
+  }
+  out << "press Ctrl-C (or send SIGTERM) to tear it down\n" << std::flush;
+}
+
+}  // namespace
+
+std::string describe(const DirectionSpec& d) {
+  std::vector<std::string> parts;
+  const ImpairmentSpec& i = d.impairments;
+  auto us = [](std::uint64_t v) { return format_seconds(static_cast<double>(v) / 1e6); };
+  if (i.mtu) parts.push_back("mtu " + std::to_string(i.mtu->mtu_bytes));
+  if (i.outage) parts.push_back("outage " + us(i.outage->duration_us) + " at " + us(i.outage->start_us));
+  if (i.loss) {
+    parts.push_back(i.loss->model == "random" ? "loss " + format_percent(i.loss->ratio) : "loss " + i.loss->model);
+  }
+  if (i.corrupt) parts.push_back("corrupt " + format_percent(i.corrupt->ratio));
+  if (i.duplicate) parts.push_back("duplicate " + format_percent(i.duplicate->ratio));
+  if (i.rate) parts.push_back("rate " + format_rate(static_cast<double>(i.rate->rate_bps)));
+  if (i.latency) parts.push_back("delay " + us(i.latency->delay_us));
+  if (i.jitter) parts.push_back("jitter " + us(i.jitter->mean_us) + " ± " + us(i.jitter->stddev_us));
+  if (i.reorder) parts.push_back("reorder " + format_percent(i.reorder->ratio));
+  if (!d.flows.empty()) parts.push_back(std::to_string(d.flows.size()) + (d.flows.size() == 1 ? " flow rule" : " flow rules"));
+  if (parts.empty()) return "none";
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
+  const auto started = SteadyClock::now();
+  RunOutcome outcome;
+  RunReport& report = outcome.report;
+  report.scenario = scenario.name;
+  report.file = settings.file;
+  report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
+  std::ostream* log = settings.log;
+
+  BlockedSignals blocked;
+  std::optional<RunId> run;
+  std::optional<Testbed> bed;
+  try {
+    run.emplace(RunId::create());
+    report.prefix = run->prefix();
+    if (log) *log << scenario.name << ": run " << run->prefix() << ", seed " << report.seed << "\n" << std::flush;
+    bed.emplace(*run, scenario);
+  } catch (const std::exception& e) {
+    throw SetupError("setting up the network: " + setup_hint(e));
+  }
+
+  Engine engine({.seed = report.seed});
+  try {
+    engine.configure(bed->engine_config(bed->links()));
+  } catch (const std::exception& e) {
+    throw SetupError("starting the engine: " + setup_hint(e));
+  }
+  EngineThread engine_thread(engine);
+  Run r(scenario, settings, *bed, engine, engine_thread);
+  bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
+  if (!engine_off_first) engine_thread.start();
+
+  const auto t0 = SteadyClock::now();
+  std::thread traffic([&r] { r.run_traffic(); });
+  try {
+    outcome.signal = r.supervise(t0, report.timeline);
+  } catch (...) {
+    r.cancelled() = true;
+    traffic.join();
+    throw;
+  }
+  traffic.join();
+
+  if (settings.keep && outcome.signal == 0 && log) {
+    print_keep_help(*log, scenario, *bed);
+    outcome.signal = 0;
+    wait_for_signal();
+  }
+  engine_thread.stop();
+  if (report.error.empty()) report.error = r.error();
+  if (const std::string f = engine_thread.failure(); !f.empty() && report.error.empty()) {
+    report.error = "the engine failed: " + f;
+  }
+  report.items = r.take_items();
+  report.counters = engine.counters();
+  report.seconds = seconds_since(started);
+  return outcome;
+}
+
+}  // namespace synnet

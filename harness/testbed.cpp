@@ -1,1 +1,144 @@
-// placeholder
+// testbed.cpp — builds a scenario's namespaces, veths and addresses, and the
+// engine configuration between them. See testbed.hpp.
+#include "harness/testbed.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "engine/apps/impair/chain.hpp"
+#include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/xdp_socket.hpp"
+#include "netns/ethtool.hpp"
+#include "netns/rtnetlink.hpp"
+
+namespace synnet {
+
+namespace {
+
+constexpr const char* kHostInterface = "eth0";
+
+const ScenarioHost& find_host(const Scenario& s, const std::string& name) {
+  for (const ScenarioHost& h : s.hosts) {
+    if (h.name == name) return h;
+  }
+  throw std::out_of_range("no host named \"" + name + "\"");
+}
+
+std::string app_safe(const std::string& name) {
+  std::string out = name;
+  for (char& c : out) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) c = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+Testbed::Testbed(const RunId& run, const Scenario& scenario) : scenario_(scenario) {
+  for (const ScenarioHost& h : scenario.hosts) {
+    hosts_.push_back(std::make_unique<Netns>(Netns::create(run.name(h.name))));
+    namespace_names_.push_back(hosts_.back()->name());
+    // No IPv6 address: no IPv6 at all, so no router solicitations or MLD
+    // reports cross the engine at random moments (a seeded run's random
+    // decisions then fall on the same packets every time).
+    const bool v6 = std::any_of(h.addresses.begin(), h.addresses.end(),
+                                [](const std::string& a) { return a.find(':') != std::string::npos; });
+    if (!v6) {
+      for (const char* key : {"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"}) {
+        hosts_.back()->set_sysctl(key, "1");
+      }
+    }
+  }
+  wire_ = std::make_unique<Netns>(Netns::create(run.name("wire")));
+  namespace_names_.push_back(wire_->name());
+  wire_->netlink().set_up("lo");
+  for (auto& ns : hosts_) ns->netlink().set_up("lo");
+
+  const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
+  veths_.reserve(scenario.links.size() * 2);
+  for (std::size_t i = 0; i < scenario.links.size(); ++i) {
+    const ScenarioLink& link = scenario.links[i];
+    for (const std::string* end : {&link.a, &link.b}) {
+      Netns& ns = host(*end);
+      const std::string wire_end = run.name("l" + std::to_string(i) + (end == &link.a ? "a" : "b"));
+      veths_.push_back(Veth::create(ns, kHostInterface, *wire_, wire_end));
+      wire_ends_.push_back(wire_end);
+      for (auto [netns, ifname] : {std::pair<Netns*, std::string>{&ns, kHostInterface}, {wire_.get(), wire_end}}) {
+        if (link.mtu != 1500) netns->netlink().set_mtu(ifname, link.mtu);
+        Ethtool(netns->fd()).set_offloads(ifname, off);
+        netns->netlink().set_up(ifname);
+      }
+      for (const std::string& prefix : find_host(scenario, *end).addresses) {
+        addresses_.push_back(Address::add(ns, kHostInterface, prefix));
+      }
+    }
+    // Each end knows the other's MAC for good: no ARP or NDP through the
+    // impairments, so a first packet is neither delayed nor lost by them.
+    for (const auto& [self, peer] : {std::pair{&link.a, &link.b}, std::pair{&link.b, &link.a}}) {
+      const std::string peer_mac = host(*peer).netlink().link_info(kHostInterface).mac;
+      for (const std::string& prefix : find_host(scenario, *peer).addresses) {
+        host(*self).netlink().add_neighbor(kHostInterface, prefix.substr(0, prefix.find('/')), peer_mac);
+      }
+    }
+  }
+}
+
+Testbed::~Testbed() = default;
+
+Netns& Testbed::host(const std::string& name) {
+  for (std::size_t i = 0; i < scenario_.hosts.size(); ++i) {
+    if (scenario_.hosts[i].name == name) return *hosts_.at(i);
+  }
+  throw std::out_of_range("no host named \"" + name + "\"");
+}
+
+std::vector<std::string> Testbed::host_names() const {
+  std::vector<std::string> names;
+  for (const ScenarioHost& h : scenario_.hosts) names.push_back(h.name);
+  return names;
+}
+
+std::string Testbed::address(const std::string& name, bool ipv6) const {
+  for (const std::string& prefix : find_host(scenario_, name).addresses) {
+    const bool is_v6 = prefix.find(':') != std::string::npos;
+    if (is_v6 == ipv6) return prefix.substr(0, prefix.find('/'));
+  }
+  throw std::out_of_range("host \"" + name + "\" has no " + (ipv6 ? "IPv6" : "IPv4") + " address");
+}
+
+std::vector<LinkDirections> Testbed::links() const {
+  std::vector<LinkDirections> out;
+  for (const ScenarioLink& l : scenario_.links) out.push_back({l.a_to_b, l.b_to_a});
+  return out;
+}
+
+std::string Testbed::link_app_prefix(std::size_t i) const { return app_safe(scenario_.links.at(i).name); }
+
+std::size_t Testbed::link_index(const std::string& link_name) const {
+  for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
+    if (scenario_.links[i].name == link_name) return i;
+  }
+  throw std::out_of_range("no link named \"" + link_name + "\"");
+}
+
+Config Testbed::engine_config(const std::vector<LinkDirections>& directions) const {
+  Config c;
+  for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
+    const ScenarioLink& link = scenario_.links[i];
+    const std::string p = link_app_prefix(i);
+    const std::string a = p + "_a", b = p + "_b";
+    for (const auto& [app, ifname] : {std::pair{a, wire_ends_.at(2 * i)}, std::pair{b, wire_ends_.at(2 * i + 1)}}) {
+      if (link.io == "xdp") {
+        c.app<XdpSocket>(app, {.ifname = ifname, .netns = wire_->path()});
+      } else {
+        c.app<RawSocket>(app, {.ifname = ifname, .netns = wire_->path()});
+      }
+    }
+    add_direction(c, p + "_a_to_b", directions.at(i).a_to_b, a + ".output", b + ".input");
+    add_direction(c, p + "_b_to_a", directions.at(i).b_to_a, b + ".output", a + ".input");
+  }
+  return c;
+}
+
+}  // namespace synnet

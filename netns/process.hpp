@@ -60,6 +60,9 @@ class Process {
 
   pid_t pid() const noexcept { return pid_; }
   bool running();                     // reaps it if it has ended
+  // Waits up to `timeout` for it to end (and reaps it); true when it has ended.
+  // For callers that must also watch something else, e.g. a cancel flag.
+  bool wait_for(std::chrono::nanoseconds timeout) { return wait_exit(timeout); }
   ProcessResult wait();               // until it ends, or its deadline (then terminates it)
   ProcessResult terminate();          // SIGTERM the group, SIGKILL after kill_grace; reaps
   std::string output() const;         // stdout so far

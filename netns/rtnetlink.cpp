@@ -6,6 +6,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 #include <net/if.h>
 #include <sys/socket.h>
@@ -26,6 +27,7 @@ struct Deleter {
 using LinkPtr = std::unique_ptr<rtnl_link, Deleter<rtnl_link, rtnl_link_put>>;
 using AddrPtr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr, rtnl_addr_put>>;
 using RoutePtr = std::unique_ptr<rtnl_route, Deleter<rtnl_route, rtnl_route_put>>;
+using NeighPtr = std::unique_ptr<rtnl_neigh, Deleter<rtnl_neigh, rtnl_neigh_put>>;
 using NlAddrPtr = std::unique_ptr<nl_addr, Deleter<nl_addr, nl_addr_put>>;
 using CachePtr = std::unique_ptr<nl_cache, Deleter<nl_cache, nl_cache_free>>;
 
@@ -227,6 +229,18 @@ void RtNetlink::add_route(const std::string& destination, const std::optional<st
   if (dev) rtnl_route_nh_set_ifindex(nh, ifindex(*dev));
   rtnl_route_add_nexthop(route.get(), nh);
   check(rtnl_route_add(sock_, route.get(), NLM_F_CREATE | NLM_F_EXCL), what);
+}
+
+void RtNetlink::add_neighbor(const std::string& dev, const std::string& address, const std::string& mac) {
+  const std::string what = "add neighbour " + address + " lladdr " + mac + " dev " + quoted(dev);
+  NlAddrPtr dst = parse_addr(address, AF_UNSPEC, "netlink: " + what);
+  NlAddrPtr lladdr = parse_addr(mac, AF_LLC, "netlink: " + what);
+  NeighPtr neigh(rtnl_neigh_alloc());
+  rtnl_neigh_set_ifindex(neigh.get(), ifindex(dev));
+  rtnl_neigh_set_dst(neigh.get(), dst.get());
+  rtnl_neigh_set_lladdr(neigh.get(), lladdr.get());
+  rtnl_neigh_set_state(neigh.get(), NUD_PERMANENT);
+  check(rtnl_neigh_add(sock_, neigh.get(), NLM_F_CREATE | NLM_F_REPLACE), what);
 }
 
 bool RtNetlink::has_link(const std::string& name) {

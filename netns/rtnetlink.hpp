@@ -66,6 +66,11 @@ class RtNetlink {
   void add_route(const std::string& destination, const std::optional<std::string>& via,
                  const std::optional<std::string>& dev = std::nullopt);
 
+  // A permanent neighbour (ARP / NDP) entry: `address` is at `mac` on `dev`,
+  // so nothing is resolved on the wire (a scenario's first packet is not
+  // delayed, nor lost, by ARP through the impairments).
+  void add_neighbor(const std::string& dev, const std::string& address, const std::string& mac);
+
   bool has_link(const std::string& name);
   int ifindex(const std::string& name);
   LinkInfo link_info(const std::string& name);

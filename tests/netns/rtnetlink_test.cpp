@@ -90,6 +90,27 @@ TEST_F(TwoHosts, MtuAndMacAreSetAndReadBack) {
   EXPECT_GT(info.ifindex, 0);
 }
 
+TEST_F(TwoHosts, PermanentNeighboursNeedNoResolution) {
+  Address aa = Address::add(*a, veth->a(), "198.18.0.1/24");
+  Address ba = Address::add(*b, veth->b(), "198.18.0.2/24");
+  a->netlink().add_neighbor(veth->a(), "198.18.0.2", b->netlink().link_info(veth->b()).mac);
+  const ProcessResult shown = run_process(a->fd(), {.argv = {"ip", "neigh", "show", "dev", veth->a()}, .deadline = 5s});
+  EXPECT_NE(shown.out.find("198.18.0.2 lladdr " + b->netlink().link_info(veth->b()).mac + " PERMANENT"),
+            std::string::npos)
+      << shown.out << shown.err;
+  // With both entries, the ping's frames are all that crosses: no ARP. (IPv6
+  // is off so that no neighbour discovery or MLD adds frames of its own.)
+  b->netlink().add_neighbor(veth->b(), "198.18.0.1", a->netlink().link_info(veth->a()).mac);
+  for (Netns* ns : {&*a, &*b}) ns->set_sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+  const auto a_rx = a->netlink().link_info(veth->a()).rx_packets;
+  const auto b_rx = b->netlink().link_info(veth->b()).rx_packets;
+  const ProcessResult r = ping(*a, "198.18.0.2");
+  EXPECT_NE(r.out.find("3 packets transmitted, 3 received"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(b->netlink().link_info(veth->b()).rx_packets - b_rx, 3u) << "3 echo requests, no ARP request";
+  EXPECT_EQ(a->netlink().link_info(veth->a()).rx_packets - a_rx, 3u) << "3 echo replies, no ARP request";
+  EXPECT_THROW(a->netlink().add_neighbor(veth->a(), "198.18.0.3", "not-a-mac"), NetlinkError);
+}
+
 TEST_F(TwoHosts, TheKernelsExtendedAckTextReachesTheException) {
   try {
     a->netlink().set_mtu(veth->a(), 1'000'000);

@@ -1,0 +1,183 @@
+// End-to-end runs of the synnet-test command, as root: every scenario in
+// scenarios/ passes; an expectation that cannot hold exits 1 and names it; a
+// bad scenario exits 2 and creates nothing; a run interrupted by SIGINT
+// mid-traffic leaves nothing behind; a SIGKILLed run's leftovers go with
+// --cleanup. Skips with a reason when not root.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "netns/process.hpp"
+#include "tests/netns/netns_testing.hpp"
+
+namespace synnet {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kSource = SYNNET_SOURCE_DIR;
+const std::string kBinary = SYNNET_TEST_BINARY;
+
+// Names of namespaces (in /run/netns) and interfaces (here) starting with prefix.
+std::vector<std::string> leftovers_of(const std::string& prefix) {
+  std::vector<std::string> found;
+  if (prefix.empty()) return {"(no prefix)"};
+  for (const char* dir : {"/run/netns", "/sys/class/net"}) {
+    for (const std::string& name : testing::dir_entries(dir)) {
+      if (name.rfind(prefix, 0) == 0) found.push_back(std::string(dir) + "/" + name);
+    }
+  }
+  return found;
+}
+
+std::string temp_file(const std::string& name, const std::string& text = "") {
+  const std::string path = (fs::temp_directory_path() / ("synnet-" + std::to_string(::getpid()) + "-" + name)).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+ProcessResult synnet_test(std::vector<std::string> args, std::chrono::seconds deadline = 120s) {
+  args.insert(args.begin(), kBinary);
+  return run_process(-1, {.argv = args, .deadline = deadline});
+}
+
+// The run prefix synnet-test printed on stderr ("NAME: run snxxxxx, seed N").
+std::string prefix_in(const std::string& err) {
+  const auto at = err.find(": run sn");
+  return at == std::string::npos ? "" : err.substr(at + 6, 7);
+}
+
+class Scenarios : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Scenarios, PassesEndToEnd) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = kSource + "/scenarios/" + GetParam();
+  const std::string json = temp_file(GetParam() + ".report.json");
+  const std::string junit = temp_file(GetParam() + ".junit.xml");
+  const ProcessResult r = synnet_test({file, "--json", json, "--junit", junit});
+  EXPECT_EQ(r.exit_code, 0) << r.describe() << "\n" << r.out << r.err;
+  const nlohmann::json report = read_json(json);
+  ASSERT_TRUE(report.is_object()) << "no JSON report in " << json;
+  EXPECT_EQ(report.value("passed", false), true) << report.dump(2);
+  EXPECT_GT(report["checks"].value("total", 0), 0);
+  const std::string prefix = report.value("prefix", "");
+  EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{}) << "left behind by run " << prefix;
+  std::ifstream xml(junit);
+  const std::string xml_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml_text.find("<testsuite"), std::string::npos);
+  EXPECT_EQ(xml_text.find("<failure"), std::string::npos) << xml_text;
+  fs::remove(json);
+  fs::remove(junit);
+}
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(kSource + "/scenarios")) {
+    if (e.path().extension() == ".json" && e.path().filename().string().find("schema") == std::string::npos) {
+      names.push_back(e.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, Scenarios, ::testing::ValuesIn(scenario_files()),
+                         [](const ::testing::TestParamInfo<std::string>& p) {
+                           std::string n = p.param.substr(0, p.param.size() - 5);
+                           for (char& c : n) if (c == '-') c = '_';
+                           return n;
+                         });
+
+const char* const kTwoHosts = R"("hosts": [{"name": "a"}, {"name": "b"}], "links": [{"a": "a", "b": "b", "a_to_b": {"delay": "20ms"}}],)";
+
+TEST(ScenarioRun, AnExpectationThatCannotHoldExitsOneAndNamesIt) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = temp_file("impossible.json", std::string(R"({"name": "impossible", )") + kTwoHosts + R"(
+    "traffic": [{"name": "ping", "ping": {"from": "a", "to": "b", "count": 3, "interval": "50ms"},
+                 "expect": {"rtt_avg": {"max": "5ms"}, "loss": {"max": "0%"}}}]})");
+  const std::string junit = temp_file("impossible.xml");
+  const ProcessResult r = synnet_test({file, "--junit", junit});
+  EXPECT_EQ(r.exit_code, 1) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_NE(r.out.find("ping.rtt_avg"), std::string::npos) << r.out;  // the summary names the failed check
+  std::ifstream xml(junit);
+  const std::string xml_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml_text.find("<failure"), std::string::npos) << xml_text;
+  EXPECT_EQ(leftovers_of(prefix_in(r.err)), std::vector<std::string>{});
+  fs::remove(file);
+  fs::remove(junit);
+}
+
+TEST(ScenarioRun, ABadScenarioExitsTwoAndCreatesNothing) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = temp_file("bad.json", R"({"name": "bad", "hosts": [{"name": "a"}, {"name": "b"}],
+    "links": [{"a": "a", "b": "b", "a_to_b": {"rate": "10 Mbps"}}],
+    "traffic": [{"ping": {"from": "a", "to": "b"}}]})");
+  const auto before = testing::Leftovers::count();
+  const ProcessResult r = synnet_test({file});
+  EXPECT_EQ(r.exit_code, 2) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_NE(r.err.find("/links/0/a_to_b/rate"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("try \"10Mbit\""), std::string::npos) << r.err;
+  EXPECT_EQ(testing::Leftovers::count().namespaces, before.namespaces);
+  fs::remove(file);
+}
+
+// Starts a long ping run and waits until its traffic runs; returns its prefix.
+std::string start_long_run(Process& p) {
+  for (int i = 0; i < 200; ++i) {
+    if (p.errors().find("[1/1]") != std::string::npos) break;
+    if (!p.running()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  std::this_thread::sleep_for(1s);  // well into the traffic
+  return prefix_in(p.errors());
+}
+
+std::string long_scenario() {
+  return temp_file("long.json", std::string(R"({"name": "long", )") + kTwoHosts + R"(
+    "traffic": [{"name": "ping", "ping": {"from": "a", "to": "b", "count": 100, "interval": "100ms"}}]})");
+}
+
+TEST(ScenarioRun, SigintMidTrafficTearsEverythingDown) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = long_scenario();
+  Process p = Process::spawn(-1, {.argv = {kBinary, file}, .deadline = 60s});
+  const std::string prefix = start_long_run(p);
+  ASSERT_FALSE(prefix.empty()) << p.errors();
+  EXPECT_FALSE(leftovers_of(prefix).empty()) << "the run should be up now";
+  ::kill(p.pid(), SIGINT);
+  const ProcessResult r = p.wait();
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_LT(r.elapsed, 9s) << "a 10 s ping should have been cut short";
+  EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
+  fs::remove(file);
+}
+
+TEST(ScenarioRun, CleanupRemovesWhatASigkilledRunLeft) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = long_scenario();
+  Process p = Process::spawn(-1, {.argv = {kBinary, file}, .deadline = 60s});
+  const std::string prefix = start_long_run(p);
+  ASSERT_FALSE(prefix.empty()) << p.errors();
+  ::kill(p.pid(), SIGKILL);
+  p.wait();
+  EXPECT_FALSE(leftovers_of(prefix).empty()) << "SIGKILL leaves the namespaces";
+  const ProcessResult c = synnet_test({"--cleanup"});
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find(prefix), std::string::npos) << c.out;
+  EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
+  fs::remove(file);
+}
+
+}  // namespace
+}  // namespace synnet
