@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <iostream>
 #include <mutex>
 #include <ostream>
 #include <random>
@@ -402,19 +403,23 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   }
   traffic.join();
 
-  if (settings.keep && outcome.signal == 0 && log) {
-    print_keep_help(*log, scenario, *bed);
-    outcome.signal = 0;
+  auto collect = [&] {
+    if (report.error.empty()) report.error = r.error();
+    if (const std::string f = engine_thread.failure(); !f.empty() && report.error.empty()) {
+      report.error = "the engine failed: " + f;
+    }
+    report.counters = engine.counters();
+    report.seconds = seconds_since(started);
+  };
+  report.items = r.take_items();
+  if (settings.keep && outcome.signal == 0) {
+    collect();
+    if (settings.on_checked) settings.on_checked(report);
+    print_keep_help(log ? *log : std::cerr, scenario, *bed);
     wait_for_signal();
   }
   engine_thread.stop();
-  if (report.error.empty()) report.error = r.error();
-  if (const std::string f = engine_thread.failure(); !f.empty() && report.error.empty()) {
-    report.error = "the engine failed: " + f;
-  }
-  report.items = r.take_items();
-  report.counters = engine.counters();
-  report.seconds = seconds_since(started);
+  collect();
   return outcome;
 }
 

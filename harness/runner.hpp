@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <stdexcept>
@@ -45,6 +46,9 @@ struct RunSettings {
   bool keep = false;                     // after the checks, keep the network and engine up until Ctrl-C
   std::ostream* log = nullptr;           // progress and notices; nullptr: silent
   bool live = false;                     // `log` is a terminal
+  // With `keep`: called with the report once the checks are done, before the
+  // run waits for Ctrl-C (so the report is seen while the network is up).
+  std::function<void(const RunReport&)> on_checked{};
 };
 
 struct RunOutcome {

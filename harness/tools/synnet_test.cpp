@@ -130,6 +130,12 @@ int main(int argc, char** argv) {
 
   RunSettings settings{.file = file, .seed = seed, .keep = keep, .log = quiet ? nullptr : &std::cerr,
                        .live = !quiet && ::isatty(STDERR_FILENO) == 1};
+  bool printed = false;
+  settings.on_checked = [&](const RunReport& report) {
+    print_report(std::cout, report, ::isatty(STDOUT_FILENO) == 1);
+    std::cout << std::flush;
+    printed = true;
+  };
   RunOutcome outcome;
   int rc = 0;
   try {
@@ -142,7 +148,7 @@ int main(int argc, char** argv) {
     outcome.report.error = e.what();
     rc = kExitBad;
   }
-  if (rc != kExitBad || !outcome.report.items.empty()) {
+  if (!printed && (rc != kExitBad || !outcome.report.items.empty())) {
     print_report(std::cout, outcome.report, ::isatty(STDOUT_FILENO) == 1);
   }
   if (!json_file.empty() && !write_file(json_file, report_json(outcome.report).dump(2) + "\n")) rc = kExitBad;
