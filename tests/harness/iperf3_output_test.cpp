@@ -5,6 +5,8 @@
 #include "harness/iperf3_output.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/harness/output_testing.hpp"
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -17,23 +19,8 @@
 namespace synnet {
 namespace {
 
-std::string fixture(const std::string& name) {
-  const std::string path = std::string(SYNNET_SOURCE_DIR) + "/tests/harness/fixtures/" + name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot open " << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// `actual` is present and equal to `expected` up to rounding.
-::testing::AssertionResult Is(const std::optional<double>& actual, double expected) {
-  if (!actual) return ::testing::AssertionFailure() << "absent, expected " << expected;
-  if (std::fabs(*actual - expected) <= 1e-12 * std::fabs(expected) || *actual == expected) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << std::setprecision(17) << *actual << ", expected " << expected;
-}
+using testing::fixture;
+using testing::Is;
 
 void expect_no_udp_figures(const Measurement& m) {
   EXPECT_FALSE(m.loss);

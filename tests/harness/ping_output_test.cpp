@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/harness/output_testing.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -18,24 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string fixture(const std::string& name) {
-  const std::string path = std::string(SYNNET_SOURCE_DIR) + "/tests/harness/fixtures/" + name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot open " << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// `actual` is present and equal to `expected` up to rounding (unit
-// conversions divide by 1000, so exact decimal values are not exact doubles).
-::testing::AssertionResult Is(const std::optional<double>& actual, double expected) {
-  if (!actual) return ::testing::AssertionFailure() << "absent, expected " << expected;
-  if (std::fabs(*actual - expected) <= 1e-12 * std::fabs(expected) || *actual == expected) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << std::setprecision(17) << *actual << ", expected " << expected;
-}
+using testing::fixture;
+using testing::Is;
 
 void expect_rtt_ms(const Measurement& m, double min, double avg, double max, double mdev) {
   EXPECT_TRUE(Is(m.rtt_min, min / 1000));
