@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "engine/engine.hpp"
+#include "harness/blocked_signals.hpp"
+#include "harness/engine_thread.hpp"
 #include "harness/expectations.hpp"
 #include "harness/testbed.hpp"
 #include "harness/traffic.hpp"
@@ -38,40 +40,6 @@ std::string fixed(double v, int digits) {
   s << std::fixed << v;
   return s.str();
 }
-
-// The engine on its own thread, stoppable and restartable (for items that
-// run with the engine off).
-class EngineThread {
- public:
-  explicit EngineThread(Engine& engine) : engine_(engine) {}
-  ~EngineThread() { stop(); }
-  void start() {
-    thread_ = std::thread([this] {
-      try {
-        engine_.run();
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mutex_);
-        failure_ = e.what();
-      }
-    });
-  }
-  void stop() {
-    if (!thread_.joinable()) return;
-    engine_.stop();
-    thread_.join();
-  }
-  bool running() const { return thread_.joinable(); }
-  std::string failure() const {
-    std::lock_guard lock(mutex_);
-    return failure_;
-  }
-
- private:
-  Engine& engine_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::string failure_;
-};
 
 // The longest one-way delay a direction can add (for ping's linger).
 nanoseconds worst_delay(const ImpairmentSpec& s) {
@@ -97,10 +65,6 @@ nanoseconds ping_linger(const Scenario& s) {
   return std::max<nanoseconds>(2s, 2 * worst);
 }
 
-std::uint64_t random_seed() {
-  std::random_device rd;
-  return (std::uint64_t{rd()} << 32) ^ rd();
-}
 
 std::string setup_hint(const std::exception& e) {
   const std::string what = e.what();
@@ -168,10 +132,6 @@ class Run {
   // The main thread: timeline, signals, engine health and progress, until
   // the traffic is done or a signal came.
   int supervise(SteadyClock::time_point t0, std::vector<std::string>& timeline_log) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
     std::size_t next_event = 0;
     int signal = 0;
     while (!traffic_done_) {
@@ -180,8 +140,7 @@ class Run {
         const nanoseconds until_event = s_.timeline[next_event].at - (SteadyClock::now() - t0);
         wait = std::clamp<nanoseconds>(until_event, 1ms, wait);
       }
-      timespec ts{0, static_cast<long>(wait.count())};
-      const int sig = ::sigtimedwait(&signals, nullptr, &ts);
+      const int sig = take_signal(wait);
       if (sig > 0 && signal == 0) {
         signal = sig;
         cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
@@ -297,33 +256,10 @@ class Run {
   std::vector<ItemReport> items_;
 };
 
-// Blocks SIGINT and SIGTERM in this thread (and the threads it starts) while alive.
-class BlockedSignals {
- public:
-  BlockedSignals() {
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGTERM);
-    ::pthread_sigmask(SIG_BLOCK, &s, &old_);
-  }
-  ~BlockedSignals() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-  BlockedSignals(const BlockedSignals&) = delete;
-  BlockedSignals& operator=(const BlockedSignals&) = delete;
-
- private:
-  sigset_t old_;
-};
-
 int wait_for_signal() {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, SIGINT);
-  sigaddset(&s, SIGTERM);
-  int sig = 0;
-  while (::sigwait(&s, &sig) != 0) {
+  for (;;) {
+    if (const int sig = take_signal(std::chrono::hours(1))) return sig;
   }
-  return sig;
 }
 
 void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
@@ -337,6 +273,11 @@ void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
 }
 
 }  // namespace
+
+std::uint64_t random_seed() {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}
 
 std::string describe(const DirectionSpec& d) {
   std::vector<std::string> parts;
@@ -369,7 +310,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
   std::ostream* log = settings.log;
 
-  BlockedSignals blocked;
+  const BlockedSignals blocked;
   std::optional<RunId> run;
   std::optional<Testbed> bed;
   try {

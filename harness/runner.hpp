@@ -58,6 +58,9 @@ struct RunOutcome {
 
 RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings);
 
+// A seed for a run that names none (from std::random_device).
+std::uint64_t random_seed();
+
 // A short text of a direction's impairments, e.g. "loss 5%, delay 40 ms,
 // rate 10 Mbit/s, 1 flow rule"; "none" when empty. For logs and the report.
 std::string describe(const DirectionSpec& d);

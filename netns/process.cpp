@@ -101,9 +101,11 @@ Fd memory_file(const char* name) {
     if (::mount("sysfs", "/sys", "sysfs", 0, nullptr) != 0) fail(Stage::kMounts);
   }
   if (cwd != nullptr && ::chdir(cwd) != 0) fail(Stage::kChdir);
-  ::dup2(devnull, STDIN_FILENO);
-  ::dup2(out, STDOUT_FILENO);
-  ::dup2(err, STDERR_FILENO);
+  if (devnull >= 0) {  // -1: inherit_stdio, the child keeps ours
+    ::dup2(devnull, STDIN_FILENO);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(err, STDERR_FILENO);
+  }
   ::execve(path, argv, envp);
   fail(Stage::kExec);
   ::_exit(127);
@@ -161,7 +163,7 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
   if (pid < 0) throw SystemError(errno, "process: fork");
   if (pid == 0) {
     child(netns_fd, path.c_str(), argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-          devnull.get(), out.get(), err.get(), report_write.get());
+          spec.inherit_stdio ? -1 : devnull.get(), out.get(), err.get(), report_write.get());
   }
   ::setpgid(pid, pid);  // also in the parent, so a kill(-pid) right away cannot miss
   report_write.reset();

@@ -37,6 +37,7 @@ struct ProcessSpec {
   std::string cwd{};                                  // empty: inherit
   std::optional<std::chrono::nanoseconds> deadline{};  // from spawn; then SIGTERM
   std::chrono::nanoseconds kill_grace = std::chrono::seconds(2);  // SIGTERM → SIGKILL
+  bool inherit_stdio = false;  // true: stdin/stdout/stderr are ours (output() stays empty); false: /dev/null in, output captured
 };
 
 struct ProcessResult {

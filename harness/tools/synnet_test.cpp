@@ -6,10 +6,13 @@
 //   synnet-test SCENARIO.json [--json FILE] [--junit FILE] [--seed N] [--keep] [--quiet]
 //   synnet-test --check SCENARIO.json      validate only
 //   synnet-test --cleanup                  remove what killed runs left behind
+//   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
 //
 // Exit status: 0 every expectation held; 1 some did not; 2 a bad scenario,
 // bad arguments or a setup failure (nothing is left behind); 128+N when
 // signal N (SIGINT, SIGTERM) interrupted the run (also torn down).
+// `run`: CMD's own exit status; 125 when synnet-test itself failed (bad
+// flags, setup), 127 when CMD could not be run.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -17,11 +20,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "harness/report.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
+#include "harness/wrap.hpp"
 #include "netns/run_id.hpp"
 
 using namespace synnet;
@@ -30,6 +35,25 @@ namespace {
 
 constexpr int kExitFailed = 1;
 constexpr int kExitBad = 2;
+constexpr int kExitWrapFailed = 125;  // `run`: synnet-test failed, not the command
+
+const char* const kRunDescription =
+    "Runs a command in a fresh network namespace (\"self\", 198.18.0.1) whose only link goes\n"
+    "through the engine's impairments to a peer namespace (\"peer\", 198.18.0.2), where\n"
+    "--peer-cmd runs. The command finds the addresses in SYNNET_SELF and SYNNET_PEER; its\n"
+    "stdin/stdout/stderr are untouched and its exit status is synnet-test's. Ctrl-C goes\n"
+    "to the command first; then everything is torn down. A summary of what the engine did\n"
+    "goes to stderr.\n\n"
+    "Examples:\n"
+    "  synnet-test run --loss 2% --delay 40ms -- ping -c 10 198.18.0.2\n"
+    "  synnet-test run --rate 10Mbit --peer-cmd 'iperf3 -s' -- sh -c 'iperf3 -c $SYNNET_PEER -t 3'\n"
+    "  synnet-test run --up-loss 5% --down-delay 100ms --peer-cmd 'python3 -m http.server 80' -- ./my-tests.sh\n"
+    "  synnet-test run --profile slow-link.json -- make test\n"
+    "      the profile is a scenario's link object: {\"a_to_b\": {...}, \"b_to_a\": {...}} (a_to_b is up)\n\n"
+    "Each impairment flag sets both directions; --up-X (self -> peer) and --down-X (back) set one.\n"
+    "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
+    "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
+    "Exit status: the command's; 125 when synnet-test failed; 127 when the command could not run.";
 
 const char* const kDescription =
     "Runs a scenario: builds a small network of namespaces, puts the synnet engine's\n"
@@ -98,11 +122,49 @@ int main(int argc, char** argv) {
   cli.add_flag("--check", check_only, "only validate the scenario file (needs no root)");
   cli.add_flag("--cleanup", do_clean, "remove the leftovers of killed runs and exit");
   cli.add_flag("-q,--quiet", quiet, "no progress lines, only the report");
+  CLI::App* run = cli.add_subcommand("run", "run a command behind a flaky link (see: synnet-test run --help)");
+  run->description(kRunDescription);
+  std::map<std::string, std::string> impairments;
+  for (const std::string& key : wrap_flag_keys()) {
+    for (const std::string& flag : {key, "up-" + key, "down-" + key}) {
+      run->add_option_function<std::string>(
+             "--" + flag, [&impairments, flag](const std::string& v) { impairments[flag] = v; },
+             flag == key ? key + ", both directions (scenario format, e.g. " +
+                               (key == "loss" ? std::string("2%") : key == "rate" ? "10Mbit" : key == "mtu" ? "1400" : key == "delay" || key == "jitter" ? "40ms" : "1%") + ")"
+                         : key + ", " + (flag[0] == 'u' ? "self -> peer only" : "peer -> self only"))
+          ->type_name("VALUE");
+    }
+  }
+  std::string profile, peer_cmd;
+  std::vector<std::string> command;
+  std::optional<std::uint64_t> run_seed;
+  run->add_option("--profile", profile, "impairments from a file: a scenario's link object (a_to_b is up)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) in the peer namespace, e.g. a server")->type_name("CMD");
+  run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
+  run->add_option("CMD", command, "the command and its arguments (after --)")->required();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = cli.exit(e);
-    return rc == 0 ? 0 : kExitBad;
+    return rc == 0 ? 0 : (run->parsed() ? kExitWrapFailed : kExitBad);
+  }
+  if (run->parsed()) {
+    std::string profile_text;
+    if (!profile.empty() && !read_file(profile, profile_text)) {
+      std::cerr << "synnet-test run: cannot read " << profile << ": " << std::strerror(errno) << "\n";
+      return kExitWrapFailed;
+    }
+    try {
+      const Scenario s = wrap_scenario(impairments, profile_text, profile);
+      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .seed = run_seed});
+    } catch (const WrapError& e) {
+      std::cerr << "synnet-test run: " << e.what() << "\n";
+    } catch (const SetupError& e) {
+      std::cerr << "synnet-test run: " << e.what() << "\n";
+    }
+    return kExitWrapFailed;
   }
   if (do_clean) return do_cleanup();
   if (file.empty()) {

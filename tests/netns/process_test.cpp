@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "engine/system_error.hpp"
 #include "tests/netns/netns_testing.hpp"
@@ -21,6 +24,26 @@ TEST(Process, CapturesOutputAndExitStatus) {
   EXPECT_EQ(r.out, "out\n");
   EXPECT_EQ(r.err, "err\n");
   EXPECT_EQ(r.describe(), "exited with status 3");
+}
+
+TEST(Process, InheritedStdioReachesOurFileDescriptors) {
+  // Our stdout, for the duration of the test, is a file: the child writes there.
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  std::fflush(stdout);
+  const int saved = ::dup(STDOUT_FILENO);
+  ::dup2(::fileno(file), STDOUT_FILENO);
+  const ProcessResult r =
+      run_process(-1, {.argv = {"sh", "-c", "echo passed-through"}, .deadline = 10s, .inherit_stdio = true});
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  EXPECT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(r.out, "") << "nothing is captured";
+  char buf[64] = {};
+  std::rewind(file);
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+  std::fclose(file);
+  EXPECT_EQ(std::string(buf, n), "passed-through\n");
 }
 
 TEST(Process, LargeOutputDoesNotBlockTheChild) {

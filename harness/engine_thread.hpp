@@ -1,0 +1,54 @@
+// engine_thread.hpp — EngineThread: runs an Engine on a thread of its own,
+// stoppable and restartable, keeping what made it fail.
+//
+//   EngineThread t(engine);
+//   t.start();            // engine.run() on a new thread
+//   t.failure();          // "" or the EngineFailure's text, from any thread
+//   t.stop();             // engine.stop() and join; the destructor does it too
+#pragma once
+
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/engine.hpp"
+
+namespace synnet {
+
+class EngineThread {
+ public:
+  explicit EngineThread(Engine& engine) : engine_(engine) {}
+  ~EngineThread() { stop(); }
+  EngineThread(const EngineThread&) = delete;
+  EngineThread& operator=(const EngineThread&) = delete;
+
+  void start() {
+    thread_ = std::thread([this] {
+      try {
+        engine_.run();
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex_);
+        failure_ = e.what();
+      }
+    });
+  }
+  void stop() {
+    if (!thread_.joinable()) return;
+    engine_.stop();
+    thread_.join();
+  }
+  bool running() const { return thread_.joinable(); }
+  std::string failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
+
+ private:
+  Engine& engine_;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::string failure_;
+};
+
+}  // namespace synnet

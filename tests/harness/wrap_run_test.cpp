@@ -1,0 +1,73 @@
+// End-to-end `synnet-test run`, as root: 100% loss makes ping fail and 0%
+// lets it pass; --delay 50ms gives an RTT of ~100 ms; the command's exit
+// status and stdout pass through; a peer command serves it; a bad flag exits
+// 125 naming the flag; nothing is left behind. Skips when not root.
+#include <gtest/gtest.h>
+
+#include "netns/process.hpp"
+#include "tests/netns/netns_testing.hpp"
+
+namespace synnet {
+namespace {
+
+using namespace std::chrono_literals;
+
+ProcessResult synnet_run(std::vector<std::string> args) {
+  args.insert(args.begin(), {SYNNET_TEST_BINARY, "run"});
+  return run_process(-1, {.argv = args, .deadline = 60s});
+}
+
+class WrapRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SYNNET_REQUIRE_ROOT();
+    before_ = testing::Leftovers::count();
+  }
+  void TearDown() override {
+    if (!IsSkipped()) {
+      EXPECT_EQ(testing::Leftovers::count(), before_) << "a run left something behind";
+    }
+  }
+  testing::Leftovers before_;
+};
+
+TEST_F(WrapRun, FullLossFailsPingAndNoLossPassesIt) {
+  const ProcessResult lossy = synnet_run({"--loss", "100%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
+  EXPECT_EQ(lossy.exit_code, 1) << lossy.out << lossy.err;
+  EXPECT_NE(lossy.out.find("3 packets transmitted, 0 received"), std::string::npos) << lossy.out;
+  EXPECT_NE(lossy.err.find("dropped"), std::string::npos) << "the summary names the drops: " << lossy.err;
+  const ProcessResult clean = synnet_run({"--loss", "0%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+}
+
+TEST_F(WrapRun, DelayEachWayDoublesIntoTheRoundTrip) {
+  const ProcessResult r = synnet_run({"--delay", "50ms", "--", "ping", "-c", "3", "-i", "0.2", "198.18.0.2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto at = r.out.find("rtt min/avg/max/mdev = ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const double min_ms = std::stod(r.out.substr(at + 23));
+  EXPECT_GE(min_ms, 100.0);
+  EXPECT_LT(min_ms, 105.0);
+}
+
+TEST_F(WrapRun, ExitStatusAndOutputPassThrough) {
+  const ProcessResult r = synnet_run({"--", "sh", "-c", "echo to $SYNNET_PEER from $SYNNET_SELF; exit 7"});
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_EQ(r.out, "to 198.18.0.2 from 198.18.0.1\n");
+}
+
+TEST_F(WrapRun, APeerCommandServesTheCommand) {
+  const ProcessResult r = synnet_run({"--rate", "20Mbit", "--peer-cmd", "iperf3 -s -1", "--", "sh", "-c",
+                                      "sleep 0.5; iperf3 -c $SYNNET_PEER -t 2 --json | grep -q bits_per_second"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("rate 20 Mbit/s"), std::string::npos) << r.err;
+}
+
+TEST_F(WrapRun, ABadFlagExits125AndNamesIt) {
+  const ProcessResult r = synnet_run({"--up-rate", "10 Mbps", "--", "true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("--up-rate: \"10 Mbps\" is not a rate (try \"10Mbit\""), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace synnet
