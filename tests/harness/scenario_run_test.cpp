@@ -156,6 +156,31 @@ TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {
   fs::remove(json);
 }
 
+// A parallel group: an exec (which finds its peer in SYNNET_ADDR_B) and an
+// iperf3 run at the same time, each with its own checks.
+TEST(ScenarioRun, AParallelGroupRunsExecAndIperf3Together) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = temp_file("parallel.json", std::string(R"({"name": "parallel", )") + kTwoHosts + R"(
+    "traffic": [{"parallel": [
+      {"name": "script", "exec": {"host": "a", "argv": ["sh", "-c", "ping -c 6 -i 0.2 $SYNNET_ADDR_B >/dev/null && exit 3"]},
+       "expect": {"exit_code": 3}},
+      {"name": "tcp", "iperf3": {"client": "a", "server": "b", "duration": "2s"}, "expect": {"throughput": {"min": "10Mbit"}}}
+    ]}]})");
+  const std::string json = temp_file("parallel.report.json");
+  const ProcessResult r = synnet_test({file, "--json", json});
+  EXPECT_EQ(r.exit_code, 0) << r.describe() << "\n" << r.out << r.err;
+  const nlohmann::json report = read_json(json);
+  ASSERT_TRUE(report.is_object());
+  ASSERT_EQ(report["items"].size(), 2u);
+  EXPECT_EQ(report["items"][0]["name"], "script");
+  EXPECT_EQ(report["items"][1]["name"], "tcp");
+  // Together, not one after the other: the whole run is shorter than the sum.
+  const double sum = report["items"][0]["seconds"].get<double>() + report["items"][1]["seconds"].get<double>();
+  EXPECT_LT(report["seconds"].get<double>(), sum - 0.3) << report.dump(2);
+  fs::remove(file);
+  fs::remove(json);
+}
+
 // Starts a long ping run and waits until its traffic runs; returns its prefix.
 std::string start_long_run(Process& p) {
   for (int i = 0; i < 200; ++i) {
