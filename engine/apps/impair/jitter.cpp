@@ -1,5 +1,7 @@
 #include "engine/apps/impair/jitter.hpp"
 
+#include "engine/apps/impair/spec_checks.hpp"
+
 #include <stdexcept>
 
 namespace synnet {
@@ -10,8 +12,8 @@ void JitterSpec::validate() const {
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("distribution: ") + e.what());
   }
-  if (mean_us > 3'600'000'000ULL) throw std::invalid_argument("mean_us: " + std::to_string(mean_us) + " is more than an hour");
-  if (stddev_us > 3'600'000'000ULL) throw std::invalid_argument("stddev_us: " + std::to_string(stddev_us) + " is more than an hour");
+  require_at_most_an_hour("mean_us", mean_us);
+  require_at_most_an_hour("stddev_us", stddev_us);
   if (distribution == "pareto" && stddev_us > 0 && mean_us == 0) {
     throw std::invalid_argument("mean_us: a pareto distribution needs a mean above 0");
   }

@@ -1,12 +1,14 @@
 #include "engine/apps/impair/latency.hpp"
 
+#include "engine/apps/impair/spec_checks.hpp"
+
 #include <stdexcept>
 #include <string>
 
 namespace synnet {
 
 void LatencySpec::validate() const {
-  if (delay_us > 3'600'000'000ULL) throw std::invalid_argument("delay_us: " + std::to_string(delay_us) + " is more than an hour");
+  require_at_most_an_hour("delay_us", delay_us);
   if (limit_packets == 0) throw std::invalid_argument("limit_packets: must be at least 1");
 }
 

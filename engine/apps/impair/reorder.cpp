@@ -9,9 +9,7 @@ namespace synnet {
 
 void ReorderSpec::validate() const {
   require_probability("ratio", ratio);
-  if (delay_us > Reorder::kMaxDelayUs) {
-    throw std::invalid_argument("delay_us: " + std::to_string(delay_us) + " is more than an hour");
-  }
+  require_at_most_an_hour("delay_us", delay_us);
   if (ratio > 0 && delay_us == 0) {
     throw std::invalid_argument("delay_us: must be > 0 when ratio > 0 (ratio is " + shortest(ratio) +
                                 "): packets can only overtake packets that wait");

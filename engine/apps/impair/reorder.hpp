@@ -42,7 +42,6 @@ struct ReorderSpec {
 class Reorder final : public App {
  public:
   using Spec = ReorderSpec;
-  static constexpr std::uint64_t kMaxDelayUs = 3'600'000'000;  // an hour
 
   Reorder(AppContext& ctx, const Spec& spec);
   void pull() override;
