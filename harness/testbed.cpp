@@ -24,15 +24,6 @@ const ScenarioHost& find_host(const Scenario& s, const std::string& name) {
   throw std::out_of_range("no host named \"" + name + "\"");
 }
 
-std::string app_safe(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) c = '_';
-  }
-  return out;
-}
-
 }  // namespace
 
 Testbed::Testbed(const RunId& run, const Scenario& scenario) : scenario_(scenario) {
@@ -113,7 +104,8 @@ std::vector<LinkDirections> Testbed::links() const {
   return out;
 }
 
-std::string Testbed::link_app_prefix(std::size_t i) const { return app_safe(scenario_.links.at(i).name); }
+// The parser only accepts link names that are valid app names (engine/config.hpp).
+std::string Testbed::link_app_prefix(std::size_t i) const { return scenario_.links.at(i).name; }
 
 std::size_t Testbed::link_index(const std::string& link_name) const {
   for (std::size_t i = 0; i < scenario_.links.size(); ++i) {

@@ -24,8 +24,8 @@
 // engine_config(directions): per link, an I/O app on each wire end ("<link>_a",
 // "<link>_b": RawSocket, or XdpSocket in native mode for io "xdp") and the
 // impairment chains of both directions (add_direction, prefixes
-// "<link>_a_to_b" / "<link>_b_to_a"), where <link> is the link's name with
-// anything but letters, digits, '_' and '-' turned into '_'. `directions` holds
+// "<link>_a_to_b" / "<link>_b_to_a"), where <link> is the link's name (the
+// parser only accepts names that are valid app names). `directions` holds
 // the current a_to_b/b_to_a per link, so the timeline can pass changed ones.
 #pragma once
 
@@ -64,7 +64,7 @@ class Testbed {
   // The scenario's own directions, per link, in order.
   std::vector<LinkDirections> links() const;
   Config engine_config(const std::vector<LinkDirections>& directions) const;
-  // The app-name prefix of link i ("a-b" stays "a-b"; "x y" becomes "x_y").
+  // The app-name prefix of link i: its name.
   std::string link_app_prefix(std::size_t i) const;
   std::size_t link_index(const std::string& link_name) const;  // throws std::out_of_range
 
