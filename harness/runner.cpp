@@ -66,15 +66,6 @@ nanoseconds ping_linger(const Scenario& s) {
 }
 
 
-std::string setup_hint(const std::exception& e) {
-  const std::string what = e.what();
-  if (what.find("EPERM") != std::string::npos || what.find("ermission") != std::string::npos ||
-      what.find("root") != std::string::npos) {
-    return what + " (synnet-test builds network namespaces: run it as root, e.g. with sudo)";
-  }
-  return what;
-}
-
 // What the traffic thread shows the main thread.
 struct Progress {
   std::mutex mutex;
@@ -149,6 +140,7 @@ class Run {
         timeline_log.push_back(apply(s_.timeline[next_event], seconds_since(t0)));
         ++next_event;
       }
+      check_applied();
       if (const std::string f = engine_thread_.failure(); !f.empty() && error_.empty()) {
         cancel("the engine failed: " + f);
       }
@@ -211,6 +203,23 @@ class Run {
       *settings_.log << "timeline " << text << "\n" << std::flush;
     }
     return text;
+  }
+
+  // A timeline change the engine refused (its future holds the exception)
+  // ends the run instead of going unnoticed.
+  void check_applied() {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->wait_for(0s) != std::future_status::ready) {
+        ++it;
+        continue;
+      }
+      try {
+        it->get();
+      } catch (const std::exception& e) {
+        cancel(std::string("a timeline change failed: ") + e.what());
+      }
+      it = pending_.erase(it);
+    }
   }
 
   void show_progress() {
@@ -279,6 +288,15 @@ std::uint64_t random_seed() {
   return (std::uint64_t{rd()} << 32) ^ rd();
 }
 
+SetupError setup_failure(const std::string& stage, const std::exception& e) {
+  const std::string what = e.what();
+  if (what.find("EPERM") != std::string::npos || what.find("ermission") != std::string::npos ||
+      what.find("root") != std::string::npos) {
+    return SetupError(stage + ": " + what + " (synnet-test builds network namespaces: run it as root, e.g. with sudo)");
+  }
+  return SetupError(stage + ": " + what);
+}
+
 std::string describe(const DirectionSpec& d) {
   std::vector<std::string> parts;
   const ImpairmentSpec& i = d.impairments;
@@ -319,14 +337,14 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     if (log) *log << scenario.name << ": run " << run->prefix() << ", seed " << report.seed << "\n" << std::flush;
     bed.emplace(*run, scenario);
   } catch (const std::exception& e) {
-    throw SetupError("setting up the network: " + setup_hint(e));
+    throw setup_failure("setting up the network", e);
   }
 
   Engine engine({.seed = report.seed});
   try {
     engine.configure(bed->engine_config(bed->links()));
   } catch (const std::exception& e) {
-    throw SetupError("starting the engine: " + setup_hint(e));
+    throw setup_failure("starting the engine", e);
   }
   EngineThread engine_thread(engine);
   Run r(scenario, settings, *bed, engine, engine_thread);

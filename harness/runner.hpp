@@ -58,6 +58,10 @@ struct RunOutcome {
 
 RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings);
 
+// "<stage>: <what went wrong>", with a hint to run as root when it was a
+// permission error; for runs that build namespaces (run_scenario, run_wrapped).
+SetupError setup_failure(const std::string& stage, const std::exception& e);
+
 // A seed for a run that names none (from std::random_device).
 std::uint64_t random_seed();
 

@@ -137,14 +137,13 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
     run.emplace(RunId::create());
     bed.emplace(*run, s);
   } catch (const std::exception& e) {
-    throw SetupError(std::string("setting up the network: ") + e.what() +
-                     (std::string(e.what()).find("ermission") != std::string::npos ? " (run it as root)" : ""));
+    throw setup_failure("setting up the network", e);
   }
   Engine engine({.seed = seed});
   try {
     engine.configure(bed->engine_config(bed->links()));
   } catch (const std::exception& e) {
-    throw SetupError(std::string("starting the engine: ") + e.what());
+    throw setup_failure("starting the engine", e);
   }
   EngineThread engine_thread(engine);
   engine_thread.start();
