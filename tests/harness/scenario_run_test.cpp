@@ -42,6 +42,11 @@ std::string temp_file(const std::string& name, const std::string& text = "") {
   return path;
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
@@ -73,8 +78,7 @@ TEST_P(Scenarios, PassesEndToEnd) {
   EXPECT_GT(report["checks"].value("total", 0), 0);
   const std::string prefix = report.value("prefix", "");
   EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{}) << "left behind by run " << prefix;
-  std::ifstream xml(junit);
-  const std::string xml_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
+  const std::string xml_text = read_text(junit);
   EXPECT_NE(xml_text.find("<testsuite"), std::string::npos);
   EXPECT_EQ(xml_text.find("<failure"), std::string::npos) << xml_text;
   fs::remove(json);
@@ -110,8 +114,7 @@ TEST(ScenarioRun, AnExpectationThatCannotHoldExitsOneAndNamesIt) {
   const ProcessResult r = synnet_test({file, "--junit", junit});
   EXPECT_EQ(r.exit_code, 1) << r.describe() << "\n" << r.out << r.err;
   EXPECT_NE(r.out.find("ping.rtt_avg"), std::string::npos) << r.out;  // the summary names the failed check
-  std::ifstream xml(junit);
-  const std::string xml_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
+  const std::string xml_text = read_text(junit);
   EXPECT_NE(xml_text.find("<failure"), std::string::npos) << xml_text;
   EXPECT_EQ(leftovers_of(prefix_in(r.err)), std::vector<std::string>{});
   fs::remove(file);
