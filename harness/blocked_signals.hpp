@@ -1,4 +1,4 @@
-// blocked_signals.hpp — BlockedSignals: while alive, SIGINT and SIGTERM are
+// blocked_signals.hpp — BlockedSignals: while alive, SIGINT, SIGTERM and SIGHUP are
 // blocked in this thread and in every thread it starts, so that a run takes
 // them with sigtimedwait()/sigwait() at a moment of its choosing instead of
 // dying with its namespaces still up. Child processes unblock them (Process
@@ -29,6 +29,7 @@ class BlockedSignals {
     sigemptyset(&s);
     sigaddset(&s, SIGINT);
     sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);  // a closed terminal ends a run like Ctrl-C; `attach` re-reads its profile
     return s;
   }
 
@@ -36,7 +37,7 @@ class BlockedSignals {
   sigset_t old_;
 };
 
-// Waits up to `timeout` for SIGINT or SIGTERM (blocked by a BlockedSignals);
+// Waits up to `timeout` for SIGINT, SIGTERM or SIGHUP (blocked by a BlockedSignals);
 // returns it, or 0.
 inline int take_signal(std::chrono::nanoseconds timeout) {
   const sigset_t s = BlockedSignals::set();

@@ -114,21 +114,25 @@ std::size_t Testbed::link_index(const std::string& link_name) const {
   throw std::out_of_range("no link named \"" + link_name + "\"");
 }
 
+void add_engine_link(Config& c, const std::string& name, const std::string& io, const LinkEnd& a, const LinkEnd& b,
+                     const LinkDirections& directions) {
+  const std::string app_a = name + "_a", app_b = name + "_b";
+  for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {
+    if (io == "xdp") {
+      c.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
+    } else {
+      c.app<RawSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
+    }
+  }
+  add_direction(c, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");
+  add_direction(c, name + "_b_to_a", directions.b_to_a, app_b + ".output", app_a + ".input");
+}
+
 Config Testbed::engine_config(const std::vector<LinkDirections>& directions) const {
   Config c;
   for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
-    const ScenarioLink& link = scenario_.links[i];
-    const std::string p = link_app_prefix(i);
-    const std::string a = p + "_a", b = p + "_b";
-    for (const auto& [app, ifname] : {std::pair{a, wire_ends_.at(2 * i)}, std::pair{b, wire_ends_.at(2 * i + 1)}}) {
-      if (link.io == "xdp") {
-        c.app<XdpSocket>(app, {.ifname = ifname, .netns = wire_->path()});
-      } else {
-        c.app<RawSocket>(app, {.ifname = ifname, .netns = wire_->path()});
-      }
-    }
-    add_direction(c, p + "_a_to_b", directions.at(i).a_to_b, a + ".output", b + ".input");
-    add_direction(c, p + "_b_to_a", directions.at(i).b_to_a, b + ".output", a + ".input");
+    add_engine_link(c, link_app_prefix(i), scenario_.links[i].io, {wire_ends_.at(2 * i), wire_->path()},
+                    {wire_ends_.at(2 * i + 1), wire_->path()}, directions.at(i));
   }
   return c;
 }

@@ -47,6 +47,18 @@ struct LinkDirections {
   DirectionSpec a_to_b{}, b_to_a{};
 };
 
+// One end of a link as the engine sees it: an interface and the namespace that holds it.
+struct LinkEnd {
+  std::string ifname;
+  std::string netns_path;
+};
+
+// Adds one link's apps to c: an I/O app on each end, "<name>_a" and
+// "<name>_b" (RawSocket, or XdpSocket in native mode for io "xdp"), and
+// both directions' impairment chains ("<name>_a_to_b", "<name>_b_to_a").
+void add_engine_link(Config& c, const std::string& name, const std::string& io, const LinkEnd& a, const LinkEnd& b,
+                     const LinkDirections& directions);
+
 class Testbed {
  public:
   Testbed(const RunId& run, const Scenario& scenario);

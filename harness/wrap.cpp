@@ -72,6 +72,11 @@ std::string counters_summary(const std::map<std::string, std::uint64_t>& c, cons
 
 }  // namespace
 
+std::string engine_summary(const std::map<std::string, std::uint64_t>& counters, const std::string& link_prefix) {
+  return counters_summary(counters, link_prefix, kDirections[0]) + "; " +
+         counters_summary(counters, link_prefix, kDirections[1]);
+}
+
 const std::vector<std::string>& wrap_flag_keys() {
   static const std::vector<std::string> keys = {"loss", "delay", "jitter", "rate", "duplicate", "corrupt", "mtu"};
   return keys;
@@ -199,8 +204,7 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   engine_thread.stop();
   const auto counters = engine.counters();
   const std::string prefix = bed->link_app_prefix(0);
-  log << "synnet-test run: engine: " << counters_summary(counters, prefix, kDirections[0]) << "; "
-      << counters_summary(counters, prefix, kDirections[1]) << "\n";
+  log << "synnet-test run: engine: " << engine_summary(counters, prefix) << "\n";
   return status;
 }
 

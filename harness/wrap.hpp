@@ -59,4 +59,8 @@ struct WrapOptions {
 
 int run_wrapped(const Scenario& scenario, const WrapOptions& options);
 
+// What the engine did on link `link_prefix` (as built by add_engine_link), for
+// stderr: "up 3 packets in, 0 out (loss.dropped_loss 3); down 0 packets in, 0 out".
+std::string engine_summary(const std::map<std::string, std::uint64_t>& counters, const std::string& link_prefix);
+
 }  // namespace synnet

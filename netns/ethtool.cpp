@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
+#include "netns/mnl_socket.hpp"
 
 namespace synnet {
 
@@ -30,23 +30,9 @@ struct Ethtool::Features {
   bool fixed(const std::string& name) const { return hw.count(name) == 0 || nochange.count(name) > 0; }
 };
 
-void Ethtool::Close::operator()(mnl_socket* s) const noexcept { mnl_socket_close(s); }
-
 namespace {
 
-// Verbose bitsets make a features reply several KB; one recv must hold a whole message.
-constexpr std::size_t kBufferSize = 32 * 1024;
-
-// A SystemError whose text ends with a detail, e.g. the kernel's extended-ACK message.
-class DetailedError : public SystemError {
- public:
-  DetailedError(int err, const std::string& what, const std::string& detail)
-      : SystemError(err, what), text_(std::string(SystemError::what()) + (detail.empty() ? "" : ": " + detail)) {}
-  const char* what() const noexcept override { return text_.what(); }
-
- private:
-  std::runtime_error text_;  // copies without throwing, like the base
-};
+constexpr std::size_t kBufferSize = MnlSocket::kBufferSize;
 
 constexpr const char* kChecksum[] = {"tx-checksum-ipv4", "tx-checksum-ip-generic", "tx-checksum-ipv6",
                                      "tx-checksum-sctp", "tx-checksum-fcoe-crc"};
@@ -75,28 +61,6 @@ template <class T>
 T fits(T ok, const std::string& what) {
   if (!ok) throw SystemError(EMSGSIZE, "ethtool: " + what + ": request does not fit in its buffer");
   return ok;
-}
-
-// Calls fn(attr) for each attribute in [begin, end). (libmnl's for_each
-// macros do not compile as C++, and its callback parsers would carry C++
-// exceptions through C frames.)
-template <class F>
-void for_each_attr(const void* begin, const void* end, F&& fn) {
-  const auto* last = static_cast<const char*>(end);
-  for (auto* a = static_cast<const nlattr*>(begin);
-       mnl_attr_ok(a, static_cast<int>(last - reinterpret_cast<const char*>(a))); a = mnl_attr_next(a)) {
-    fn(a);
-  }
-}
-
-template <class F>
-void for_each_nested(const nlattr* nest, F&& fn) {
-  const auto* p = static_cast<const char*>(mnl_attr_get_payload(nest));
-  for_each_attr(p, p + mnl_attr_get_payload_len(nest), fn);
-}
-
-std::string string_attr(const nlattr* a) {
-  return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 ? mnl_attr_get_str(a) : "";
 }
 
 // The names of the bits that are on in a verbose bitset. GET replies list
@@ -154,82 +118,15 @@ void for_each_genl_attr(const nlmsghdr* nlh, F&& fn) {
   for_each_attr(mnl_nlmsg_get_payload_offset(nlh, sizeof(genlmsghdr)), mnl_nlmsg_get_payload_tail(nlh), fn);
 }
 
-// The kernel's extended-ACK text in an NLMSG_ERROR message ("" if none).
-std::string ext_ack_message(const nlmsghdr* nlh, const nlmsgerr& err) {
-  if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) == 0) return "";
-  // The TLVs follow the nlmsgerr and, unless the kernel capped it, the echoed request's payload.
-  std::size_t offset = sizeof(nlmsgerr);
-  if ((nlh->nlmsg_flags & NLM_F_CAPPED) == 0 && err.msg.nlmsg_len > sizeof(nlmsghdr)) {
-    offset += MNL_ALIGN(err.msg.nlmsg_len - sizeof(nlmsghdr));
-  }
-  if (offset >= mnl_nlmsg_get_payload_len(nlh)) return "";
-  std::string text;
-  for_each_attr(mnl_nlmsg_get_payload_offset(nlh, offset), mnl_nlmsg_get_payload_tail(nlh), [&](const nlattr* a) {
-    if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG) text = string_attr(a);
-  });
-  return text;
-}
-
-// State of one request/ACK exchange, shared with the libmnl callbacks. These
-// never throw: an exception from on_reply is kept until the ACK has been read.
-struct Exchange {
-  const std::function<void(const nlmsghdr*)>& on_reply;
-  int error = 0;  // errno of an error reply
-  std::string kernel_message;
-  std::exception_ptr failure;
-};
-
-int on_data(const nlmsghdr* nlh, void* data) {
-  auto* x = static_cast<Exchange*>(data);
-  if (!x->on_reply || x->failure) return MNL_CB_OK;
-  try {
-    x->on_reply(nlh);
-  } catch (...) {
-    x->failure = std::current_exception();
-  }
-  return MNL_CB_OK;
-}
-
-int on_error(const nlmsghdr* nlh, void* data) {
-  auto* x = static_cast<Exchange*>(data);
-  if (mnl_nlmsg_get_payload_len(nlh) < sizeof(nlmsgerr)) {
-    x->error = EBADMSG;
-    return MNL_CB_ERROR;
-  }
-  const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-  if (err->error == 0) return MNL_CB_STOP;  // the ACK
-  x->error = -err->error;
-  try {
-    x->kernel_message = ext_ack_message(nlh, *err);
-  } catch (...) {  // out of memory: report the errno alone
-  }
-  return MNL_CB_ERROR;
-}
-
 }  // namespace
 
-Ethtool::Ethtool(int netns_fd) {
-  // A socket belongs for life to the namespace it was created in.
-  sock_ = in_netns(netns_fd, [] {
-    std::unique_ptr<mnl_socket, Close> s(mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC));
-    if (!s) throw SystemError(errno, "ethtool: open a generic netlink socket");
-    return s;
-  });
-  if (mnl_socket_bind(sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0) {
-    throw SystemError(errno, "ethtool: bind the generic netlink socket");
-  }
-  portid_ = mnl_socket_get_portid(sock_.get());
-  int one = 1;  // error replies carry the kernel's message
-  if (mnl_socket_setsockopt(sock_.get(), NETLINK_EXT_ACK, &one, sizeof one) < 0) {
-    throw SystemError(errno, "ethtool: setsockopt(SOL_NETLINK, NETLINK_EXT_ACK)");
-  }
-
+Ethtool::Ethtool(int netns_fd) : sock_(NETLINK_GENERIC, netns_fd, "ethtool") {
   std::vector<char> buf(kBufferSize);
   nlmsghdr* nlh = put_genl_request(buf.data(), GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
   mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, ETHTOOL_GENL_NAME);
   const std::string what =
       "resolve generic netlink family \"" ETHTOOL_GENL_NAME "\" (needs Linux 5.6+ with CONFIG_ETHTOOL_NETLINK)";
-  talk(nlh, what, [&](const nlmsghdr* reply) {
+  sock_.talk(nlh, what, [&](const nlmsghdr* reply) {
     for_each_genl_attr(reply, [&](const nlattr* a) {
       if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID && mnl_attr_validate(a, MNL_TYPE_U16) == 0) {
         family_ = mnl_attr_get_u16(a);
@@ -239,32 +136,6 @@ Ethtool::Ethtool(int netns_fd) {
   if (family_ == 0) throw SystemError(ENOENT, "ethtool: " + what + ": no family id in the reply");
 }
 
-void Ethtool::talk(nlmsghdr* request, const std::string& what, const std::function<void(const nlmsghdr*)>& on_reply) {
-  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-  request->nlmsg_seq = ++seq_;
-  if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0) {
-    throw SystemError(errno, "ethtool: " + what + ": send");
-  }
-  Exchange x{on_reply, 0, {}, {}};
-  mnl_cb_t control[NLMSG_MIN_TYPE] = {};
-  control[NLMSG_ERROR] = on_error;
-  std::vector<char> buf(kBufferSize);
-  int ret = MNL_CB_OK;
-  while (ret == MNL_CB_OK) {  // replies, then the ACK or an error
-    const ssize_t n = mnl_socket_recvfrom(sock_.get(), buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw SystemError(errno, "ethtool: " + what + ": receive");
-    ret = mnl_cb_run2(buf.data(), static_cast<std::size_t>(n), seq_, portid_, on_data, &x, control, NLMSG_MIN_TYPE);
-  }
-  if (x.error != 0) {
-    std::string detail = x.kernel_message;
-    if (x.error == EPERM) append(detail, "this needs root or CAP_NET_ADMIN: run as root, e.g. with sudo");
-    throw DetailedError(x.error, "ethtool: " + what, detail);
-  }
-  if (ret < 0) throw SystemError(errno, "ethtool: " + what + ": unexpected reply");
-  if (x.failure) std::rethrow_exception(x.failure);
-}
-
 Ethtool::Features Ethtool::features(const std::string& ifname) {
   const std::string what = "get features of " + quoted(ifname);
   std::vector<char> buf(kBufferSize);
@@ -272,7 +143,7 @@ Ethtool::Features Ethtool::features(const std::string& ifname) {
   put_dev_header(nlh, ifname, 0, what);  // no COMPACT flag: bits come with names
   Features f;
   bool replied = false;
-  talk(nlh, what, [&](const nlmsghdr* reply) {
+  sock_.talk(nlh, what, [&](const nlmsghdr* reply) {
     if (genl_cmd(reply) != ETHTOOL_MSG_FEATURES_GET_REPLY) return;
     replied = true;
     for_each_genl_attr(reply, [&](const nlattr* a) {
@@ -314,7 +185,7 @@ void Ethtool::set_features(const std::string& ifname, const std::map<std::string
   }
   mnl_attr_nest_end(nlh, bits);
   mnl_attr_nest_end(nlh, wanted_nest);
-  talk(nlh, what);
+  sock_.talk(nlh, what);
 }
 
 void Ethtool::set_offloads(const std::string& ifname, const Offloads& o) {
@@ -338,7 +209,7 @@ void Ethtool::set_offloads(const std::string& ifname, const Offloads& o) {
     if (!any && *on) append(refused, std::string(g.label) + ": the device has none of its features");
   }
   // Refuse before changing anything when a fixed feature is in the way.
-  if (!refused.empty()) throw DetailedError(EOPNOTSUPP, what, refused);
+  if (!refused.empty()) throw NetlinkRequestError(EOPNOTSUPP, what, refused);
 
   set_features(ifname, wanted);
   const Features after = features(ifname);
@@ -346,7 +217,7 @@ void Ethtool::set_offloads(const std::string& ifname, const Offloads& o) {
     if (after.on(name) != on) append(refused, name + " is " + (on ? "off" : "on"));
   }
   if (!refused.empty()) {
-    throw DetailedError(EOPNOTSUPP, what,
+    throw NetlinkRequestError(EOPNOTSUPP, what,
                         refused + " (the kernel ties features together, e.g. TSO needs tx checksumming; "
                                   "the other changes took effect)");
   }

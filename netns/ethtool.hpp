@@ -26,8 +26,7 @@
 #include <optional>
 #include <string>
 
-struct mnl_socket;
-struct nlmsghdr;
+#include "netns/mnl_socket.hpp"
 
 namespace synnet {
 
@@ -59,19 +58,9 @@ class Ethtool {
 
  private:
   struct Features;  // the hw / active / nochange sets of one FEATURES_GET reply
-  struct Close {
-    void operator()(mnl_socket* s) const noexcept;
-  };
-
   Features features(const std::string& ifname);
-  // Sends the request and reads replies until the ACK, passing each reply
-  // message to `on_reply`. Throws SystemError("ethtool: " + what) on an error reply.
-  void talk(nlmsghdr* request, const std::string& what,
-            const std::function<void(const nlmsghdr*)>& on_reply = nullptr);
 
-  std::unique_ptr<mnl_socket, Close> sock_;
-  std::uint32_t portid_ = 0;
-  std::uint32_t seq_ = 0;
+  MnlSocket sock_;
   std::uint16_t family_ = 0;  // the "ethtool" generic netlink family id
 };
 

@@ -6,6 +6,7 @@
 //   ns.netlink().set_up("lo");                     // an RtNetlink socket inside it (opened once)
 //   ns.set_sysctl("net.ipv6.conf.all.forwarding", "1");  ns.sysctl("net.ipv4.ip_forward")
 //   ns.remove();                                   // owned only; idempotent; the destructor calls it
+//   ns.keep();                                     // the destructor leaves it (for synnet-test --cleanup)
 //
 // Named namespaces are made the way iproute2 makes them (/run/netns is a
 // shared mount; the namespace file is a bind mount of a thread's ns/net), so
@@ -46,6 +47,7 @@ class Netns {
   std::string sysctl(const std::string& key);
 
   void remove();  // throws SystemError only for a real failure (not "already gone")
+  void keep() noexcept { owned_ = false; }  // leave it for a later cleanup: the destructor will not remove it
 
  private:
   Netns(Fd fd, std::string name, std::string path, bool owned);

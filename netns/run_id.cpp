@@ -1,5 +1,7 @@
 #include "netns/run_id.hpp"
 
+#include "netns/attachment.hpp"
+
 #include <dirent.h>
 #include <signal.h>
 #include <sys/random.h>
@@ -150,10 +152,18 @@ CleanupReport cleanup(std::string_view filter) {
   for (const std::string& l : links) {
     if (auto p = run_prefix_of(l); !p.empty()) runs.insert(p);
   }
+  for (const std::string& f : list_dir(kAttachStateDir)) {
+    if (f.size() > 5 && f.ends_with(".json")) {
+      if (auto p = run_prefix_of(f.substr(0, f.size() - 5) + "-x"); !p.empty()) runs.insert(p);
+    }
+  }
 
   for (const std::string& run : runs) {
     if (run.compare(0, filter.size(), filter) != 0 || run_is_alive(run)) continue;
     report.runs.push_back(run);
+    // An interface the run took out of someone's namespace goes back before
+    // the run's wire namespace (which holds it) is removed.
+    if (std::string r = restore_attachment(run); !r.empty()) report.restored.push_back(std::move(r));
     std::set<ino_t> inodes;
     std::vector<std::string> mine;
     for (const std::string& n : namespaces) {

@@ -14,7 +14,8 @@
 //
 // cleanup(filter) looks at run prefixes that start with `filter` and, for
 // each run whose process is dead (or never registered), SIGKILLs the
-// processes still inside its namespaces (matched by namespace inode), deletes
+// processes still inside its namespaces (matched by namespace inode), puts
+// back an interface it had attached to (restore_attachment), deletes
 // its interfaces in the caller's namespace, removes its namespaces and its
 // registration. Live runs and names without a run prefix are never touched.
 #pragma once
@@ -54,6 +55,7 @@ struct CleanupReport {
   std::vector<std::string> namespaces;  // removed
   std::vector<std::string> links;       // removed from the caller's namespace
   std::vector<int> processes;           // killed
+  std::vector<std::string> restored;    // interfaces put back into their namespaces (attach), one line each
 };
 
 CleanupReport cleanup(std::string_view filter = kRunFamily);

@@ -7,12 +7,14 @@
 //   synnet-test --check SCENARIO.json      validate only
 //   synnet-test --cleanup                  remove what killed runs left behind
 //   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
+//   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
 //
 // Exit status: 0 every expectation held; 1 some did not; 2 a bad scenario,
 // bad arguments or a setup failure (nothing is left behind); 128+N when
 // signal N (SIGINT, SIGTERM) interrupted the run (also torn down).
 // `run`: CMD's own exit status; 125 when synnet-test itself failed (bad
-// flags, setup), 127 when CMD could not be run.
+// flags, setup), 127 when CMD could not be run. `attach`: 0 restored, 1 the
+// engine or the restore failed, 2 bad arguments or setup failure.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include <map>
 #include <sstream>
 
+#include "harness/attach.hpp"
 #include "harness/report.hpp"
 #include "harness/runner.hpp"
 #include "harness/scenario.hpp"
@@ -55,6 +58,26 @@ const char* const kRunDescription =
     "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
     "Exit status: the command's; 125 when synnet-test failed; 127 when the command could not run.";
 
+const char* const kAttachDescription =
+    "Puts the engine's impairments between an existing network namespace's interface (a\n"
+    "container's eth0) and the network it is plugged into, until Ctrl-C or --duration; then\n"
+    "restores the namespace exactly: same interface, addresses, routes and link state.\n"
+    "The interface moves into a namespace of synnet's, and a veth with its name, MAC, MTU,\n"
+    "addresses and routes takes its place; the engine forwards between the two. Processes\n"
+    "in the namespace keep running; their sockets keep working.\n\n"
+    "Examples:\n"
+    "  synnet-test attach --netns $(docker inspect -f '{{.State.Pid}}' web) --dev eth0 --delay 40ms\n"
+    "  synnet-test attach --netns /run/netns/ctr --dev eth0 --loss 5% --duration 60\n"
+    "  synnet-test attach --netns 1234 --dev eth0 --profile flaky.json &\n"
+    "  kill -HUP $!      # re-read flaky.json and apply it (queued packets are kept)\n"
+    "  kill -INT $!      # restore the namespace and exit\n\n"
+    "Up is the namespace -> the network (a_to_b in a profile), down is the way back; the\n"
+    "impairment flags and the profile are as for `synnet-test run`. After a kill -9,\n"
+    "`synnet-test --cleanup` restores the namespace from the state synnet-test saved in\n"
+    "/run/synnet/attach before it changed anything.\n"
+    "Exit status: 0 restored; 1 the engine or the restore failed; 2 bad arguments or setup\n"
+    "failure (whatever was changed is put back).";
+
 const char* const kDescription =
     "Runs a scenario: builds a small network of namespaces, puts the synnet engine's\n"
     "impairments (loss, delay, jitter, rate, outages, ...) between its hosts, runs real\n"
@@ -72,7 +95,12 @@ const char* const kDescription =
     "  synnet-test scenarios/high-latency.json --keep\n"
     "      after the checks, keep the network up and print how to enter it\n"
     "  synnet-test --cleanup\n"
-    "      remove the namespaces and processes of runs that were killed (kill -9)\n\n"
+    "      remove the namespaces and processes of runs that were killed (kill -9), and put\n"
+    "      back interfaces that a killed `attach` had taken\n"
+    "  synnet-test run --loss 2% -- ping -c 10 198.18.0.2\n"
+    "      a command behind a flaky link (synnet-test run --help)\n"
+    "  synnet-test attach --netns PID --dev eth0 --delay 40ms\n"
+    "      a running container's interface behind a flaky link (synnet-test attach --help)\n\n"
     "The scenario format is in scenarios/README.md (JSON Schema:\n"
     "scenarios/synnet-scenario.schema.json). Needs root: it creates network namespaces.\n"
     "Exit status: 0 all expectations held, 1 some failed, 2 bad scenario or setup failure,\n"
@@ -104,7 +132,26 @@ int do_cleanup() {
   for (const std::string& ns : r.namespaces) std::cout << "  namespace " << ns << " removed\n";
   for (const std::string& l : r.links) std::cout << "  interface " << l << " removed\n";
   for (int pid : r.processes) std::cout << "  process " << pid << " killed\n";
+  for (const std::string& line : r.restored) std::cout << "  interface " << line << "\n";
   return 0;
+}
+
+// --loss/--up-loss/--down-loss and the like for every impairment key, into `flags`.
+void add_impairment_flags(CLI::App* app, std::map<std::string, std::string>& flags) {
+  for (const std::string& key : wrap_flag_keys()) {
+    const std::string example = key == "loss"                       ? "2%"
+                                : key == "rate"                     ? "10Mbit"
+                                : key == "mtu"                      ? "1400"
+                                : key == "delay" || key == "jitter" ? "40ms"
+                                                                    : "1%";
+    for (const std::string& flag : {key, "up-" + key, "down-" + key}) {
+      const std::string help = flag == key ? key + ", both directions (scenario format, e.g. " + example + ")"
+                                           : key + ", " + (flag[0] == 'u' ? "up only" : "down only");
+      app->add_option_function<std::string>(
+             "--" + flag, [&flags, flag](const std::string& v) { flags[flag] = v; }, help)
+          ->type_name("VALUE");
+    }
+  }
 }
 
 }  // namespace
@@ -125,16 +172,7 @@ int main(int argc, char** argv) {
   CLI::App* run = cli.add_subcommand("run", "run a command behind a flaky link (see: synnet-test run --help)");
   run->description(kRunDescription);
   std::map<std::string, std::string> impairments;
-  for (const std::string& key : wrap_flag_keys()) {
-    for (const std::string& flag : {key, "up-" + key, "down-" + key}) {
-      run->add_option_function<std::string>(
-             "--" + flag, [&impairments, flag](const std::string& v) { impairments[flag] = v; },
-             flag == key ? key + ", both directions (scenario format, e.g. " +
-                               (key == "loss" ? std::string("2%") : key == "rate" ? "10Mbit" : key == "mtu" ? "1400" : key == "delay" || key == "jitter" ? "40ms" : "1%") + ")"
-                         : key + ", " + (flag[0] == 'u' ? "self -> peer only" : "peer -> self only"))
-          ->type_name("VALUE");
-    }
-  }
+  add_impairment_flags(run, impairments);
   std::string profile, peer_cmd;
   std::vector<std::string> command;
   std::optional<std::uint64_t> run_seed;
@@ -144,11 +182,31 @@ int main(int argc, char** argv) {
   run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) in the peer namespace, e.g. a server")->type_name("CMD");
   run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
+  CLI::App* attach = cli.add_subcommand("attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
+  attach->description(kAttachDescription);
+  AttachOptions attach_options;
+  double attach_seconds = 0;
+  attach->add_option("--netns", attach_options.netns, "the namespace: a path (/run/netns/NAME, /proc/PID/ns/net) or a PID")
+      ->required()
+      ->type_name("PATH|PID");
+  attach->add_option("--dev", attach_options.dev, "the interface in that namespace, e.g. eth0")->required()->type_name("IFNAME");
+  add_impairment_flags(attach, attach_options.flags);
+  attach->add_option("--profile", attach_options.profile, "impairments from a file (a scenario's link object; re-read on SIGHUP)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  attach->add_option("--duration", attach_seconds, "restore after this many seconds (default: at Ctrl-C)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
+  attach->add_option("--seed", attach_options.seed, "the engine's random seed (printed)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = cli.exit(e);
     return rc == 0 ? 0 : (run->parsed() ? kExitWrapFailed : kExitBad);
+  }
+  if (attach->parsed()) {
+    if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
+    return run_attached(attach_options);
   }
   if (run->parsed()) {
     std::string profile_text;
