@@ -52,20 +52,38 @@ std::string flag_of(const std::string& path, const std::map<std::string, std::st
   return "";
 }
 
+// True for an I/O app's counter that explains a lost packet: frames it could
+// not take in (rx_oversize, rx_kernel_drops, rx_csum_dropped, ...) or send.
+bool io_loss_counter(const std::string& name, bool receiving) {
+  if (receiving) {
+    return name.rfind("rx_", 0) == 0 && name != "rx_packets" && name != "rx_bytes" && name != "rx_ring" &&
+           name != "rx_csum_partial";
+  }
+  return name == "tx_oversize" || name == "tx_wrong_format" || name.rfind("tx_error", 0) == 0;
+}
+
 std::string counters_summary(const std::map<std::string, std::uint64_t>& c, const std::string& p, const Direction& d) {
   const bool up = std::string(d.key) == "a_to_b";
-  const std::string in = p + (up ? "_a" : "_b") + ".rx_packets", out = p + (up ? "_b" : "_a") + ".tx_packets";
+  const std::string from = p + (up ? "_a" : "_b") + ".", to = p + (up ? "_b" : "_a") + ".";
   auto value = [&](const std::string& k) { return c.count(k) ? c.at(k) : 0; };
-  std::string s = std::string(d.flag) + " " + std::to_string(value(in)) + " packets in, " + std::to_string(value(out)) + " out";
+  std::string s = std::string(d.flag) + " " + std::to_string(value(from + "rx_packets")) + " packets in, " +
+                  std::to_string(value(to + "tx_packets")) + " out";
   std::string drops;
   const std::string chain = p + "_" + d.key + "_";
   for (const auto& [key, n] : c) {
-    if (n == 0 || key.rfind(chain, 0) != 0) continue;
-    if (key.find("drop") == std::string::npos && key.find("corrupted") == std::string::npos &&
-        key.find("duplicated") == std::string::npos) {
+    if (n == 0) continue;
+    std::string shown;
+    if (key.rfind(chain, 0) == 0 && (key.find("drop") != std::string::npos || key.find("corrupted") != std::string::npos ||
+                                     key.find("duplicated") != std::string::npos)) {
+      shown = key.substr(chain.size());
+    } else if (key.rfind(from, 0) == 0 && io_loss_counter(key.substr(from.size()), true)) {
+      shown = key.substr(p.size() + 1);  // "a.rx_oversize"
+    } else if (key.rfind(to, 0) == 0 && io_loss_counter(key.substr(to.size()), false)) {
+      shown = key.substr(p.size() + 1);
+    } else {
       continue;
     }
-    drops += (drops.empty() ? "" : ", ") + key.substr(chain.size()) + " " + std::to_string(n);
+    drops += (drops.empty() ? "" : ", ") + shown + " " + std::to_string(n);
   }
   return drops.empty() ? s : s + " (" + drops + ")";
 }

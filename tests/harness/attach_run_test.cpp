@@ -1,0 +1,182 @@
+// End-to-end `synnet-test attach`, as root, on a namespace that plays a
+// container (tests/netns/container_testing.hpp): the delay it adds shows in
+// ping's RTT and an HTTP server in the container stays reachable through it;
+// Ctrl-C restores `ip -j addr` / `ip -j route` exactly; SIGHUP re-reads the
+// profile (and keeps the running impairments when the new one is bad); a
+// SIGKILLed attach is restored by `synnet-test --cleanup`; bad targets exit 2
+// and change nothing. Skips when not root.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "netns/attachment.hpp"
+#include "netns/process.hpp"
+#include "tests/netns/container_testing.hpp"
+
+namespace synnet {
+namespace {
+
+using namespace std::chrono_literals;
+
+class AttachRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SYNNET_REQUIRE_ROOT();
+    net_.emplace();
+    // Its link-local IPv6 address comes a moment after the link is up, and is
+    // "tentative" for a second or two (DAD): start from the settled state.
+    for (auto end = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < end;) {
+      before_ = net_->ip_state();
+      if (before_.find("tentative") == std::string::npos &&
+          before_.find(R"("type":"local","dst":"fe80::)") != std::string::npos) {
+        break;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    namespaces_ = testing::dir_entries(kNetnsRunDir).size();
+  }
+  void TearDown() override {
+    if (IsSkipped()) return;
+    EXPECT_TRUE(settles_to_before()) << "after:\n" << net_->ip_state() << "\nbefore:\n" << before_;
+    EXPECT_EQ(testing::dir_entries(kNetnsRunDir).size(), namespaces_) << "a run left a namespace behind";
+    EXPECT_TRUE(testing::dir_entries(kAttachStateDir).empty()) << "a state file was left behind";
+  }
+
+  Process attach(std::vector<std::string> args) {
+    args.insert(args.begin(), {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0"});
+    Process p = Process::spawn(-1, {.argv = args, .deadline = 120s});
+    wait_for_log(p, "synnet-test attach: attached");
+    return p;
+  }
+
+  static void wait_for_log(Process& p, const std::string& text) {
+    for (auto end = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < end;) {
+      if (p.errors().find(text) != std::string::npos) return;
+      if (!p.running()) break;
+      std::this_thread::sleep_for(20ms);
+    }
+    FAIL() << "no \"" << text << "\" from synnet-test attach: " << p.errors();
+  }
+
+  // The client's minimum RTT to the container over 3 pings, in ms.
+  double min_rtt_ms() const {
+    const ProcessResult r = run_process(net_->cl.fd(), {.argv = {"ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.7.2"},
+                                                        .env = {"LANG=C"}, .deadline = 20s});
+    const auto at = r.out.find("rtt min/avg/max/mdev = ");
+    if (!r.ok() || at == std::string::npos) return -1;
+    return std::stod(r.out.substr(at + 23));
+  }
+
+  // `ip` shows an IPv6 address as tentative for a moment after it is back: wait for the same state.
+  bool settles_to_before() const {
+    for (auto end = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < end;) {
+      if (net_->ip_state() == before_) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  std::optional<testing::ContainerNet> net_;
+  std::string before_;
+  std::size_t namespaces_ = 0;
+};
+
+TEST_F(AttachRun, DelaysTrafficKeepsAServerReachableAndRestoresExactly) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("synnet-attach-" + net_->run.prefix());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/index.html") << "hello from the container\n";
+  // http.server's own HTTPServer looks up its host name (DNS, which is not there): plain TCPServer.
+  Process server = Process::spawn(net_->ctr.fd(), {.argv = {"/usr/bin/python3", "-c",
+                                                            "import http.server, socketserver, sys\n"
+                                                            "s = socketserver.TCPServer(('198.18.7.2', 8080), http.server.SimpleHTTPRequestHandler)\n"
+                                                            "print('listening', flush=True)\n"
+                                                            "s.serve_forever()\n"},
+                                                   .cwd = dir, .deadline = 120s});
+  ASSERT_TRUE(server.wait_for_output("listening", 10s)) << server.errors();
+  EXPECT_LT(min_rtt_ms(), 5.0) << "before: a direct path";
+
+  Process p = attach({"--delay", "50ms"});
+  const double rtt = min_rtt_ms();
+  EXPECT_GE(rtt, 100.0) << p.errors();
+  EXPECT_LT(rtt, 110.0) << p.errors();
+  const ProcessResult get = run_process(net_->cl.fd(), {.argv = {"curl", "-sS", "-m", "10", "http://198.18.7.2:8080/index.html"},
+                                                        .deadline = 20s});
+  EXPECT_EQ(get.out, "hello from the container\n") << get.err;
+
+  ::kill(p.pid(), SIGINT);
+  const ProcessResult r = p.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("restored eth0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("up "), std::string::npos) << "the engine's summary: " << r.err;
+  EXPECT_TRUE(settles_to_before());
+  EXPECT_LT(min_rtt_ms(), 5.0) << "after: a direct path again";
+  server.terminate();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
+  const std::string profile = std::filesystem::temp_directory_path() / ("synnet-attach-" + net_->run.prefix() + ".json");
+  std::ofstream(profile) << R"({"a_to_b": {"delay": "50ms"}, "b_to_a": {"delay": "50ms"}})";
+  Process p = attach({"--profile", profile});
+  EXPECT_GE(min_rtt_ms(), 100.0);
+
+  std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5ms"}, "b_to_a": {"delay": "5ms"}})";
+  ::kill(p.pid(), SIGHUP);
+  wait_for_log(p, "re-read");
+  double rtt = min_rtt_ms();
+  EXPECT_GE(rtt, 10.0);
+  EXPECT_LT(rtt, 15.0) << p.errors();
+
+  std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5 ms"}})";
+  ::kill(p.pid(), SIGHUP);
+  wait_for_log(p, "impairments unchanged");
+  EXPECT_NE(p.errors().find("/a_to_b/delay: \"5 ms\" is not a duration"), std::string::npos) << p.errors();
+  rtt = min_rtt_ms();
+  EXPECT_GE(rtt, 10.0);
+  EXPECT_LT(rtt, 15.0);
+
+  ::kill(p.pid(), SIGTERM);
+  EXPECT_EQ(p.wait().exit_code, 0);
+  std::filesystem::remove(profile);
+}
+
+TEST_F(AttachRun, AKilledAttachIsRestoredByCleanup) {
+  Process p = attach({"--loss", "100%"});
+  EXPECT_LT(min_rtt_ms(), 0) << "100% loss: no reply";
+  ::kill(p.pid(), SIGKILL);
+  p.wait();
+  EXPECT_NE(net_->ip_state(), before_) << "the interface is still in the dead run's wire namespace";
+  const ProcessResult c = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "--cleanup"}, .deadline = 30s});
+  EXPECT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("interface eth0 in " + net_->ctr.path() + ": restored"), std::string::npos) << c.out;
+  EXPECT_TRUE(settles_to_before());
+  EXPECT_LT(min_rtt_ms(), 5.0) << "a direct path again";
+}
+
+TEST_F(AttachRun, BadTargetsExitTwoAndChangeNothing) {
+  ProcessResult r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "nope0"},
+                                     .deadline = 30s});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no interface \"nope0\" in " + net_->ctr.path() + " (it has: lo, eth0)"), std::string::npos) << r.err;
+
+  // synnet-test's own namespace is refused before anything is looked at (lo would be refused too).
+  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "/proc/self/ns/net", "--dev", "lo"}, .deadline = 30s});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is synnet-test's own network namespace"), std::string::npos) << r.err;
+
+  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "999999999", "--dev", "eth0"}, .deadline = 30s});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot open the network namespace /proc/999999999/ns/net"), std::string::npos) << r.err;
+
+  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0", "--rate", "1 Mbps"},
+                       .deadline = 30s});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rate: \"1 Mbps\" is not a rate"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace synnet
