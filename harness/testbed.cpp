@@ -26,9 +26,16 @@ const ScenarioHost& find_host(const Scenario& s, const std::string& name) {
 
 }  // namespace
 
-Testbed::Testbed(const RunId& run, const Scenario& scenario) : scenario_(scenario) {
+Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& caller_host) : scenario_(scenario) {
   for (const ScenarioHost& h : scenario.hosts) {
+    if (h.name == caller_host) {
+      // This machine's own namespace: nothing in it changes but the run's own interface.
+      hosts_.push_back(std::make_unique<Netns>(Netns::current()));
+      host_ifnames_.push_back(run.name("h"));
+      continue;
+    }
     hosts_.push_back(std::make_unique<Netns>(Netns::create(run.name(h.name))));
+    host_ifnames_.push_back(kHostInterface);
     namespace_names_.push_back(hosts_.back()->name());
     // No IPv6 address: no IPv6 at all, so no router solicitations or MLD
     // reports cross the engine at random moments (a seeded run's random
@@ -40,11 +47,11 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario) : scenario_(scenari
         hosts_.back()->set_sysctl(key, "1");
       }
     }
+    hosts_.back()->netlink().set_up("lo");
   }
   wire_ = std::make_unique<Netns>(Netns::create(run.name("wire")));
   namespace_names_.push_back(wire_->name());
   wire_->netlink().set_up("lo");
-  for (auto& ns : hosts_) ns->netlink().set_up("lo");
 
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
   veths_.reserve(scenario.links.size() * 2);
@@ -52,24 +59,25 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario) : scenario_(scenari
     const ScenarioLink& link = scenario.links[i];
     for (const std::string* end : {&link.a, &link.b}) {
       Netns& ns = host(*end);
+      const std::string& ifname = interface(*end);
       const std::string wire_end = run.name("l" + std::to_string(i) + (end == &link.a ? "a" : "b"));
-      veths_.push_back(Veth::create(ns, kHostInterface, *wire_, wire_end));
+      veths_.push_back(Veth::create(ns, ifname, *wire_, wire_end));
       wire_ends_.push_back(wire_end);
-      for (auto [netns, ifname] : {std::pair<Netns*, std::string>{&ns, kHostInterface}, {wire_.get(), wire_end}}) {
-        if (link.mtu != 1500) netns->netlink().set_mtu(ifname, link.mtu);
-        Ethtool(netns->fd()).set_offloads(ifname, off);
-        netns->netlink().set_up(ifname);
+      for (auto [netns, dev] : {std::pair<Netns*, std::string>{&ns, ifname}, {wire_.get(), wire_end}}) {
+        if (link.mtu != 1500) netns->netlink().set_mtu(dev, link.mtu);
+        Ethtool(netns->fd()).set_offloads(dev, off);
+        netns->netlink().set_up(dev);
       }
       for (const std::string& prefix : find_host(scenario, *end).addresses) {
-        addresses_.push_back(Address::add(ns, kHostInterface, prefix));
+        addresses_.push_back(Address::add(ns, ifname, prefix));
       }
     }
     // Each end knows the other's MAC for good: no ARP or NDP through the
     // impairments, so a first packet is neither delayed nor lost by them.
     for (const auto& [self, peer] : {std::pair{&link.a, &link.b}, std::pair{&link.b, &link.a}}) {
-      const std::string peer_mac = host(*peer).netlink().link_info(kHostInterface).mac;
+      const std::string peer_mac = host(*peer).netlink().link_info(interface(*peer)).mac;
       for (const std::string& prefix : find_host(scenario, *peer).addresses) {
-        host(*self).netlink().add_neighbor(kHostInterface, prefix.substr(0, prefix.find('/')), peer_mac);
+        host(*self).netlink().add_neighbor(interface(*self), prefix.substr(0, prefix.find('/')), peer_mac);
       }
     }
   }
@@ -80,6 +88,13 @@ Testbed::~Testbed() = default;
 Netns& Testbed::host(const std::string& name) {
   for (std::size_t i = 0; i < scenario_.hosts.size(); ++i) {
     if (scenario_.hosts[i].name == name) return *hosts_.at(i);
+  }
+  throw std::out_of_range("no host named \"" + name + "\"");
+}
+
+const std::string& Testbed::interface(const std::string& name) const {
+  for (std::size_t i = 0; i < scenario_.hosts.size(); ++i) {
+    if (scenario_.hosts[i].name == name) return host_ifnames_.at(i);
   }
   throw std::out_of_range("no host named \"" + name + "\"");
 }

@@ -18,6 +18,10 @@
 //   - permanent neighbour entries on each host for its peer's addresses, so
 //     no ARP/NDP crosses the impairments (the first ping is not 4 delays long,
 //     and a lossy link does not fail address resolution).
+// A caller_host is this machine's own namespace instead: nothing is created or
+// changed in it but its interface "<prefix>-h" (the veth's end, with its
+// addresses and neighbour entries); lo, sysctls and every other interface
+// stay as they are.
 // Members are destroyed in reverse order of creation: addresses, veths, then
 // namespaces, which also kills nothing: processes are the runner's business.
 //
@@ -61,12 +65,15 @@ void add_engine_link(Config& c, const std::string& name, const std::string& io, 
 
 class Testbed {
  public:
-  Testbed(const RunId& run, const Scenario& scenario);
+  // caller_host: the name of a host that is the caller's own namespace (this
+  // machine) instead of a new one; see above.
+  Testbed(const RunId& run, const Scenario& scenario, const std::string& caller_host = "");
   Testbed(const Testbed&) = delete;
   Testbed& operator=(const Testbed&) = delete;
   ~Testbed();
 
   Netns& host(const std::string& name);
+  const std::string& interface(const std::string& host) const;  // "eth0", or "<prefix>-h" for the caller's host
   std::vector<std::string> host_names() const;
   // The host's first address of that family, without the prefix length ("198.18.0.2").
   std::string address(const std::string& name, bool ipv6 = false) const;
@@ -83,6 +90,7 @@ class Testbed {
  private:
   const Scenario& scenario_;
   std::vector<std::unique_ptr<Netns>> hosts_;  // in scenario order
+  std::vector<std::string> host_ifnames_;      // in scenario order
   std::unique_ptr<Netns> wire_;
   std::vector<std::string> namespace_names_;
   std::vector<std::string> wire_ends_;  // per link: a's end, b's end

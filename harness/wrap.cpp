@@ -14,6 +14,7 @@
 #include "harness/runner.hpp"
 #include "harness/testbed.hpp"
 #include "netns/process.hpp"
+#include "netns/rtnetlink.hpp"
 #include "netns/run_id.hpp"
 
 namespace synnet {
@@ -23,7 +24,8 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::ordered_json;
 
-constexpr std::chrono::seconds kSignalGrace{5};  // a forwarded Ctrl-C: then SIGTERM, SIGKILL
+constexpr std::chrono::seconds kSignalGrace{5};
+constexpr const char* kWrapSubnet = "198.18.0.";  // self is .1, the peer .2 (/24)  // a forwarded Ctrl-C: then SIGTERM, SIGKILL
 
 struct Direction {
   const char* key;   // "a_to_b"
@@ -154,11 +156,21 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
   const std::uint64_t seed = o.seed ? *o.seed : random_seed();
   const BlockedSignals blocked;
+  if (o.far_side_is_host) {
+    // The host end's subnet must be free here, or the host's replies would go elsewhere.
+    for (const auto& [dev, address] : RtNetlink().addresses()) {
+      if (address.rfind(kWrapSubnet, 0) == 0) {
+        throw WrapError("--host: " + std::string(kWrapSubnet) + "0/24 is already in use on this machine (" + address +
+                        " on " + dev + (run_prefix_of(dev).empty() ? "" : ": another synnet-test run --host?") +
+                        "); end that first");
+      }
+    }
+  }
   std::optional<RunId> run;
   std::optional<Testbed> bed;
   try {
     run.emplace(RunId::create());
-    bed.emplace(*run, s);
+    bed.emplace(*run, s, o.far_side_is_host ? "peer" : "");
   } catch (const std::exception& e) {
     throw setup_failure("setting up the network", e);
   }
@@ -173,7 +185,8 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
 
   const std::string self = bed->address("self"), peer = bed->address("peer");
   const std::vector<std::string> env = {"SYNNET_SELF=" + self, "SYNNET_PEER=" + peer};
-  log << "synnet-test run: SYNNET_SELF=" << self << " SYNNET_PEER=" << peer << "; up {"
+  log << "synnet-test run: SYNNET_SELF=" << self << " SYNNET_PEER=" << peer
+      << (o.far_side_is_host ? " (this machine, on " + bed->interface("peer") + ")" : "") << "; up {"
       << describe(s.links[0].a_to_b) << "}, down {" << describe(s.links[0].b_to_a) << "}; seed " << seed << ", run "
       << run->prefix() << "\n"
       << std::flush;

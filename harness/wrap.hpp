@@ -6,7 +6,11 @@
 //
 // The topology is a scenario's: host "self" (198.18.0.1/24) runs the command,
 // host "peer" (198.18.0.2/24) runs --peer-cmd (through `sh -c`), and one link
-// self <-> engine <-> peer; "up" is self -> peer (a_to_b), "down" the way
+// self <-> engine <-> peer. With far_side_is_host, the peer is this machine
+// itself: its end of the link is a veth "<prefix>-h" that the run creates in
+// the caller's namespace (and removes), so the command reaches servers
+// listening here on 198.18.0.2 or on any address; nothing else on the machine
+// changes (refused when 198.18.0.0/24 is in use here already); "up" is self -> peer (a_to_b), "down" the way
 // back (b_to_a). The command's environment has SYNNET_SELF and SYNNET_PEER
 // (the two addresses), both also printed on stderr.
 //
@@ -53,6 +57,7 @@ const std::vector<std::string>& wrap_flag_keys();
 struct WrapOptions {
   std::vector<std::string> argv;
   std::string peer_cmd{};
+  bool far_side_is_host = false;  // the peer is this machine (through the run's veth "<prefix>-h"), not a namespace
   std::optional<std::uint64_t> seed{};
   std::ostream* log = nullptr;  // addresses, summary; nullptr: std::cerr
 };

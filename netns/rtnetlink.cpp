@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -281,6 +282,26 @@ std::vector<std::string> RtNetlink::links() {
     names.emplace_back(rtnl_link_get_name(reinterpret_cast<rtnl_link*>(o)));
   }
   return names;
+}
+
+std::vector<std::pair<std::string, std::string>> RtNetlink::addresses() {
+  nl_cache* raw = nullptr;
+  check(rtnl_addr_alloc_cache(sock_, &raw), "list addresses");
+  CachePtr cache(raw);
+  nl_cache* raw_links = nullptr;  // names by index in this socket's namespace (if_indextoname would look in ours)
+  check(rtnl_link_alloc_cache(sock_, AF_UNSPEC, &raw_links), "list links");
+  CachePtr links(raw_links);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (nl_object* o = nl_cache_get_first(cache.get()); o != nullptr; o = nl_cache_get_next(o)) {
+    auto* a = reinterpret_cast<rtnl_addr*>(o);
+    char name[IF_NAMESIZE + 8] = "", text[INET6_ADDRSTRLEN + 8] = "";
+    if (rtnl_link_i2name(links.get(), rtnl_addr_get_ifindex(a), name, sizeof name) == nullptr) {
+      std::snprintf(name, sizeof name, "#%d", rtnl_addr_get_ifindex(a));
+    }
+    nl_addr2str(rtnl_addr_get_local(a), text, sizeof text);
+    out.emplace_back(name, text);
+  }
+  return out;
 }
 
 }  // namespace synnet

@@ -8,7 +8,7 @@
 //   nl.add_address("eth0", "198.18.0.1/24");     // IPv6 addresses skip DAD (IFA_F_NODAD)
 //   nl.add_route("default", "198.18.0.254");     // or add_route("198.19.0.0/16", {}, "eth0")
 //   nl.delete_link("eth0");                      // false: it was already gone
-//   nl.links(), nl.link_info("eth0"), nl.has_link("eth0"), nl.ifindex("eth0")
+//   nl.links(), nl.link_info("eth0"), nl.has_link("eth0"), nl.ifindex("eth0"), nl.addresses()
 //
 // Every request asks for an ACK. Failures throw NetlinkError with what was
 // asked, errno's text, and the kernel's extended-ACK message when it sent one;
@@ -75,6 +75,8 @@ class RtNetlink {
   int ifindex(const std::string& name);
   LinkInfo link_info(const std::string& name);
   std::vector<std::string> links();
+  // Every address in the namespace: {interface, "198.18.0.2/24"}.
+  std::vector<std::pair<std::string, std::string>> addresses();
 
  private:
   // Throws for a negative libnl result; `ok_errno` is an errno that means "fine" (returns false).

@@ -43,7 +43,8 @@ constexpr int kExitWrapFailed = 125;  // `run`: synnet-test failed, not the comm
 const char* const kRunDescription =
     "Runs a command in a fresh network namespace (\"self\", 198.18.0.1) whose only link goes\n"
     "through the engine's impairments to a peer namespace (\"peer\", 198.18.0.2), where\n"
-    "--peer-cmd runs. The command finds the addresses in SYNNET_SELF and SYNNET_PEER; its\n"
+    "--peer-cmd runs, or, with --host, to this machine (198.18.0.2 on a veth the run\n"
+    "creates). The command finds the addresses in SYNNET_SELF and SYNNET_PEER; its\n"
     "stdin/stdout/stderr are untouched and its exit status is synnet-test's. Ctrl-C goes\n"
     "to the command first; then everything is torn down. A summary of what the engine did\n"
     "goes to stderr.\n\n"
@@ -52,6 +53,8 @@ const char* const kRunDescription =
     "  synnet-test run --rate 10Mbit --peer-cmd 'iperf3 -s' -- sh -c 'iperf3 -c $SYNNET_PEER -t 3'\n"
     "  synnet-test run --up-loss 5% --down-delay 100ms --peer-cmd 'python3 -m http.server 80' -- ./my-tests.sh\n"
     "  synnet-test run --profile slow-link.json -- make test\n"
+    "  synnet-test run --host --delay 40ms -- sh -c 'curl http://$SYNNET_PEER:8080/'\n"
+    "      the far side is this machine: reach a server running here through the impairments\n"
     "      the profile is a scenario's link object: {\"a_to_b\": {...}, \"b_to_a\": {...}} (a_to_b is up)\n\n"
     "Each impairment flag sets both directions; --up-X (self -> peer) and --down-X (back) set one.\n"
     "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
@@ -179,7 +182,10 @@ int main(int argc, char** argv) {
   run->add_option("--profile", profile, "impairments from a file: a scenario's link object (a_to_b is up)")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
-  run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) in the peer namespace, e.g. a server")->type_name("CMD");
+  run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) on the far side, e.g. a server")->type_name("CMD");
+  bool far_side_is_host = false;
+  run->add_flag("--host", far_side_is_host,
+                "the far side is this machine (198.18.0.2 on a veth the run creates and removes), not a peer namespace");
   run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
   CLI::App* attach = cli.add_subcommand("attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
@@ -216,7 +222,7 @@ int main(int argc, char** argv) {
     }
     try {
       const Scenario s = wrap_scenario(impairments, profile_text, profile);
-      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .seed = run_seed});
+      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
     } catch (const WrapError& e) {
       std::cerr << "synnet-test run: " << e.what() << "\n";
     } catch (const SetupError& e) {

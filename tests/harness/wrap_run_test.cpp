@@ -63,6 +63,31 @@ TEST_F(WrapRun, APeerCommandServesTheCommand) {
   EXPECT_NE(r.err.find("rate 20 Mbit/s"), std::string::npos) << r.err;
 }
 
+TEST_F(WrapRun, TheFarSideCanBeThisMachine) {
+  // The run's veth end here carries 198.18.0.2; the server binds to it alone.
+  const ProcessResult r = synnet_run({"--host", "--delay", "50ms", "--peer-cmd", "exec iperf3 -s -1 -B 198.18.0.2", "--",
+                                      "sh", "-c",
+                                      "ping -c 3 -i 0.2 $SYNNET_PEER && sleep 0.3 && "
+                                      "iperf3 -c $SYNNET_PEER -t 1 --json | grep -q bits_per_second"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("SYNNET_PEER=198.18.0.2 (this machine, on sn"), std::string::npos) << r.err;
+  const auto at = r.out.find("rtt min/avg/max/mdev = ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_GE(std::stod(r.out.substr(at + 23)), 100.0) << "the delay applies between the command and this machine";
+}
+
+TEST_F(WrapRun, TheFarSideIsNotThisMachineWhenItsSubnetIsTaken) {
+  RunId run = RunId::create();
+  Netns here = Netns::current();
+  Veth taken = Veth::create(here, run.name("x"), here, run.name("y"));
+  Address address = Address::add(here, taken.a(), "198.18.0.9/24");
+  const ProcessResult r = synnet_run({"--host", "--", "true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("--host: 198.18.0.0/24 is already in use on this machine (198.18.0.9/24 on " + taken.a()),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(WrapRun, ABadFlagExits125AndNamesIt) {
   const ProcessResult r = synnet_run({"--up-rate", "10 Mbps", "--", "true"});
   EXPECT_EQ(r.exit_code, 125);
