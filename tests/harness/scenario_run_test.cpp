@@ -1,7 +1,7 @@
 // End-to-end runs of the synnet-test command, as root: every scenario in
 // scenarios/ passes; an expectation that cannot hold exits 1 and names it; a
-// bad scenario exits 2 and creates nothing; a run interrupted by SIGINT
-// mid-traffic leaves nothing behind; a SIGKILLed run's leftovers go with
+// bad scenario exits 2 and creates nothing; a run interrupted by SIGINT or
+// SIGHUP mid-traffic leaves nothing behind; a SIGKILLed run's leftovers go with
 // --cleanup. Skips with a reason when not root.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -200,19 +200,30 @@ std::string long_scenario() {
     "traffic": [{"name": "ping", "ping": {"from": "a", "to": "b", "count": 100, "interval": "100ms"}}]})");
 }
 
-TEST(ScenarioRun, SigintMidTrafficTearsEverythingDown) {
-  SYNNET_REQUIRE_ROOT();
+// Sends sig to a run in the middle of its traffic: it must end with 128+sig, soon, leaving nothing.
+void interrupt_mid_traffic(int sig) {
   const std::string file = long_scenario();
   Process p = Process::spawn(-1, {.argv = {kBinary, file}, .deadline = 60s});
   const std::string prefix = start_long_run(p);
   ASSERT_FALSE(prefix.empty()) << p.errors();
   EXPECT_FALSE(leftovers_of(prefix).empty()) << "the run should be up now";
-  ::kill(p.pid(), SIGINT);
+  ::kill(p.pid(), sig);
   const ProcessResult r = p.wait();
-  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 128 + sig) << r.describe() << "\n" << r.out << r.err;
   EXPECT_LT(r.elapsed, 9s) << "a 10 s ping should have been cut short";
   EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
   fs::remove(file);
+}
+
+TEST(ScenarioRun, SigintMidTrafficTearsEverythingDown) {
+  SYNNET_REQUIRE_ROOT();
+  interrupt_mid_traffic(SIGINT);
+}
+
+// A closed terminal (SIGHUP) must not leave the namespaces behind either.
+TEST(ScenarioRun, SighupMidTrafficTearsEverythingDown) {
+  SYNNET_REQUIRE_ROOT();
+  interrupt_mid_traffic(SIGHUP);
 }
 
 TEST(ScenarioRun, CleanupRemovesWhatASigkilledRunLeft) {
