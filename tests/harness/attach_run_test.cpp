@@ -46,8 +46,10 @@ class AttachRun : public ::testing::Test {
     EXPECT_TRUE(testing::dir_entries(kAttachStateDir).empty()) << "a state file was left behind";
   }
 
-  Process attach(std::vector<std::string> args) {
-    args.insert(args.begin(), {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0"});
+  // `synnet-test attach --netns NETNS --dev eth0 ARGS...`; NETNS: ctr's path unless given.
+  Process attach(std::vector<std::string> args, std::string netns = "") {
+    if (netns.empty()) netns = net_->ctr.path();
+    args.insert(args.begin(), {SYNNET_TEST_BINARY, "attach", "--netns", netns, "--dev", "eth0"});
     Process p = Process::spawn(-1, {.argv = args, .deadline = 120s});
     wait_for_log(p, "synnet-test attach: attached");
     return p;
@@ -121,7 +123,10 @@ TEST_F(AttachRun, DelaysTrafficKeepsAServerReachableAndRestoresExactly) {
 TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
   const std::string profile = std::filesystem::temp_directory_path() / ("synnet-attach-" + net_->run.prefix() + ".json");
   std::ofstream(profile) << R"({"a_to_b": {"delay": "50ms"}, "b_to_a": {"delay": "50ms"}})";
-  Process p = attach({"--profile", profile});
+  // The namespace given the way a container's is: by the PID of a process inside it.
+  Process inside = Process::spawn(net_->ctr.fd(), {.argv = {"sleep", "60"}, .deadline = 90s});
+  Process p = attach({"--profile", profile}, std::to_string(inside.pid()));
+  EXPECT_NE(p.errors().find("in /proc/" + std::to_string(inside.pid()) + "/ns/net"), std::string::npos) << p.errors();
   EXPECT_GE(min_rtt_ms(), 100.0);
 
   std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5ms"}, "b_to_a": {"delay": "5ms"}})";
@@ -142,6 +147,15 @@ TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
   ::kill(p.pid(), SIGTERM);
   EXPECT_EQ(p.wait().exit_code, 0);
   std::filesystem::remove(profile);
+}
+
+TEST_F(AttachRun, RestoresByItselfAtTheEndOfItsDuration) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Process p = attach({"--duration", "1.5", "--delay", "1ms"});
+  const ProcessResult r = p.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("the duration is over"), std::string::npos) << r.err;
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 1500ms);
 }
 
 TEST_F(AttachRun, AKilledAttachIsRestoredByCleanup) {
