@@ -11,7 +11,9 @@
 // Layer-3 size: frame length less the 14-byte Ethernet header and 4 bytes per
 // 802.1Q/802.1ad VLAN tag (ethertype 0x8100 or 0x88a8; up to two tags). Frames
 // too short to have an Ethernet header are forwarded.
-// Counters: forwarded, dropped_too_big, dropped_no_output (output not linked).
+// A GSO super-frame (bulk mode) is judged by its largest wire packet (headers
+// plus gso_size) and goes on or is dropped whole.
+// Counters, in wire packets: forwarded, dropped_too_big, dropped_no_output (output not linked).
 // Conservation: in = out + output txdrop + dropped_too_big + dropped_no_output.
 // Reconfigurable in place.
 #pragma once
