@@ -1,7 +1,9 @@
 // packet.hpp — one frame's buffer.
 //
-// A Packet is a length plus kPacketCapacity bytes of data (room for jumbo
-// frames). Packets come from a PacketPool owned by the Engine; a packet is, at
+// A Packet is a length plus kPacketCapacity bytes of data: room for a 64 KiB
+// GSO super-frame (bulk mode) with its Ethernet and VLAN headers, and so for
+// any jumbo frame. Pages are touched only where data is written, so a pool of
+// small frames costs no more memory than with smaller packets. Packets come from a PacketPool owned by the Engine; a packet is, at
 // any moment, on exactly one link, in one app's hands, or in the pool.
 // Data starts on a cache-line boundary, and copies between packets round the
 // length up to whole 64-byte chunks (copy_packet_data), which is what makes
@@ -12,7 +14,7 @@
 // `offload.segments` wire packets, with its TCP/UDP checksum left partial. The
 // offload metadata sits in the padding before the data, so it costs no space.
 //
-//   struct Packet { uint32_t length; PacketOffload offload; alignas(64) uint8_t data[10240]; };
+//   struct Packet { uint32_t length; PacketOffload offload; alignas(64) uint8_t data[65664]; };
 //   copy_packet_data(dst, src)  — dst.length = src.length, offload and data copied (data in chunks)
 //   wire_packets(p), wire_bytes(p) — what p stands for on the wire (1 and length for a plain frame)
 #pragma once
@@ -23,7 +25,7 @@
 
 namespace synnet {
 
-inline constexpr std::size_t kPacketCapacity = 10240;  // bytes of data per packet
+inline constexpr std::size_t kPacketCapacity = 65536 + 128;  // bytes of data per packet
 inline constexpr std::size_t kCopyChunk = 64;          // copy granularity, bytes
 
 // What the sender left to the device: the virtio_net_hdr that PACKET_VNET_HDR

@@ -35,8 +35,7 @@ int main(int argc, char** argv) {
       "  synnet-forward --io xdp --zero-copy enp3s0f0 enp3s0f1\n"
       "      two ports of a NIC whose driver has AF_XDP zero-copy (ixgbe, i40e, ice, mlx5)\n"
       "  synnet-forward --bulk veth0 veth1\n"
-      "      offloads stay on: TCP/UDP super-frames (TSO/GSO) cross whole; first cap them on the\n"
-      "      interfaces that send into these two: ip link set DEV gso_max_size 10222\n\n"
+      "      offloads stay on: TCP/UDP super-frames (TSO/GSO, up to 64 KiB) cross whole\n\n"
       "Frames are forwarded as the interfaces deliver them, one wire packet each when tx\n"
       "checksum offload is off on the sending interfaces (ethtool -K IF tx off); with it on,\n"
       "partial checksums are completed here, and --bulk keeps super-frames whole.",
@@ -61,7 +60,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_flag("--bulk", bulk,
                "packet: carry GSO super-frames whole (PACKET_VNET_HDR), checksums left to the devices; "
-               "senders' gso_max_size must be <= " + std::to_string(RawSocket::kBulkGsoMaxSize));
+               "senders' gso_max_size must stay <= " + std::to_string(RawSocket::kBulkGsoMaxSize) + " (the default)");
   cli.add_flag("--busy-poll", busy_poll, "never block when idle (benchmarks; costs a full core)");
   cli.add_option("--duration", duration_s, "stop after this many seconds (default: run until Ctrl-C)")
       ->check(CLI::PositiveNumber);

@@ -65,8 +65,8 @@ void RawSocketSpec::validate() const {
     throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to " + std::to_string(IFNAMSIZ - 1) +
                                 " characters");
   }
-  if (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0) {
-    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be a power of two, at least 8");
+  if (ring_frames != 0 && (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0)) {
+    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be 0 (the default) or a power of two, at least 8");
   }
 }
 
@@ -93,10 +93,13 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   // Frames hold a header, room for the MAC offset, a vnet header (bulk) and
   // one full frame (bulk: a super-frame as large as a packet takes).
   const std::uint32_t largest = bulk_ ? std::max(kBulkMaxFrame, max_frame_) : max_frame_;
-  frame_size_ = std::max<std::uint32_t>(2048, next_pow2(TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + vnet_bytes_ + largest));
+  const std::uint32_t frame_bytes = TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + vnet_bytes_ + largest;
+  // Bulk: whole pages, not a power of two (64 KB super-frames would take 128 KB frames).
+  frame_size_ = bulk_ ? (frame_bytes + 4095) / 4096 * 4096 : std::max<std::uint32_t>(2048, next_pow2(frame_bytes));
   const std::uint32_t block_size = std::max<std::uint32_t>(frame_size_, 1u << 16);
   const std::uint32_t frames_per_block = block_size / frame_size_;
-  const std::uint32_t frames = std::max(spec.ring_frames, frames_per_block);
+  const std::uint32_t ring_frames = spec.ring_frames != 0 ? spec.ring_frames : bulk_ ? 256 : 1024;
+  const std::uint32_t frames = std::max(ring_frames, frames_per_block);
   tpacket_req req{block_size, frames / frames_per_block, frame_size_, frames};
   // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
   // and tx_ring counters say which path runs).

@@ -10,7 +10,8 @@
 // Spec (RawSocketSpec):
 //   ifname       — the interface (at most 15 characters)
 //   netns        — path of the network namespace that holds it ("" = the engine's own)
-//   ring_frames  — frames per ring (RX and TX each), default 1024
+//   ring_frames  — frames per ring (RX and TX each); 0 (default): 1024, or 256 in
+//                  bulk mode, whose frames take 68 KiB each (17 MiB per ring)
 //   rx_ring      — true (default): receive through a TPACKET_V2 RX ring;
 //                  false: with recvmmsg(2), 64 frames per call
 //   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
@@ -22,10 +23,10 @@
 //                  on upstream) pass through whole, their offload metadata
 //                  (Packet::offload) carried with the packet and handed back to the
 //                  kernel on transmit, checksums left partial for the device.
-//                  A packet holds at most kBulkMaxFrame bytes: set gso_max_size
-//                  <= kBulkGsoMaxSize on the interfaces that send into this one
-//                  (ip link set DEV gso_max_size 10222); bigger super-frames are
-//                  dropped and counted (rx_oversize), never truncated.
+//                  A packet holds a 64 KiB super-frame: the senders' gso_max_size
+//                  must stay <= kBulkGsoMaxSize (65536, the default; not BIG TCP);
+//                  bigger super-frames are dropped and counted (rx_oversize),
+//                  never truncated.
 //                  Impairments act per wire packet (see Loss and Rate).
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
@@ -70,7 +71,7 @@ namespace synnet {
 struct RawSocketSpec {
   std::string ifname;
   std::string netns{};
-  std::uint32_t ring_frames = 1024;
+  std::uint32_t ring_frames = 0;  // 0: 1024, or 256 in bulk mode
   bool rx_ring = true;
   bool tx_ring = true;
   bool bulk = false;
@@ -82,9 +83,10 @@ class RawSocket final : public App {
  public:
   using Spec = RawSocketSpec;
   // Bulk mode: the largest frame a packet takes (room left to put back a VLAN
-  // tag), and the gso_max_size that keeps super-frames within it.
+  // tag), and the largest gso_max_size whose super-frames fit in it.
   static constexpr std::uint32_t kBulkMaxFrame = kPacketCapacity - 4;
-  static constexpr std::uint32_t kBulkGsoMaxSize = kBulkMaxFrame - 14;
+  static constexpr std::uint32_t kBulkGsoMaxSize = 65536;
+  static_assert(kBulkGsoMaxSize + 14 + 4 <= kBulkMaxFrame);
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
 
   RawSocket(AppContext& ctx, const Spec& spec);  // throws SystemError naming the interface
