@@ -40,6 +40,7 @@ class PacketPool {
     if (nfree_ == 0) return nullptr;
     Packet* p = freelist_[--nfree_];
     p->length = 0;
+    p->offload = {};
     return p;
   }
 

@@ -3,7 +3,7 @@
 // and link reports every second, like the seed's main().
 //
 //   synnet-forward IF1 IF2 [--netns PATH] [--io packet|xdp] [--tx ring|sendmmsg] [--xdp-attach native|generic]
-//                  [--zero-copy] [--fallback] [--busy-poll] [--duration S] [--quiet]
+//                  [--zero-copy] [--fallback] [--bulk] [--busy-poll] [--duration S] [--quiet]
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
@@ -33,12 +33,15 @@ int main(int argc, char** argv) {
       "  synnet-forward --io xdp --fallback veth0 veth1\n"
       "      AF_XDP sockets; if they cannot bind, say why and use AF_PACKET rings\n"
       "  synnet-forward --io xdp --zero-copy enp3s0f0 enp3s0f1\n"
-      "      two ports of a NIC whose driver has AF_XDP zero-copy (ixgbe, i40e, ice, mlx5)\n\n"
-      "Frames are forwarded as the interfaces deliver them: turn tx checksum offload off on\n"
-      "the sending interfaces (ethtool -K IF tx off) so TCP frames arrive complete.",
+      "      two ports of a NIC whose driver has AF_XDP zero-copy (ixgbe, i40e, ice, mlx5)\n"
+      "  synnet-forward --bulk veth0 veth1\n"
+      "      offloads stay on: TCP/UDP super-frames (TSO/GSO, up to 64 KiB) cross whole\n\n"
+      "Frames are forwarded as the interfaces deliver them, one wire packet each when tx\n"
+      "checksum offload is off on the sending interfaces (ethtool -K IF tx off); with it on,\n"
+      "partial checksums are completed here, and --bulk keeps super-frames whole.",
       "synnet-forward"};
   std::string if1, if2, netns, io = "packet", tx = "ring", xdp_attach = "native";
-  bool busy_poll = false, quiet = false, zero_copy = false, fallback = false;
+  bool busy_poll = false, quiet = false, zero_copy = false, fallback = false, bulk = false;
   double duration_s = 0;
   cli.add_option("IF1", if1, "first interface")->required();
   cli.add_option("IF2", if2, "second interface")->required();
@@ -55,11 +58,18 @@ int main(int argc, char** argv) {
   cli.add_option("--tx", tx, "packet mode's transmit path: ring (TPACKET_V2 TX ring) or sendmmsg")
       ->check(CLI::IsMember({"ring", "sendmmsg"}))
       ->capture_default_str();
+  cli.add_flag("--bulk", bulk,
+               "packet: carry GSO super-frames whole (PACKET_VNET_HDR), checksums left to the devices; "
+               "senders' gso_max_size must stay <= " + std::to_string(RawSocket::kBulkGsoMaxSize) + " (the default)");
   cli.add_flag("--busy-poll", busy_poll, "never block when idle (benchmarks; costs a full core)");
   cli.add_option("--duration", duration_s, "stop after this many seconds (default: run until Ctrl-C)")
       ->check(CLI::PositiveNumber);
   cli.add_flag("-q,--quiet", quiet, "no reports every second, only the final one");
   CLI11_PARSE(cli, argc, argv);
+  if (bulk && io != "packet") {
+    std::cerr << "synnet-forward: --bulk needs --io packet (AF_XDP has no offload metadata)\n";
+    return 2;
+  }
 
   try {
     Engine engine;
@@ -69,7 +79,7 @@ int main(int argc, char** argv) {
         if (xdp) {
           c.app<XdpSocket>(name, {.ifname = ifname, .netns = netns, .attach = xdp_attach, .zero_copy = zero_copy});
         } else {
-          c.app<RawSocket>(name, {.ifname = ifname, .netns = netns, .tx_ring = tx == "ring"});
+          c.app<RawSocket>(name, {.ifname = ifname, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk});
         }
       }
       c.link("if1.output -> if2.input").link("if2.output -> if1.input");

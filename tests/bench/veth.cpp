@@ -11,8 +11,11 @@
 //       Last line: "veth-pps: packet=<r>x xdp=<r>x bridge (<kpps> / <kpps> / <kpps> kpps)"
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
 //       synnet-forward (packet I/O for the headline; xdp printed too) and
-//       through a bridge with the same settings.
-//       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk n/a"
+//       through a bridge with the same settings; then with every offload on,
+//       synnet-forward --bulk against a bridge with offloads on (64 KiB
+//       super-frames; a's and b's gso_max_size set to what bulk mode takes,
+//       65536, which is also the default).
+//       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk <r>x"
 //   bench_veth idle [--seconds S]  synnet-forward's CPU while idle, and the RTT it
 //       adds: median ping RTT through it minus over one direct veth pair.
 //       Last line: "idle: +<us> us RTT, <pct>% CPU"
@@ -30,6 +33,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/apps/io/raw_socket.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
 #include "tests/bench/bench_util.hpp"
@@ -47,7 +51,13 @@ struct Testbed {
   testing::PocTopology t;
   std::optional<Process> forwarder;
 
-  Testbed(Through through, bool offloads_off, const std::vector<std::string>& forwarder_args = {}) {
+  // gso_max_size: if not 0, set on a's and b's veths (the senders into wa and wb).
+  Testbed(Through through, bool offloads_off, const std::vector<std::string>& forwarder_args = {},
+          std::uint32_t gso_max_size = 0) {
+    if (gso_max_size != 0) {
+      ip(t.a, {"link", "set", "dev", t.a_wire.a(), "gso_max_size", std::to_string(gso_max_size)});
+      ip(t.b, {"link", "set", "dev", t.b_wire.a(), "gso_max_size", std::to_string(gso_max_size)});
+    }
     if (offloads_off) {
       const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
       Ethtool(t.a.fd()).set_offloads(t.a_wire.a(), off);
@@ -133,8 +143,13 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
   return kpps;
 }
 
-double tcp_gbps(Through through, int seconds, const std::string& io = "packet") {
-  Testbed bed(through, true, {"--io", io});
+// offloads_on: leave the veths' offloads on (TSO: super-frames), and run the
+// forwarder with --bulk; gso_max_size as for Testbed.
+double tcp_gbps(Through through, int seconds, const std::string& io = "packet", bool offloads_on = false,
+                std::uint32_t gso_max_size = 0) {
+  std::vector<std::string> args = {"--io", io};
+  if (offloads_on) args.push_back("--bulk");
+  Testbed bed(through, !offloads_on, args, gso_max_size);
   Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .deadline = std::chrono::seconds(seconds + 30), .kill_grace = 1s});
   server.wait_for_output("listening", 5s);
   const ProcessResult client = run_process(
@@ -144,8 +159,11 @@ double tcp_gbps(Through through, int seconds, const std::string& io = "packet") 
   const auto json = nlohmann::json::parse(client.out);
   const double gbps = json["end"]["sum_received"]["bits_per_second"].get<double>() / 1e9;
   const auto retransmits = json["end"]["sum_sent"].value("retransmits", 0);
-  std::cout << "  " << Testbed::name(through) << (through == Through::engine ? " (" + io + ")" : "") << ": "
-            << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
+  std::string what = Testbed::name(through);
+  if (through == Through::engine) what += " (" + io + (offloads_on ? ", bulk" : "") + ")";
+  if (offloads_on) what += ", offloads on";
+  if (gso_max_size != 0) what += ", gso_max_size " + std::to_string(gso_max_size);
+  std::cout << "  " << what << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
             << " retransmits\n";
   return gbps;
 }
@@ -202,8 +220,14 @@ int main(int argc, char** argv) {
       const double xdp = tcp_gbps(Through::engine, seconds, "xdp");
       const double engine = tcp_gbps(Through::engine, seconds, "packet");
       std::cout << "  xdp: " << bench::fmt_fixed(xdp / bridge, 2) << "x bridge\n";
+      const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;
+      const double bridge_on = tcp_gbps(Through::bridge, seconds, "packet", true);
+      const double bulk = tcp_gbps(Through::engine, seconds, "packet", true, cap);
+      std::cout << "  bulk: " << bench::fmt_fixed(bulk / bridge_on, 2) << "x the bridge with offloads on ("
+                << bench::fmt_fixed(bulk, 2) << " vs " << bench::fmt_fixed(bridge_on, 2) << " Gbit/s)\n";
       std::cout << "veth-tcp: " << bench::fmt_fixed(engine / bridge, 2) << "x bridge (" << bench::fmt_fixed(engine, 2)
-                << " vs " << bench::fmt_fixed(bridge, 2) << " Gbit/s), bulk n/a" << std::endl;
+                << " vs " << bench::fmt_fixed(bridge, 2) << " Gbit/s), bulk " << bench::fmt_fixed(bulk / bridge_on, 2)
+                << "x" << std::endl;
     } else {
       double direct_us;
       {

@@ -57,8 +57,8 @@ TEST(Config, BadAppNamesAndDuplicatesAreErrors) {
 
 TEST(Config, SpecValuesAreValidatedWhenTheAppIsAdded) {
   Config c;
-  expect_config_error([&] { c.app<Source>("src", {.sizes_bytes = {60, 20000}}); },
-                      "app \"src\" (synnet::Source): sizes_bytes: 20000 is not in 1..10240");
+  expect_config_error([&] { c.app<Source>("src", {.sizes_bytes = {60, 70000}}); },
+                      "app \"src\" (synnet::Source): sizes_bytes: 70000 is not in 1..65664");
   expect_config_error([&] { c.app<Source>("src", {.sizes_bytes = {}}); }, "give at least one frame size");
   EXPECT_TRUE(c.apps().empty());
 }

@@ -1,6 +1,7 @@
 #include "engine/apps/impair/loss.hpp"
 
 #include "engine/apps/impair/spec_checks.hpp"
+#include "engine/gso.hpp"
 
 #include <stdexcept>
 
@@ -81,6 +82,10 @@ void Loss::push() {
   Link* out = output();
   while (!in->empty()) {
     Packet* p = in->receive();
+    if (wire_packets(*p) > 1) {
+      push_super_frame(p, out);
+      continue;
+    }
     const bool lost = lose_next();
     if (lost) {
       if (!last_lost_) ++loss_bursts_;
@@ -97,11 +102,47 @@ void Loss::push() {
   }
 }
 
+void Loss::push_super_frame(Packet* p, Link* out) {
+  const std::uint32_t n = wire_packets(*p);
+  lost_.assign(n, false);
+  std::uint32_t lost = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    lost_[i] = lose_next();
+    if (lost_[i]) {
+      ++lost;
+      if (!last_lost_) ++loss_bursts_;
+    }
+    last_lost_ = lost_[i];
+  }
+  dropped_loss_ += lost;
+  if (out == nullptr) {
+    dropped_no_output_ += n - lost;
+  } else if (lost == 0) {
+    out->transmit(p);
+    forwarded_ += n;
+    return;
+  } else if (lost < n) {
+    ++segmented_;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (lost_[i]) continue;
+      if (Packet* s = gso_segment(*p, i, pool())) {
+        out->transmit(s);
+        ++forwarded_;
+      } else {
+        ++dropped_no_buffer_;
+      }
+    }
+  }
+  pool().free(p);
+}
+
 void Loss::counters(const CounterVisitor& emit) const {
   emit("forwarded", forwarded_);
   emit("dropped_loss", dropped_loss_);
   emit("loss_bursts", loss_bursts_);
   emit("dropped_no_output", dropped_no_output_);
+  emit("dropped_no_buffer", dropped_no_buffer_);
+  emit("segmented", segmented_);
 }
 
 }  // namespace synnet

@@ -19,12 +19,21 @@
 //       else stays; the packet is lost in states 3 and 4.
 // A field of another model than the chosen one must keep its default (an
 // error otherwise: it would silently do nothing).
-// Counters: forwarded, dropped_loss, loss_bursts (runs of consecutive losses),
-//   dropped_no_output. Randomness: the app's own stream (AppContext::seed).
+// Per wire packet, also in bulk mode: a GSO super-frame (Packet::offload)
+// takes one decision per wire packet it stands for, in order, so a seed loses
+// the same wire packets whether they arrive whole or one by one. None lost:
+// it goes on whole. All lost: dropped whole. Some: the survivors are cut out
+// in software (gso_segment, complete checksums) and go on as wire packets.
+// Counters, in wire packets: forwarded, dropped_loss, loss_bursts (runs of
+//   consecutive losses), dropped_no_output, dropped_no_buffer (the pool was
+//   empty when cutting a super-frame); and segmented (super-frames cut).
+//   Wire packets in = forwarded + the three drops.
+// Randomness: the app's own stream (AppContext::seed).
 // Reconfigurable in place (the model's state and the random stream continue).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/app.hpp"
 #include "engine/rng.hpp"
@@ -53,12 +62,16 @@ class Loss final : public App {
 
  private:
   enum class Model { kRandom, kGilbertElliott, kMarkov4 };
+  void push_super_frame(Packet* p, Link* out);
+
   Spec spec_;
   Model model_ = Model::kRandom;
   Rng rng_;
   int state_ = 1;  // gilbert_elliott: 1 good, 2 bad; markov4: 1..4
   bool last_lost_ = false;
-  std::uint64_t forwarded_ = 0, dropped_loss_ = 0, loss_bursts_ = 0, dropped_no_output_ = 0;
+  std::vector<bool> lost_;  // one super-frame's decisions, reused
+  std::uint64_t forwarded_ = 0, dropped_loss_ = 0, loss_bursts_ = 0, dropped_no_output_ = 0, dropped_no_buffer_ = 0;
+  std::uint64_t segmented_ = 0;
 };
 
 }  // namespace synnet

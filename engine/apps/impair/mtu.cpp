@@ -32,15 +32,18 @@ void Mtu::push() {
   Link* out = output();
   while (!in->empty()) {
     Packet* p = in->receive();
-    if (l3_bytes(*p) > mtu_) {
+    const std::uint32_t n = wire_packets(*p);
+    // A super-frame's wire packets are its headers plus gso_size bytes (the last one maybe fewer).
+    const std::uint32_t beyond = n > 1 ? p->length - (p->offload.header_bytes + p->offload.gso_size) : 0;
+    if (l3_bytes(*p) - beyond > mtu_) {
       pool().free(p);
-      ++dropped_too_big_;
+      dropped_too_big_ += n;
     } else if (out == nullptr) {
       pool().free(p);
-      ++dropped_no_output_;
+      dropped_no_output_ += n;
     } else {
       out->transmit(p);
-      ++forwarded_;
+      forwarded_ += n;
     }
   }
 }

@@ -6,12 +6,14 @@
 //             +-----+
 // Spec (MtuSpec):
 //   mtu_bytes — largest layer-3 packet let through, in bytes (default 1500);
-//               68 (IPv4's minimum) to 10,226 (a packet's 10,240 bytes less the
-//               Ethernet header).
+//               68 (IPv4's minimum) to 10,226 (a 10,240-byte jumbo frame less
+//               the Ethernet header).
 // Layer-3 size: frame length less the 14-byte Ethernet header and 4 bytes per
 // 802.1Q/802.1ad VLAN tag (ethertype 0x8100 or 0x88a8; up to two tags). Frames
 // too short to have an Ethernet header are forwarded.
-// Counters: forwarded, dropped_too_big, dropped_no_output (output not linked).
+// A GSO super-frame (bulk mode) is judged by its largest wire packet (headers
+// plus gso_size) and goes on or is dropped whole.
+// Counters, in wire packets: forwarded, dropped_too_big, dropped_no_output (output not linked).
 // Conservation: in = out + output txdrop + dropped_too_big + dropped_no_output.
 // Reconfigurable in place.
 #pragma once
@@ -34,7 +36,7 @@ class Mtu final : public App {
   static constexpr std::uint32_t kEthernetHeaderBytes = 14;
   static constexpr std::uint32_t kVlanTagBytes = 4;
   static constexpr std::uint32_t kMinMtuBytes = 68;
-  static constexpr std::uint32_t kMaxMtuBytes = kPacketCapacity - kEthernetHeaderBytes;
+  static constexpr std::uint32_t kMaxMtuBytes = 10240 - kEthernetHeaderBytes;
 
   Mtu(AppContext& ctx, const Spec& spec) : App(ctx), mtu_(spec.mtu_bytes) {}
   void push() override;

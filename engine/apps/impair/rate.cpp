@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/gso.hpp"
+
 namespace synnet {
 
 void RateSpec::validate() const {
@@ -52,7 +54,7 @@ void Rate::drain(Link* out) noexcept {
     queue_.pop_front();
     queued_bytes_ -= p->length;
     out->transmit(p);
-    ++forwarded_;
+    forwarded_ += wire_packets(*p);
   }
 }
 
@@ -68,28 +70,63 @@ void Rate::push() {
   refill();
   while (!in->empty()) {
     Packet* p = in->receive();
+    const std::uint32_t n = wire_packets(*p);
     if (out == nullptr) {
       pool().free(p);
-      ++dropped_no_output_;
+      dropped_no_output_ += n;
     } else if (policer_ && queue_.empty()) {
       const double c = cost(*p);
-      if (may_send(c) && !out->full()) {
+      // Wire packets one by one: after the first, the bucket is no longer full,
+      // so a super-frame goes whole only when the bucket holds all of it.
+      const bool whole = n > 1 ? tokens_ >= c : may_send(c);
+      if (whole && !out->full()) {
         tokens_ -= c;
         out->transmit(p);
-        ++forwarded_;
+        forwarded_ += n;
+      } else if (n > 1) {
+        cut(p, out);
       } else {
         pool().free(p);
         ++dropped_policed_;
       }
-    } else if (queued_bytes_ + p->length > queue_limit_) {
+    } else if (queued_bytes_ + p->length <= queue_limit_) {
+      enqueue(p);
+    } else if (n > 1) {
+      cut(p, out);
+    } else {
       pool().free(p);
       ++dropped_queue_full_;
-    } else {
-      queue_.push_back(p);
-      queued_bytes_ += p->length;
     }
   }
   if (out != nullptr) drain(out);
+}
+
+// A super-frame of which only some wire packets may go: each is cut out and
+// decided alone, in order (a policer: does the bucket hold it; a shaper: does
+// it fit in the queue), as if they had arrived one by one.
+void Rate::cut(Packet* p, Link* out) {
+  ++segmented_;
+  const std::uint32_t n = wire_packets(*p);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t bytes = gso_segment_bytes(*p, i);
+    const double c = static_cast<double>(bytes) + overhead_;
+    const bool go = policer_ ? may_send(c) && !out->full() : queued_bytes_ + bytes <= queue_limit_;
+    if (!go) {
+      ++(policer_ ? dropped_policed_ : dropped_queue_full_);
+      continue;
+    }
+    Packet* s = gso_segment(*p, i, pool());
+    if (s == nullptr) {
+      ++dropped_no_buffer_;
+    } else if (policer_) {
+      tokens_ -= c;
+      out->transmit(s);
+      ++forwarded_;
+    } else {
+      enqueue(s);
+    }
+  }
+  pool().free(p);
 }
 
 void Rate::stop() {
@@ -105,6 +142,8 @@ void Rate::counters(const CounterVisitor& emit) const {
   emit("dropped_queue_full", dropped_queue_full_);
   emit("dropped_policed", dropped_policed_);
   emit("dropped_no_output", dropped_no_output_);
+  emit("dropped_no_buffer", dropped_no_buffer_);
+  emit("segmented", segmented_);
 }
 
 }  // namespace synnet

@@ -21,8 +21,17 @@
 // Tokens accumulate continuously from the engine's clock, so the average
 // rate is exact; the engine wakes at the moment the next packet may go.
 // reconfigure() keeps the queue and the tokens (charged at the old rate up to now).
-// Counters: forwarded, queued_packets, queued_bytes, dropped_queue_full,
-//   dropped_policed, dropped_no_output.
+// Per wire packet, also in bulk mode (by accounting, not by cutting): a GSO
+// super-frame (Packet::offload) is charged what its wire packets cost, every
+// one with its headers and overhead_bytes (wire_bytes), and a shaper sends it
+// whole, so the average rate is the wire's but a super-frame (<= 7 wire
+// packets at a 1500-byte MTU) leaves as a burst. Where only some of its wire
+// packets may go (a policer's bucket, a shaper's full queue), it is cut in
+// software (gso_segment) and each wire packet is decided alone.
+// Counters, in wire packets: forwarded, dropped_queue_full, dropped_policed,
+//   dropped_no_output, dropped_no_buffer (the pool was empty when cutting);
+//   segmented (super-frames cut); queued_packets and queued_bytes (what waits:
+//   packets as held, super-frames counting one).
 #pragma once
 
 #include <deque>
@@ -55,7 +64,14 @@ class Rate final : public App {
 
  private:
   void refill() noexcept;
-  double cost(const Packet& p) const noexcept { return static_cast<double>(p.length) + overhead_; }
+  double cost(const Packet& p) const noexcept {
+    return static_cast<double>(wire_bytes(p)) + overhead_ * wire_packets(p);
+  }
+  void cut(Packet* p, Link* out);
+  void enqueue(Packet* p) noexcept {
+    queue_.push_back(p);
+    queued_bytes_ += p->length;
+  }
   bool may_send(double c) const noexcept { return tokens_ >= c || tokens_ >= burst_; }
   void drain(Link* out) noexcept;
 
@@ -66,6 +82,7 @@ class Rate final : public App {
   std::deque<Packet*> queue_;
   std::uint64_t queued_bytes_ = 0;
   std::uint64_t forwarded_ = 0, dropped_queue_full_ = 0, dropped_policed_ = 0, dropped_no_output_ = 0;
+  std::uint64_t dropped_no_buffer_ = 0, segmented_ = 0;
 };
 
 }  // namespace synnet

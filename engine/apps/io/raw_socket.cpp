@@ -15,6 +15,7 @@
 
 #include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
+#include "engine/gso.hpp"
 #include "engine/system_error.hpp"
 
 namespace synnet {
@@ -28,6 +29,16 @@ constexpr std::uint32_t kVlanHeader = 4;
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
 constexpr std::size_t kTxBatch = 64;     // frames per sendmmsg(2)
 constexpr std::uint32_t kRecvBatch = 64;  // frames per recvmmsg(2)
+
+// struct virtio_net_hdr from <linux/virtio_net.h> (which does not compile as
+// C++; a member is named "class"), in the host's byte order, as PACKET_VNET_HDR uses it.
+struct VnetHdr {
+  std::uint8_t flags;
+  std::uint8_t gso_type;
+  std::uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+static_assert(sizeof(VnetHdr) == 10);
+constexpr std::uint8_t kVnetNeedsCsum = 1;  // VIRTIO_NET_HDR_F_NEEDS_CSUM
 
 std::uint32_t status_of(const std::uint8_t* frame) noexcept {
   return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(frame)->tp_status, __ATOMIC_ACQUIRE);
@@ -54,8 +65,8 @@ void RawSocketSpec::validate() const {
     throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to " + std::to_string(IFNAMSIZ - 1) +
                                 " characters");
   }
-  if (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0) {
-    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be a power of two, at least 8");
+  if (ring_frames != 0 && (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0)) {
+    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be 0 (the default) or a power of two, at least 8");
   }
 }
 
@@ -73,12 +84,22 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   set_option(fd_.get(), PACKET_VERSION, TPACKET_V2, where + ": PACKET_VERSION TPACKET_V2");
   set_option(fd_.get(), PACKET_QDISC_BYPASS, 1, where + ": PACKET_QDISC_BYPASS");
   set_option(fd_.get(), PACKET_IGNORE_OUTGOING, 1, where + ": PACKET_IGNORE_OUTGOING");
+  bulk_ = spec.bulk;
+  if (bulk_) {  // before the rings: the kernel refuses it (EBUSY) once they exist
+    set_option(fd_.get(), PACKET_VNET_HDR, 1, where + ": PACKET_VNET_HDR");
+    vnet_bytes_ = sizeof(VnetHdr);
+  }
 
-  // Frames hold a header, room for the MAC offset and one full frame.
-  frame_size_ = std::max<std::uint32_t>(2048, next_pow2(TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + max_frame_));
+  // Frames hold a header, room for the MAC offset, a vnet header (bulk) and
+  // one full frame (bulk: a super-frame as large as a packet takes).
+  const std::uint32_t largest = bulk_ ? std::max(kBulkMaxFrame, max_frame_) : max_frame_;
+  const std::uint32_t frame_bytes = TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + vnet_bytes_ + largest;
+  // Bulk: whole pages, not a power of two (64 KB super-frames would take 128 KB frames).
+  frame_size_ = bulk_ ? (frame_bytes + 4095) / 4096 * 4096 : std::max<std::uint32_t>(2048, next_pow2(frame_bytes));
   const std::uint32_t block_size = std::max<std::uint32_t>(frame_size_, 1u << 16);
   const std::uint32_t frames_per_block = block_size / frame_size_;
-  const std::uint32_t frames = std::max(spec.ring_frames, frames_per_block);
+  const std::uint32_t ring_frames = spec.ring_frames != 0 ? spec.ring_frames : bulk_ ? 256 : 1024;
+  const std::uint32_t frames = std::max(ring_frames, frames_per_block);
   tpacket_req req{block_size, frames / frames_per_block, frame_size_, frames};
   // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
   // and tx_ring counters say which path runs).
@@ -142,7 +163,8 @@ void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
       }
       std::memcpy(p->data, f + hdr->tp_mac, hdr->tp_snaplen);
       p->length = hdr->tp_snaplen;
-      if (finish_frame(*p, status, hdr->tp_vlan_tci, hdr->tp_vlan_tpid)) {
+      const void* vnet = bulk_ ? f + hdr->tp_mac - vnet_bytes_ : nullptr;  // the kernel puts it just before the frame
+      if (finish_frame(*p, status, hdr->tp_vlan_tci, hdr->tp_vlan_tpid, vnet)) {
         out->transmit(p);
         --budget;
       }
@@ -160,7 +182,8 @@ void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
     const std::uint32_t want = std::min<std::uint32_t>(budget, kRecvBatch);
     Packet* packets[kRecvBatch];
     mmsghdr msgs[kRecvBatch];
-    iovec iov[kRecvBatch];
+    iovec iov[kRecvBatch][2];
+    VnetHdr vnet[kRecvBatch];  // bulk: the kernel writes it before the frame
     alignas(cmsghdr) std::uint8_t ctrl[kRecvBatch][kCtrl];
     std::uint32_t n = 0;
     for (; n < want; ++n) {
@@ -169,10 +192,11 @@ void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
         ++rx_alloc_failed_;
         break;
       }
-      iov[n] = {packets[n]->data, kPacketCapacity - kVlanHeader};  // room to put a VLAN tag back
+      iov[n][0] = {&vnet[n], vnet_bytes_};
+      iov[n][1] = {packets[n]->data, kPacketCapacity - kVlanHeader};  // room to put a VLAN tag back
       msgs[n] = {};
-      msgs[n].msg_hdr.msg_iov = &iov[n];
-      msgs[n].msg_hdr.msg_iovlen = 1;
+      msgs[n].msg_hdr.msg_iov = bulk_ ? iov[n] : &iov[n][1];
+      msgs[n].msg_hdr.msg_iovlen = bulk_ ? 2 : 1;
       msgs[n].msg_hdr.msg_control = ctrl[n];
       msgs[n].msg_hdr.msg_controllen = kCtrl;
     }
@@ -192,8 +216,8 @@ void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
       for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c != nullptr; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
         if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
       }
-      p->length = msgs[i].msg_len;
-      if (finish_frame(*p, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid)) {
+      p->length = msgs[i].msg_len - vnet_bytes_;
+      if (finish_frame(*p, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid, bulk_ ? &vnet[i] : nullptr)) {
         out->transmit(p);
         --budget;
       }
@@ -203,17 +227,40 @@ void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
 }
 
 // p holds a frame as the kernel delivered it. Puts back a VLAN tag the kernel
-// moved into metadata and completes a partial checksum. False: dropped, counted.
-bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid) {
-  if ((status & TP_STATUS_VLAN_VALID) != 0 && p.length >= 12) {
+// moved into metadata; then, in bulk mode, takes the offload metadata from the
+// vnet header, else completes a partial checksum. False: dropped, counted.
+bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
+                             const void* vnet_hdr) {
+  const bool tagged = (status & TP_STATUS_VLAN_VALID) != 0 && p.length >= 12;
+  if (tagged) {
     const std::uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? vlan_tpid : ETH_P_8021Q;
     const std::uint16_t tag[2] = {htons(tpid), htons(vlan_tci)};
     std::memmove(p.data + 16, p.data + 12, p.length - 12);
     std::memcpy(p.data + 12, tag, sizeof tag);
     p.length += kVlanHeader;
   }
-  if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
-    ++rx_csum_partial_;
+  if (status & TP_STATUS_CSUMNOTREADY) ++rx_csum_partial_;
+  if (vnet_hdr != nullptr) {  // bulk: carry what the device would have done, and check it
+    VnetHdr h;
+    std::memcpy(&h, vnet_hdr, sizeof h);
+    if ((h.flags & kVnetNeedsCsum) != 0) {
+      // The kernel counts csum_start from the frame it delivered, without the tag put back above.
+      p.offload.csum_partial = true;
+      p.offload.csum_start = static_cast<std::uint16_t>(h.csum_start + (tagged ? kVlanHeader : 0));
+      p.offload.csum_offset = h.csum_offset;
+    }
+    if (h.gso_type != kGsoNone) {
+      p.offload.gso_type = h.gso_type;
+      p.offload.gso_size = h.gso_size;
+      if (!gso_parse(p)) {
+        ++rx_gso_malformed_;
+        pool().free(&p);
+        return false;
+      }
+      ++rx_gso_frames_;
+      rx_gso_segments_ += p.offload.segments;
+    }
+  } else if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
     if (complete_partial_checksum(p.data, p.length) != ChecksumResult::kCompleted) {
       ++rx_csum_dropped_;  // never forward a frame its receiver would find corrupt
       pool().free(&p);
@@ -231,11 +278,10 @@ void RawSocket::push() {
     while (!in->empty()) {
       while (pending_.size() < kTxBatch && !in->empty()) {
         Packet* p = in->receive();
-        if (p->length > max_frame_) {
-          ++tx_oversize_;
-          pool().free(p);
-        } else {
+        if (prepare_tx(*p)) {
           pending_.push_back(p);
+        } else {
+          pool().free(p);
         }
       }
       send_pending();
@@ -258,11 +304,10 @@ void RawSocket::push() {
       return;
     }
     Packet* p = in->receive();
-    if (p->length > max_frame_) {
-      ++tx_oversize_;
-    } else {
-      std::memcpy(f + kTxDataOffset, p->data, p->length);
-      reinterpret_cast<tpacket2_hdr*>(f)->tp_len = p->length;
+    if (prepare_tx(*p)) {
+      const std::uint32_t vnet = write_vnet_hdr(f + kTxDataOffset, *p);
+      std::memcpy(f + kTxDataOffset + vnet, p->data, p->length);
+      reinterpret_cast<tpacket2_hdr*>(f)->tp_len = vnet + p->length;
       set_status(f, TP_STATUS_SEND_REQUEST);
       tx_.next = (tx_.next + 1) & (tx_.frames - 1);
       ++tx_queued_;
@@ -272,6 +317,52 @@ void RawSocket::push() {
     pool().free(p);
   }
   kick();
+}
+
+// Whether p may go out on this interface, as it is or with a vnet header
+// (bulk); counts what does not. Without bulk, a partial checksum is completed
+// here: a packet from a bulk port may carry one.
+bool RawSocket::prepare_tx(Packet& p) {
+  if (bulk_ && p.offload.gso_size != 0) {  // every wire packet the kernel cuts from it must fit
+    if (std::uint32_t{p.offload.header_bytes} + p.offload.gso_size > max_frame_) {
+      ++tx_oversize_;
+      return false;
+    }
+    ++tx_gso_frames_;
+    tx_gso_segments_ += wire_packets(p);
+    return true;
+  }
+  if (p.length > max_frame_) {
+    ++tx_oversize_;
+    return false;
+  }
+  if (!bulk_ && p.offload.csum_partial) {
+    if (complete_partial_checksum(p.data, p.length) != ChecksumResult::kCompleted) {
+      ++tx_csum_dropped_;
+      return false;
+    }
+    p.offload = {};
+  }
+  return true;
+}
+
+// Bulk: the vnet header telling the kernel what p leaves to the device.
+// Returns the bytes written (0 without bulk).
+std::uint32_t RawSocket::write_vnet_hdr(std::uint8_t* to, const Packet& p) noexcept {
+  if (!bulk_) return 0;
+  VnetHdr h{};
+  if (p.offload.csum_partial) {
+    h.flags = kVnetNeedsCsum;
+    h.csum_start = p.offload.csum_start;
+    h.csum_offset = p.offload.csum_offset;
+  }
+  if (p.offload.gso_size != 0) {
+    h.gso_type = p.offload.gso_type;
+    h.gso_size = p.offload.gso_size;
+    h.hdr_len = p.offload.header_bytes;
+  }
+  std::memcpy(to, &h, sizeof h);
+  return vnet_bytes_;
 }
 
 // Asks the kernel to send what the TX ring holds. Never blocks.
@@ -293,15 +384,18 @@ void RawSocket::kick() {
 // next breath; any other error drops (and counts) the frame it hit.
 void RawSocket::send_pending() {
   mmsghdr msgs[kTxBatch];
-  iovec iov[kTxBatch];
+  iovec iov[kTxBatch][2];
+  VnetHdr vnet[kTxBatch];
   std::size_t done = 0;
   while (done < pending_.size()) {
-    const std::size_t n = pending_.size() - done;
+    const std::size_t n = std::min(pending_.size() - done, kTxBatch);
     for (std::size_t i = 0; i < n; ++i) {
-      iov[i] = {pending_[done + i]->data, pending_[done + i]->length};
+      const Packet& p = *pending_[done + i];
+      iov[i][0] = {&vnet[i], write_vnet_hdr(reinterpret_cast<std::uint8_t*>(&vnet[i]), p)};
+      iov[i][1] = {const_cast<std::uint8_t*>(p.data), p.length};
       msgs[i] = {};
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_iov = bulk_ ? iov[i] : &iov[i][1];
+      msgs[i].msg_hdr.msg_iovlen = bulk_ ? 2 : 1;
     }
     ++tx_kicks_;
     const int sent = ::sendmmsg(fd_.get(), msgs, static_cast<unsigned>(n), MSG_DONTWAIT);
@@ -360,6 +454,12 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("rx_no_output", rx_no_output_);
   emit("rx_csum_partial", rx_csum_partial_);
   emit("rx_csum_dropped", rx_csum_dropped_);
+  emit("rx_gso_frames", rx_gso_frames_);
+  emit("rx_gso_segments", rx_gso_segments_);
+  emit("rx_gso_malformed", rx_gso_malformed_);
+  emit("tx_gso_frames", tx_gso_frames_);
+  emit("tx_gso_segments", tx_gso_segments_);
+  emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_oversize", tx_oversize_);
   emit("tx_wrong_format", tx_wrong_format_);
   emit("tx_ring_full", tx_ring_full_);

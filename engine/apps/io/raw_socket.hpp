@@ -10,13 +10,24 @@
 // Spec (RawSocketSpec):
 //   ifname       — the interface (at most 15 characters)
 //   netns        — path of the network namespace that holds it ("" = the engine's own)
-//   ring_frames  — frames per ring (RX and TX each), default 1024
+//   ring_frames  — frames per ring (RX and TX each); 0 (default): 1024, or 256 in
+//                  bulk mode, whose frames take 68 KiB each (17 MiB per ring)
 //   rx_ring      — true (default): receive through a TPACKET_V2 RX ring;
 //                  false: with recvmmsg(2), 64 frames per call
 //   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
 //                  false: with sendmmsg(2), 64 frames per call (the kernel
 //                  copies each frame into a new buffer instead of mapping ring pages)
 //                  A kernel that refuses a ring gets the recvmmsg/sendmmsg path.
+//   bulk         — false (default): every frame is a wire packet (partial checksums
+//                  are completed). true: PACKET_VNET_HDR, so GSO super-frames (TSO/USO
+//                  on upstream) pass through whole, their offload metadata
+//                  (Packet::offload) carried with the packet and handed back to the
+//                  kernel on transmit, checksums left partial for the device.
+//                  A packet holds a 64 KiB super-frame: the senders' gso_max_size
+//                  must stay <= kBulkGsoMaxSize (65536, the default; not BIG TCP);
+//                  bigger super-frames are dropped and counted (rx_oversize),
+//                  never truncated.
+//                  Impairments act per wire packet (see Loss and Rate).
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
@@ -26,15 +37,22 @@
 // EngineFailure naming it; if it only goes down, frames wait for it to come up.
 //
 // Counters: rx_ring, tx_ring (1: the ring is in use, 0: recvmmsg/sendmmsg),
-//   rx_packets, rx_bytes, tx_packets, tx_bytes,
+//   rx_packets, rx_bytes, tx_packets, tx_bytes (frames: a super-frame counts one),
 //   rx_kernel_drops (the kernel's ring was full: PACKET_STATISTICS),
 //   rx_oversize (frame larger than a packet or truncated by the ring),
 //   rx_alloc_failed (packet pool empty: the frame waits in the ring),
-//   rx_no_output (no output linked: frame dropped), rx_csum_partial (frames
-//   whose TCP/UDP checksum the kernel left to the device because tx checksum
-//   offload is on upstream: RawSocket completes them), rx_csum_dropped (partial
-//   checksums it could not complete, e.g. malformed headers: dropped, never
-//   forwarded corrupt), tx_oversize (packet larger than the interface takes),
+//   rx_no_output (no output linked: frame dropped),
+//   rx_csum_partial (frames whose TCP/UDP checksum the kernel left to the
+//   device because tx checksum offload is on upstream: RawSocket completes
+//   them, or in bulk mode carries them), rx_csum_dropped (partial checksums it
+//   could not complete, e.g. malformed headers: dropped, never forwarded corrupt),
+//   rx_gso_frames, rx_gso_segments (bulk: super-frames received, and the wire
+//   packets they stand for), rx_gso_malformed (bulk: super-frames whose headers
+//   gso_parse refused: dropped), tx_gso_frames, tx_gso_segments (bulk: the
+//   same, sent), tx_csum_dropped (without bulk: a packet from a bulk port whose
+//   partial checksum could not be completed), tx_oversize (packet larger than
+//   the interface takes; without bulk, a super-frame from a bulk port is one;
+//   in bulk mode, a super-frame whose wire packets would be),
 //   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
 //   was full), tx_kicks (send() calls that started transmission: tx_packets /
 //   tx_kicks is the batch size), tx_error_<ERRNO> (send() failures by errno).
@@ -53,9 +71,10 @@ namespace synnet {
 struct RawSocketSpec {
   std::string ifname;
   std::string netns{};
-  std::uint32_t ring_frames = 1024;
+  std::uint32_t ring_frames = 0;  // 0: 1024, or 256 in bulk mode
   bool rx_ring = true;
   bool tx_ring = true;
+  bool bulk = false;
   bool operator==(const RawSocketSpec&) const = default;
   void validate() const;
 };
@@ -63,6 +82,11 @@ struct RawSocketSpec {
 class RawSocket final : public App {
  public:
   using Spec = RawSocketSpec;
+  // Bulk mode: the largest frame a packet takes (room left to put back a VLAN
+  // tag), and the largest gso_max_size whose super-frames fit in it.
+  static constexpr std::uint32_t kBulkMaxFrame = kPacketCapacity - 4;
+  static constexpr std::uint32_t kBulkGsoMaxSize = 65536;
+  static_assert(kBulkGsoMaxSize + 14 + 4 <= kBulkMaxFrame);
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
 
   RawSocket(AppContext& ctx, const Spec& spec);  // throws SystemError naming the interface
@@ -82,7 +106,10 @@ class RawSocket final : public App {
   std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
   void pull_ring(Link* out, std::uint32_t budget);
   void pull_recvmmsg(Link* out, std::uint32_t budget);
-  bool finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid);
+  bool finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
+                    const void* vnet_hdr);
+  bool prepare_tx(Packet& p);
+  std::uint32_t write_vnet_hdr(std::uint8_t* to, const Packet& p) noexcept;
   void kick();
   void send_pending();  // sendmmsg mode
   void housekeeping();
@@ -98,12 +125,16 @@ class RawSocket final : public App {
   Ring rx_, tx_;
   std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
+  bool bulk_ = false;
+  std::uint32_t vnet_bytes_ = 0;  // bulk: sizeof(virtio_net_hdr) before every frame
   std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
   mutable std::uint64_t rx_kernel_drops_ = 0;
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
+  std::uint64_t tx_csum_dropped_ = 0;
+  std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
   std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "engine/apps/io/interface.hpp"
+#include "engine/checksum.hpp"
 #include "engine/system_error.hpp"
 #include "netns/in_netns.hpp"
 
@@ -220,8 +221,10 @@ void XdpSocket::push() {
       break;
     }
     Packet* p = in->receive();
-    if (p->length > max_frame_) {
-      ++tx_oversize_;
+    const bool oversize = p->length > max_frame_;
+    if (oversize || (p->offload.csum_partial &&
+                     complete_partial_checksum(p->data, p->length) != ChecksumResult::kCompleted)) {
+      ++(oversize ? tx_oversize_ : tx_csum_dropped_);
       rings_->tx.cached_prod -= 1;  // unreserve
       pool().free(p);
       continue;
@@ -266,6 +269,7 @@ void XdpSocket::counters(const CounterVisitor& emit) const {
   emit("rx_no_output", rx_no_output_);
   emit("rx_oversize", rx_oversize_);
   emit("tx_oversize", tx_oversize_);
+  emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_ring_full", tx_ring_full_);
   emit("tx_kicks", tx_kicks_);
   xdp_statistics stats{};

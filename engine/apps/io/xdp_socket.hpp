@@ -24,7 +24,10 @@
 // unsupported, an XDP program already attached, queue counts (veth), no such queue.
 //
 // Counters: rx_packets, rx_bytes, tx_packets, tx_bytes, rx_alloc_failed,
-//   rx_no_output, rx_oversize, tx_oversize, tx_ring_full, tx_kicks,
+//   rx_no_output, rx_oversize, tx_oversize (a GSO super-frame from a bulk
+//   RawSocket is one: AF_XDP has no offload metadata), tx_csum_dropped (a
+//   packet from a bulk RawSocket whose partial checksum, completed here, could
+//   not be), tx_ring_full, tx_kicks,
 //   the kernel's XDP_STATISTICS (rx_dropped, rx_invalid_descs, tx_invalid_descs,
 //   rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs),
 //   tx_error_<ERRNO> (sendto() failures by errno).
@@ -82,7 +85,7 @@ class XdpSocket final : public App {
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
-  std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_ring_full_ = 0,
+  std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_csum_dropped_ = 0, tx_ring_full_ = 0,
                 tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;
 };

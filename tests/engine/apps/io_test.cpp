@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#include "engine/apps/impair/loss.hpp"
 #include "engine/apps/io/raw_socket.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
 
@@ -200,6 +201,107 @@ TEST_P(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
     EXPECT_EQ(tcp_csum_errors(topo->a), 0u);
     engine->configure(Config{});  // new sockets (and counters) for the next round
   }
+}
+
+// Bulk mode: every offload on (TSO, GSO, tx checksums), the hosts' veths
+// capped to super-frames a packet holds. `loss` puts a Loss app on a -> b, so
+// some super-frames are cut in software: b's kernel then checks our checksums.
+struct BulkRun {
+  std::map<std::string, std::uint64_t> counters;
+  std::uint64_t csum_errors_a = 0, csum_errors_b = 0;
+  double bps = 0;
+};
+
+BulkRun run_bulk(Forwarder& t, bool rings, double loss) {
+  const Offloads on{.tx_checksum = true, .tso = true, .gso = true};
+  Ethtool(t.topo->a.fd()).set_offloads(t.topo->a_wire.a(), on);
+  Ethtool(t.topo->b.fd()).set_offloads(t.topo->b_wire.a(), on);
+  Ethtool(t.topo->wire.fd()).set_offloads(t.topo->a_wire.b(), on);
+  Ethtool(t.topo->wire.fd()).set_offloads(t.topo->b_wire.b(), on);
+  for (auto [ns, ifname] : {std::pair{&t.topo->a, t.topo->a_wire.a()}, std::pair{&t.topo->b, t.topo->b_wire.a()}}) {
+    const ProcessResult r = run_process(ns->fd(), {.argv = {"ip", "link", "set", "dev", ifname, "gso_max_size",
+                                                            std::to_string(RawSocket::kBulkGsoMaxSize)},
+                                                   .deadline = 5s});
+    EXPECT_TRUE(r.ok()) << r.describe() << r.err;
+  }
+  Config c;
+  for (const auto& [name, ifname] : {std::pair{"wa", t.topo->a_wire.b()}, std::pair{"wb", t.topo->b_wire.b()}}) {
+    c.app<RawSocket>(name, {.ifname = ifname, .netns = t.topo->wire.path(), .rx_ring = rings, .tx_ring = rings,
+                            .bulk = true});
+  }
+  if (loss > 0) {
+    c.app<Loss>("loss", {.ratio = loss});
+    c.link("wa.output -> loss.input").link("loss.output -> wb.input");
+  } else {
+    c.link("wa.output -> wb.input");
+  }
+  c.link("wb.output -> wa.input");
+  t.engine->configure(c);
+  t.start_engine();
+  Process server = Process::spawn(t.topo->b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
+                                                   .deadline = 30s, .kill_grace = 1s});
+  server.wait_for_output("listening", 2s);
+  const ProcessResult client = run_process(
+      t.topo->a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "2", "--json", "--connect-timeout", "3000"}, .deadline = 20s});
+  server.wait();
+  t.stop_engine();
+  EXPECT_TRUE(client.ok()) << client.describe() << "\n" << client.out << client.err;
+  BulkRun r;
+  if (client.ok()) r.bps = nlohmann::json::parse(client.out)["end"]["sum_received"]["bits_per_second"].get<double>();
+  r.counters = t.engine->counters();
+  r.csum_errors_a = tcp_csum_errors(t.topo->a);
+  r.csum_errors_b = tcp_csum_errors(t.topo->b);
+  EXPECT_TRUE(t.failure.empty()) << t.failure;
+  return r;
+}
+
+TEST_P(Forwarder, BulkModeCarriesTcpSuperFramesWholeWithOffloadsOn) {
+  if (!packet_io()) GTEST_SKIP() << "bulk mode is RawSocket's (PACKET_VNET_HDR); AF_XDP has no offload metadata";
+  for (const bool rings : {true, false}) {  // the vnet header in the ring frame, or as the first iovec
+    SCOPED_TRACE(rings ? "rings" : "recvmmsg/sendmmsg");
+    const BulkRun r = run_bulk(*this, rings, 0);
+    const auto& c = r.counters;
+    RecordProperty(rings ? "bulk_tcp_gbps" : "bulk_mmsg_tcp_gbps", std::to_string(r.bps / 1e9));
+    EXPECT_GT(r.bps, 50e6);
+    EXPECT_GT(c.at("wa.rx_gso_frames"), 1000u) << "TSO is on: super-frames should arrive";
+    EXPECT_GT(c.at("wa.rx_gso_segments"), 2 * c.at("wa.rx_gso_frames")) << "each stands for several wire packets";
+    EXPECT_EQ(c.at("wa.rx_oversize") + c.at("wb.rx_oversize"), 0u) << "gso_max_size keeps super-frames in a packet";
+    EXPECT_EQ(c.at("wa.rx_gso_malformed") + c.at("wb.rx_gso_malformed"), 0u);
+    EXPECT_EQ(c.at("wa.rx_csum_dropped") + c.at("wb.rx_csum_dropped"), 0u);
+    EXPECT_EQ(r.csum_errors_b, 0u) << "b received TCP segments with bad checksums";
+    EXPECT_EQ(r.csum_errors_a, 0u);
+    // Conservation, in frames and, for the super-frames, in wire packets.
+    const std::string ab = "wa.output->wb.input", ba = "wb.output->wa.input";
+    EXPECT_EQ(c.at("wa.rx_packets"), c.at(ab + ".txpackets") + c.at(ab + ".txdrop"));
+    EXPECT_EQ(c.at(ab + ".rxpackets"), c.at("wb.tx_packets") + c.at("wb.tx_oversize"));
+    EXPECT_EQ(c.at("wb.rx_packets"), c.at(ba + ".txpackets") + c.at(ba + ".txdrop"));
+    EXPECT_EQ(c.at(ba + ".rxpackets"), c.at("wa.tx_packets") + c.at("wa.tx_oversize"));
+    EXPECT_EQ(c.at("wb.tx_oversize") + c.at("wa.tx_oversize"), 0u);
+    if (c.at(ab + ".txdrop") == 0) {
+      EXPECT_EQ(c.at("wb.tx_gso_frames"), c.at("wa.rx_gso_frames"));
+      EXPECT_EQ(c.at("wb.tx_gso_segments"), c.at("wa.rx_gso_segments"));
+    }
+    EXPECT_EQ(engine->pool().in_use(), 0u);
+    engine->configure(Config{});  // new sockets (and counters) for the next round
+  }
+}
+
+TEST_P(Forwarder, BulkModeLossCutsSuperFramesIntoWirePacketsTheReceiverAccepts) {
+  if (!packet_io()) GTEST_SKIP() << "bulk mode is RawSocket's (PACKET_VNET_HDR)";
+  const BulkRun r = run_bulk(*this, true, 0.01);
+  const auto& c = r.counters;
+  EXPECT_GT(r.bps, 10e6);
+  EXPECT_GT(c.at("loss.segmented"), 10u) << "1% of the wire packets lost: super-frames must be cut";
+  EXPECT_GT(c.at("loss.dropped_loss"), 0u);
+  EXPECT_EQ(c.at("loss.dropped_no_buffer"), 0u);
+  EXPECT_EQ(r.csum_errors_b, 0u) << "the wire packets cut in software carry bad checksums";
+  // What Loss took in, in wire packets, left it or was counted.
+  const std::string in = "wa.output->loss.input";
+  if (c.at(in + ".txdrop") == 0) {
+    EXPECT_EQ(c.at("wa.rx_packets") - c.at("wa.rx_gso_frames") + c.at("wa.rx_gso_segments"),
+              c.at("loss.forwarded") + c.at("loss.dropped_loss"));
+  }
+  EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
 TEST_P(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
