@@ -47,7 +47,10 @@ Scenario impairments(const AttachOptions& o) {
 Config engine_config(const Scenario& s, const Attachment& a, const std::string& wire_path) {
   Config c;
   const ScenarioLink& link = s.links.at(0);
-  add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path}, {link.a_to_b, link.b_to_a});
+  // The original interface's offloads are not ours: senders on its network may
+  // hand it GSO super-frames, which its port cuts into wire packets on arrival.
+  add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
+                  {link.a_to_b, link.b_to_a});
   return c;
 }
 

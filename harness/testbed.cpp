@@ -136,7 +136,7 @@ void add_engine_link(Config& c, const std::string& name, const std::string& io, 
     if (io == "xdp") {
       c.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
     } else {
-      c.app<RawSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
+      c.app<RawSocket>(app, {.ifname = end->ifname, .netns = end->netns_path, .segment = end->segment});
     }
   }
   add_direction(c, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");

@@ -55,6 +55,7 @@ struct LinkDirections {
 struct LinkEnd {
   std::string ifname;
   std::string netns_path;
+  bool segment = false;  // RawSocketSpec::segment: its offloads are not ours; cut super-frames on arrival
 };
 
 // Adds one link's apps to c: an I/O app on each end, "<name>_a" and

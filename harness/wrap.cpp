@@ -59,7 +59,7 @@ std::string flag_of(const std::string& path, const std::map<std::string, std::st
 bool io_loss_counter(const std::string& name, bool receiving) {
   if (receiving) {
     return name.rfind("rx_", 0) == 0 && name != "rx_packets" && name != "rx_bytes" && name != "rx_ring" &&
-           name != "rx_csum_partial";
+           name != "rx_csum_partial" && name != "rx_gso_frames" && name != "rx_gso_segments";
   }
   return name == "tx_oversize" || name == "tx_wrong_format" || name.rfind("tx_error", 0) == 0;
 }
@@ -68,8 +68,10 @@ std::string counters_summary(const std::map<std::string, std::uint64_t>& c, cons
   const bool up = std::string(d.key) == "a_to_b";
   const std::string from = p + (up ? "_a" : "_b") + ".", to = p + (up ? "_b" : "_a") + ".";
   auto value = [&](const std::string& k) { return c.count(k) ? c.at(k) : 0; };
-  std::string s = std::string(d.flag) + " " + std::to_string(value(from + "rx_packets")) + " packets in, " +
-                  std::to_string(value(to + "tx_packets")) + " out";
+  // In wire packets: a GSO super-frame received whole counts as the packets it stands for.
+  const std::uint64_t in = value(from + "rx_packets") + value(from + "rx_gso_segments") - value(from + "rx_gso_frames");
+  const std::uint64_t out = value(to + "tx_packets") + value(to + "tx_gso_segments") - value(to + "tx_gso_frames");
+  std::string s = std::string(d.flag) + " " + std::to_string(in) + " packets in, " + std::to_string(out) + " out";
   std::string drops;
   const std::string chain = p + "_" + d.key + "_";
   for (const auto& [key, n] : c) {

@@ -68,6 +68,9 @@ void RawSocketSpec::validate() const {
   if (ring_frames != 0 && (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0)) {
     throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be 0 (the default) or a power of two, at least 8");
   }
+  if (bulk && segment) {
+    throw std::invalid_argument("segment: cuts super-frames on arrival, bulk carries them whole: choose one");
+  }
 }
 
 RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
@@ -84,7 +87,8 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   set_option(fd_.get(), PACKET_VERSION, TPACKET_V2, where + ": PACKET_VERSION TPACKET_V2");
   set_option(fd_.get(), PACKET_QDISC_BYPASS, 1, where + ": PACKET_QDISC_BYPASS");
   set_option(fd_.get(), PACKET_IGNORE_OUTGOING, 1, where + ": PACKET_IGNORE_OUTGOING");
-  bulk_ = spec.bulk;
+  bulk_ = spec.bulk || spec.segment;
+  segment_ = spec.segment;
   if (bulk_) {  // before the rings: the kernel refuses it (EBUSY) once they exist
     set_option(fd_.get(), PACKET_VNET_HDR, 1, where + ": PACKET_VNET_HDR");
     vnet_bytes_ = sizeof(VnetHdr);
@@ -165,8 +169,7 @@ void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
       p->length = hdr->tp_snaplen;
       const void* vnet = bulk_ ? f + hdr->tp_mac - vnet_bytes_ : nullptr;  // the kernel puts it just before the frame
       if (finish_frame(*p, status, hdr->tp_vlan_tci, hdr->tp_vlan_tpid, vnet)) {
-        out->transmit(p);
-        --budget;
+        budget -= std::min(budget, deliver(out, p));
       }
     }
     set_status(f, TP_STATUS_KERNEL);
@@ -218,12 +221,41 @@ void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
       }
       p->length = msgs[i].msg_len - vnet_bytes_;
       if (finish_frame(*p, aux.tp_status, aux.tp_vlan_tci, aux.tp_vlan_tpid, bulk_ ? &vnet[i] : nullptr)) {
-        out->transmit(p);
-        --budget;
+        budget -= std::min(budget, deliver(out, p));
       }
     }
     if (got < static_cast<int>(want)) break;  // drained (or no packets to receive into)
   }
+}
+
+std::uint32_t RawSocket::deliver(Link* out, Packet* p) {
+  if (!segment_) {
+    out->transmit(p);
+    return 1;
+  }
+  if (p->offload.gso_size == 0) {  // one wire packet: only its checksum may be left to do
+    if (p->offload.csum_partial) {
+      if (complete_partial_checksum(p->data, p->length) != ChecksumResult::kCompleted) {
+        ++rx_csum_dropped_;
+        pool().free(p);
+        return 0;
+      }
+    }
+    p->offload = {};
+    out->transmit(p);
+    return 1;
+  }
+  const std::uint32_t n = wire_packets(*p);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Packet* s = gso_segment(*p, i, pool());
+    if (s == nullptr) {
+      rx_segment_dropped_ += n - i;
+      break;
+    }
+    out->transmit(s);
+  }
+  pool().free(p);
+  return n;
 }
 
 // p holds a frame as the kernel delivered it. Puts back a VLAN tag the kernel
@@ -457,6 +489,7 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("rx_gso_frames", rx_gso_frames_);
   emit("rx_gso_segments", rx_gso_segments_);
   emit("rx_gso_malformed", rx_gso_malformed_);
+  emit("rx_segment_dropped", rx_segment_dropped_);
   emit("tx_gso_frames", tx_gso_frames_);
   emit("tx_gso_segments", tx_gso_segments_);
   emit("tx_csum_dropped", tx_csum_dropped_);

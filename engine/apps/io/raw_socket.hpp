@@ -28,6 +28,13 @@
 //                  bigger super-frames are dropped and counted (rx_oversize),
 //                  never truncated.
 //                  Impairments act per wire packet (see Loss and Rate).
+//   segment      — false (default). true: receive as bulk does (PACKET_VNET_HDR, any
+//                  super-frame up to a packet's capacity) but cut every super-frame
+//                  into wire packets on arrival (gso_segment) and complete partial
+//                  checksums, so everything after this port sees exactly the wire
+//                  packets, whatever the senders' offloads. For an interface whose
+//                  offloads are not ours to change (synnet-test attach). Transmits
+//                  as without bulk. Not together with bulk.
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
@@ -48,7 +55,8 @@
 //   could not complete, e.g. malformed headers: dropped, never forwarded corrupt),
 //   rx_gso_frames, rx_gso_segments (bulk: super-frames received, and the wire
 //   packets they stand for), rx_gso_malformed (bulk: super-frames whose headers
-//   gso_parse refused: dropped), tx_gso_frames, tx_gso_segments (bulk: the
+//   gso_parse refused: dropped), rx_segment_dropped (segment: wire packets of a
+//   super-frame lost because the packet pool was empty), tx_gso_frames, tx_gso_segments (bulk: the
 //   same, sent), tx_csum_dropped (without bulk: a packet from a bulk port whose
 //   partial checksum could not be completed), tx_oversize (packet larger than
 //   the interface takes; without bulk, a super-frame from a bulk port is one;
@@ -75,6 +83,7 @@ struct RawSocketSpec {
   bool rx_ring = true;
   bool tx_ring = true;
   bool bulk = false;
+  bool segment = false;
   bool operator==(const RawSocketSpec&) const = default;
   void validate() const;
 };
@@ -106,6 +115,8 @@ class RawSocket final : public App {
   std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
   void pull_ring(Link* out, std::uint32_t budget);
   void pull_recvmmsg(Link* out, std::uint32_t budget);
+  // Puts a received frame on out: in segment mode a super-frame as its wire packets. Returns how many.
+  std::uint32_t deliver(Link* out, Packet* p);
   bool finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
                     const void* vnet_hdr);
   bool prepare_tx(Packet& p);
@@ -125,7 +136,8 @@ class RawSocket final : public App {
   Ring rx_, tx_;
   std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
-  bool bulk_ = false;
+  bool bulk_ = false;     // the socket has PACKET_VNET_HDR (bulk or segment)
+  bool segment_ = false;  // cut super-frames into wire packets on arrival
   std::uint32_t vnet_bytes_ = 0;  // bulk: sizeof(virtio_net_hdr) before every frame
   std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
   Time next_housekeeping_{0};
@@ -134,7 +146,7 @@ class RawSocket final : public App {
   mutable std::uint64_t rx_kernel_drops_ = 0;
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
   std::uint64_t tx_csum_dropped_ = 0;
-  std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
+  std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, rx_segment_dropped_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
   std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };

@@ -206,13 +206,15 @@ TEST_P(Forwarder, ChecksumsAreCompletedWhenTxChecksumOffloadStaysOn) {
 // Bulk mode: every offload on (TSO, GSO, tx checksums), the hosts' veths
 // capped to super-frames a packet holds. `loss` puts a Loss app on a -> b, so
 // some super-frames are cut in software: b's kernel then checks our checksums.
+// `segment`: wa cuts super-frames on arrival instead (RawSocketSpec::segment)
+// and wb is a plain port: only wire packets cross the engine.
 struct BulkRun {
   std::map<std::string, std::uint64_t> counters;
   std::uint64_t csum_errors_a = 0, csum_errors_b = 0;
   double bps = 0;
 };
 
-BulkRun run_bulk(Forwarder& t, bool rings, double loss) {
+BulkRun run_bulk(Forwarder& t, bool rings, double loss, bool segment = false) {
   const Offloads on{.tx_checksum = true, .tso = true, .gso = true};
   Ethtool(t.topo->a.fd()).set_offloads(t.topo->a_wire.a(), on);
   Ethtool(t.topo->b.fd()).set_offloads(t.topo->b_wire.a(), on);
@@ -226,8 +228,9 @@ BulkRun run_bulk(Forwarder& t, bool rings, double loss) {
   }
   Config c;
   for (const auto& [name, ifname] : {std::pair{"wa", t.topo->a_wire.b()}, std::pair{"wb", t.topo->b_wire.b()}}) {
+    const bool a = std::string(name) == "wa";
     c.app<RawSocket>(name, {.ifname = ifname, .netns = t.topo->wire.path(), .rx_ring = rings, .tx_ring = rings,
-                            .bulk = true});
+                            .bulk = !segment, .segment = segment && a});
   }
   if (loss > 0) {
     c.app<Loss>("loss", {.ratio = loss});
@@ -304,6 +307,28 @@ TEST_P(Forwarder, BulkModeLossCutsSuperFramesIntoWirePacketsTheReceiverAccepts) 
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
+TEST_P(Forwarder, SegmentModeCutsSuperFramesIntoWirePacketsOnArrival) {
+  if (!packet_io()) GTEST_SKIP() << "segment mode is RawSocket's (PACKET_VNET_HDR)";
+  for (const bool rings : {true, false}) {
+    SCOPED_TRACE(rings ? "rings" : "recvmmsg/sendmmsg");
+    const BulkRun r = run_bulk(*this, rings, 0, /*segment=*/true);
+    const auto& c = r.counters;
+    EXPECT_GT(r.bps, 50e6);
+    EXPECT_GT(c.at("wa.rx_gso_frames"), 1000u) << "TSO is on upstream: super-frames should arrive";
+    EXPECT_EQ(c.at("wa.rx_segment_dropped") + c.at("wa.rx_oversize") + c.at("wa.rx_csum_dropped"), 0u);
+    EXPECT_EQ(c.at("wb.tx_gso_frames") + c.at("wb.tx_oversize") + c.at("wb.tx_csum_dropped"), 0u)
+        << "only complete wire packets leave";
+    EXPECT_EQ(r.csum_errors_b, 0u) << "b received TCP segments with bad checksums";
+    // Every wire packet that arrived crossed the link (or was counted there) and left.
+    const std::string ab = "wa.output->wb.input";
+    EXPECT_EQ(c.at("wa.rx_packets") - c.at("wa.rx_gso_frames") + c.at("wa.rx_gso_segments"),
+              c.at(ab + ".txpackets") + c.at(ab + ".txdrop"));
+    EXPECT_EQ(c.at(ab + ".rxpackets"), c.at("wb.tx_packets"));
+    EXPECT_EQ(engine->pool().in_use(), 0u);
+    engine->configure(Config{});
+  }
+}
+
 TEST_P(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
   start_engine();
   std::this_thread::sleep_for(100ms);
@@ -330,6 +355,17 @@ TEST_P(Forwarder, AMissingInterfaceIsAClearConfigureError) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(RawSocketSpecTest, BulkAndSegmentExcludeEachOther) {
+  const RawSocketSpec both{.ifname = "eth0", .bulk = true, .segment = true};
+  try {
+    both.validate();
+    FAIL() << "bulk and segment together";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "segment: cuts super-frames on arrival, bulk carries them whole: choose one");
+  }
+  EXPECT_NO_THROW((RawSocketSpec{.ifname = "eth0", .segment = true}.validate()));
 }
 
 TEST(XdpSocketBind, ASecondSocketOnTheSameQueueSaysWhy) {
