@@ -2,7 +2,8 @@
 // container (tests/netns/container_testing.hpp): the delay it adds shows in
 // ping's RTT and an HTTP server in the container stays reachable through it;
 // Ctrl-C restores `ip -j addr` / `ip -j route` exactly; SIGHUP re-reads the
-// profile (and keeps the running impairments when the new one is bad); a
+// profile without losing a queued packet (and keeps the running impairments
+// when the new one is bad); a
 // SIGKILLed attach is restored by `synnet-test --cleanup`; bad targets exit 2
 // and change nothing. Skips when not root.
 #include <gtest/gtest.h>
@@ -143,9 +144,16 @@ TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
   EXPECT_NE(p.errors().find("in /proc/" + std::to_string(inside.pid()) + "/ns/net"), std::string::npos) << p.errors();
   EXPECT_GE(min_rtt_ms(), 100.0);
 
+  // Pings every 10 ms cross the change: what the 50 ms delay holds must not be dropped.
+  Process pings = Process::spawn(net_->cl.fd(), {.argv = {"ping", "-c", "150", "-i", "0.01", "-W", "1", "198.18.7.2"},
+                                                 .env = {"LANG=C"}, .deadline = 30s});
+  std::this_thread::sleep_for(500ms);
   std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5ms"}, "b_to_a": {"delay": "5ms"}})";
   ::kill(p.pid(), SIGHUP);
   wait_for_log(p, "re-read");
+  const ProcessResult crossed = pings.wait();
+  EXPECT_NE(crossed.out.find("150 packets transmitted, 150 received"), std::string::npos)
+      << "a reload must keep the queued packets: " << crossed.out;
   double rtt = min_rtt_ms();
   EXPECT_GE(rtt, 10.0);
   EXPECT_LT(rtt, 15.0) << p.errors();
