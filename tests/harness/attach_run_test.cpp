@@ -30,14 +30,15 @@ class AttachRun : public ::testing::Test {
     SYNNET_REQUIRE_ROOT();
     net_.emplace();
     // Its link-local IPv6 address comes a moment after the link is up, and is
-    // "tentative" for a second or two (DAD): start from the settled state.
-    for (auto end = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < end;) {
+    // "tentative" for a second or two (DAD): start from the settled state,
+    // the same in two looks 300 ms apart.
+    for (auto end = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < end;) {
       before_ = net_->ip_state();
-      if (before_.find("tentative") == std::string::npos &&
+      std::this_thread::sleep_for(300ms);
+      if (before_ == net_->ip_state() && before_.find("tentative") == std::string::npos &&
           before_.find(R"("type":"local","dst":"fe80::)") != std::string::npos) {
         break;
       }
-      std::this_thread::sleep_for(100ms);
     }
     namespaces_ = testing::dir_entries(kNetnsRunDir).size();
   }
@@ -77,7 +78,7 @@ class AttachRun : public ::testing::Test {
 
   // `ip` shows an IPv6 address as tentative for a moment after it is back: wait for the same state.
   bool settles_to_before() const {
-    for (auto end = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < end;) {
+    for (auto end = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < end;) {
       if (net_->ip_state() == before_) return true;
       std::this_thread::sleep_for(100ms);
     }
