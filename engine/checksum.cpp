@@ -1,15 +1,9 @@
 #include "engine/checksum.hpp"
 
+#include "engine/ethernet.hpp"
+
 namespace synnet {
 
-namespace {
-
-constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
-constexpr std::uint8_t kProtoTcp = 6, kProtoUdp = 17;
-
-std::uint16_t be16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-
-}  // namespace
 
 std::uint32_t checksum_add(const std::uint8_t* data, std::size_t len, std::uint32_t sum) noexcept {
   std::uint64_t acc = sum;
@@ -26,15 +20,10 @@ std::uint16_t checksum_fold(std::uint32_t sum) noexcept {
 }
 
 ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) noexcept {
-  std::size_t off = 12;
-  if (len < off + 2) return ChecksumResult::kMalformed;
-  std::uint16_t type = be16(frame + off);
-  for (int tags = 0; (type == kEtherVlan || type == kEtherQinQ) && tags < 2; ++tags) {
-    off += 4;
-    if (len < off + 2) return ChecksumResult::kMalformed;
-    type = be16(frame + off);
-  }
-  off += 2;  // start of the IP header
+  const std::optional<L3Start> l3 = find_l3(frame, len);
+  if (!l3) return ChecksumResult::kMalformed;
+  const std::uint16_t type = l3->ethertype;
+  std::size_t off = l3->offset;  // start of the IP header
 
   std::uint8_t proto;
   std::size_t l4, end;  // the L4 header's offset and the end of the IP payload

@@ -5,16 +5,14 @@
 #include <optional>
 
 #include "engine/checksum.hpp"
+#include "engine/ethernet.hpp"
 
 namespace synnet {
 
 namespace {
 
-constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
-constexpr std::uint8_t kProtoTcp = 6, kProtoUdp = 17;
 constexpr std::uint8_t kTcpFin = 0x01, kTcpPsh = 0x08, kTcpCwr = 0x80;
 
-std::uint16_t be16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 std::uint32_t be32(const std::uint8_t* p) noexcept {
   return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
 }
@@ -41,15 +39,10 @@ std::optional<Layout> layout(const Packet& p) noexcept {
   const auto type = static_cast<std::uint8_t>(p.offload.gso_type & ~kGsoEcn);
   if (type != kGsoTcpV4 && type != kGsoTcpV6 && type != kGsoUdpL4) return std::nullopt;
   Layout l;
-  std::size_t off = 12;
-  if (len < off + 2) return std::nullopt;
-  std::uint16_t ether = be16(f + off);
-  for (int tags = 0; (ether == kEtherVlan || ether == kEtherQinQ) && tags < 2; ++tags) {
-    off += 4;
-    if (len < off + 2) return std::nullopt;
-    ether = be16(f + off);
-  }
-  l.l3 = off + 2;
+  const std::optional<L3Start> start = find_l3(f, len);
+  if (!start) return std::nullopt;
+  const std::uint16_t ether = start->ethertype;
+  l.l3 = start->offset;
   if (ether == kEtherIpv4 && type != kGsoTcpV6) {
     if (len < l.l3 + 20 || (f[l.l3] >> 4) != 4) return std::nullopt;
     const std::size_t ihl = std::size_t{f[l.l3] & 0x0fu} * 4;

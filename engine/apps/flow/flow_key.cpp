@@ -1,5 +1,7 @@
 #include "engine/apps/flow/flow_key.hpp"
 
+#include "engine/ethernet.hpp"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -10,12 +12,9 @@ namespace synnet {
 
 namespace {
 
-constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
-constexpr std::size_t kEtherTypeOffset = 12, kVlanTagBytes = 4, kMaxVlanTags = 2;
 constexpr std::size_t kIpv4HeaderBytes = 20, kIpv6HeaderBytes = 40, kIpv6ExtMinBytes = 8;
 constexpr std::uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDestOptions = 60;
 
-std::uint16_t be16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 
 // The minimal header of a protocol whose first four bytes are the source and
 // destination ports; 0 for a protocol without ports.
@@ -124,15 +123,10 @@ std::string quoted(std::string_view text) {
 }  // namespace
 
 FlowKey parse_flow_key(const std::uint8_t* frame, std::size_t len) noexcept {
-  std::size_t off = kEtherTypeOffset;
-  if (len < off + 2) return {};
-  std::uint16_t type = be16(frame + off);
-  for (std::size_t tags = 0; (type == kEtherVlan || type == kEtherQinQ) && tags < kMaxVlanTags; ++tags) {
-    off += kVlanTagBytes;
-    if (len < off + 2) return {};
-    type = be16(frame + off);
-  }
-  off += 2;  // the network header starts here; off <= len
+  const std::optional<L3Start> l3 = find_l3(frame, len);
+  if (!l3) return {};
+  const std::uint16_t type = l3->ethertype;
+  const std::size_t off = l3->offset;  // the network header starts here; off <= len
   FlowKey key;
   bool ok = false;
   if (type == kEtherIpv4) {
