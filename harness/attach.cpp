@@ -101,12 +101,14 @@ int run_attached(const AttachOptions& o) {
   }
   EngineThread engine_thread(*engine);
   engine_thread.start();
-  log << "synnet-test attach: attached to " << attachment->describe() << " in " << path << "; "
-      << directions(scenario) << "; seed " << seed << ", run " << run->prefix() << ", pid " << ::getpid() << "\n"
-      << "synnet-test attach: Ctrl-C" << (o.duration_s ? " or the end of " + seconds_text(*o.duration_s) + " s" : "")
-      << " restores it" << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile)
-      << "\n"
-      << std::flush;
+  // One write: a reader waiting for "attached" sees the whole of both lines.
+  std::ostringstream banner;
+  banner << "synnet-test attach: attached to " << attachment->describe() << " in " << path << "; "
+         << directions(scenario) << "; seed " << seed << ", run " << run->prefix() << ", pid " << ::getpid() << "\n"
+         << "synnet-test attach: Ctrl-C" << (o.duration_s ? " or the end of " + seconds_text(*o.duration_s) + " s" : "")
+         << " restores it" << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile)
+         << "\n";
+  log << banner.str() << std::flush;
 
   const auto deadline = o.duration_s ? SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
                                                           std::chrono::duration<double>(*o.duration_s))

@@ -54,7 +54,7 @@ class AttachRun : public ::testing::Test {
     if (netns.empty()) netns = net_->ctr.path();
     args.insert(args.begin(), {SYNNET_TEST_BINARY, "attach", "--netns", netns, "--dev", "eth0"});
     Process p = Process::spawn(-1, {.argv = args, .deadline = 120s});
-    wait_for_log(p, "synnet-test attach: attached");
+    wait_for_log(p, " restores it");  // the end of the "attached to ..." banner
     return p;
   }
 
