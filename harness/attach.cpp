@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -20,6 +19,7 @@
 #include "harness/wrap.hpp"
 #include "netns/attachment.hpp"
 #include "netns/run_id.hpp"
+#include "netns/text_file.hpp"
 
 namespace synnet {
 
@@ -33,15 +33,11 @@ constexpr int kExitBad = 2;
 
 // The flags and the profile (read now) as a validated scenario; throws WrapError.
 Scenario impairments(const AttachOptions& o) {
-  std::string text;
-  if (!o.profile.empty()) {
-    std::ifstream in(o.profile, std::ios::binary);
-    if (!in) throw WrapError("cannot read the profile " + o.profile + ": " + std::strerror(errno));
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
+  std::optional<std::string> text = std::string();
+  if (!o.profile.empty() && !(text = read_text(o.profile))) {
+    throw WrapError("cannot read the profile " + o.profile + ": " + std::strerror(errno));
   }
-  return wrap_scenario(o.flags, text, o.profile);
+  return wrap_scenario(o.flags, *text, o.profile);
 }
 
 Config engine_config(const Scenario& s, const Attachment& a, const std::string& wire_path) {

@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "engine/system_error.hpp"
 #include "netns/ethtool.hpp"
+#include "netns/text_file.hpp"
 
 namespace synnet {
 
@@ -37,11 +37,9 @@ void write_state(const AttachState& s) {
 }
 
 std::optional<AttachState> read_state(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  const std::optional<std::string> text = read_text(path);
+  if (!text) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw std::invalid_argument(path + ": not valid JSON");
   try {
     return AttachState::from_json(j);

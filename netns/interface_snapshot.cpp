@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "netns/mnl_socket.hpp"
 
@@ -41,15 +42,19 @@ InterfaceSnapshot::Message copy_of(const nlmsghdr* nlh) {
 
 // A saved message that is long enough for its header, or an exception.
 template <class Header>
-nlmsghdr* header_of(InterfaceSnapshot::Message& m) {
+const nlmsghdr* header_of(const InterfaceSnapshot::Message& m) {
   if (m.size() < NLMSG_LENGTH(sizeof(Header))) throw std::invalid_argument("a saved netlink message is too short");
-  auto* nlh = reinterpret_cast<nlmsghdr*>(m.data());
+  const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
   if (nlh->nlmsg_len != m.size()) throw std::invalid_argument("a saved netlink message has the wrong length");
   return nlh;
 }
 
-std::string address_text(const InterfaceSnapshot::Message& saved) {
-  InterfaceSnapshot::Message m = saved;
+template <class Header>
+nlmsghdr* header_of(InterfaceSnapshot::Message& m) {  // to change it before replaying it
+  return const_cast<nlmsghdr*>(header_of<Header>(std::as_const(m)));
+}
+
+std::string address_text(const InterfaceSnapshot::Message& m) {
   const nlmsghdr* nlh = header_of<ifaddrmsg>(m);
   const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(nlh));
   const nlattr* a = find_attr(nlh, sizeof(ifaddrmsg), IFA_LOCAL);
@@ -57,8 +62,7 @@ std::string address_text(const InterfaceSnapshot::Message& saved) {
   return ip_text(ifa->ifa_family, a) + "/" + std::to_string(ifa->ifa_prefixlen);
 }
 
-std::string route_text(const InterfaceSnapshot::Message& saved) {
-  InterfaceSnapshot::Message m = saved;
+std::string route_text(const InterfaceSnapshot::Message& m) {
   const nlmsghdr* nlh = header_of<rtmsg>(m);
   const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(nlh));
   std::string s = rtm->rtm_dst_len == 0 ? "default"
@@ -190,8 +194,8 @@ InterfaceSnapshot InterfaceSnapshot::from_json(const nlohmann::json& j) {
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("not a saved interface configuration: ") + e.what());
   }
-  for (Message& m : s.addresses) header_of<ifaddrmsg>(m);
-  for (Message& m : s.routes) header_of<rtmsg>(m);
+  for (const Message& m : s.addresses) header_of<ifaddrmsg>(m);  // validates
+  for (const Message& m : s.routes) header_of<rtmsg>(m);
   return s;
 }
 

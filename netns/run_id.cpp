@@ -116,16 +116,16 @@ std::string RunId::name(std::string_view role) const {
   return n;
 }
 
+bool is_run_prefix(std::string_view s) {
+  if (s.size() != kRunPrefixLength || s.substr(0, kRunFamily.size()) != kRunFamily) return false;
+  return std::all_of(s.begin() + kRunFamily.size(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+}
+
 std::string run_prefix_of(std::string_view name) {
-  if (name.size() <= kRunPrefixLength + 1 || name.substr(0, kRunFamily.size()) != kRunFamily ||
-      name[kRunPrefixLength] != '-') {
-    return "";
-  }
-  for (std::size_t i = kRunFamily.size(); i < kRunPrefixLength; ++i) {
-    const char c = name[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return "";
-  }
-  return std::string(name.substr(0, kRunPrefixLength));
+  if (name.size() <= kRunPrefixLength + 1 || name[kRunPrefixLength] != '-') return "";
+  const std::string_view prefix = name.substr(0, kRunPrefixLength);
+  return is_run_prefix(prefix) ? std::string(prefix) : "";
 }
 
 bool run_is_alive(const std::string& prefix) {
@@ -141,7 +141,7 @@ CleanupReport cleanup(std::string_view filter) {
   // Runs seen anywhere: registrations, named namespaces, our own interfaces.
   std::set<std::string> runs;
   for (const std::string& p : list_dir(kRunRegistryDir)) {
-    if (run_prefix_of(p + "-x") == p) runs.insert(p);
+    if (is_run_prefix(p)) runs.insert(p);
   }
   const std::vector<std::string> namespaces = list_dir(kNetnsRunDir);
   for (const std::string& n : namespaces) {
@@ -153,9 +153,7 @@ CleanupReport cleanup(std::string_view filter) {
     if (auto p = run_prefix_of(l); !p.empty()) runs.insert(p);
   }
   for (const std::string& f : list_dir(kAttachStateDir)) {
-    if (f.size() > 5 && f.ends_with(".json")) {
-      if (auto p = run_prefix_of(f.substr(0, f.size() - 5) + "-x"); !p.empty()) runs.insert(p);
-    }
+    if (f.ends_with(".json") && is_run_prefix(f.substr(0, f.size() - 5))) runs.insert(f.substr(0, f.size() - 5));
   }
 
   for (const std::string& run : runs) {

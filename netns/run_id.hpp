@@ -48,6 +48,8 @@ class RunId {
 
 // The run prefix of a name such as "snk3f9a-client", or "" if it has none.
 std::string run_prefix_of(std::string_view name);
+// Whether s is a run prefix itself, such as "snk3f9a" (a registry or state file's name).
+bool is_run_prefix(std::string_view s);
 bool run_is_alive(const std::string& prefix);
 
 struct CleanupReport {

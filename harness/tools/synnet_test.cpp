@@ -23,7 +23,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 
 #include "harness/attach.hpp"
 #include "harness/report.hpp"
@@ -31,6 +30,7 @@
 #include "harness/scenario.hpp"
 #include "harness/wrap.hpp"
 #include "netns/run_id.hpp"
+#include "netns/text_file.hpp"
 
 using namespace synnet;
 
@@ -108,15 +108,6 @@ const char* const kDescription =
     "scenarios/synnet-scenario.schema.json). Needs root: it creates network namespaces.\n"
     "Exit status: 0 all expectations held, 1 some failed, 2 bad scenario or setup failure,\n"
     "130/143 interrupted by SIGINT/SIGTERM (everything is torn down).";
-
-bool read_file(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  text = s.str();
-  return true;
-}
 
 bool write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -215,13 +206,13 @@ int main(int argc, char** argv) {
     return run_attached(attach_options);
   }
   if (run->parsed()) {
-    std::string profile_text;
-    if (!profile.empty() && !read_file(profile, profile_text)) {
+    std::optional<std::string> profile_text = std::string();
+    if (!profile.empty() && !(profile_text = read_text(profile))) {
       std::cerr << "synnet-test run: cannot read " << profile << ": " << std::strerror(errno) << "\n";
       return kExitWrapFailed;
     }
     try {
-      const Scenario s = wrap_scenario(impairments, profile_text, profile);
+      const Scenario s = wrap_scenario(impairments, *profile_text, profile);
       return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
     } catch (const WrapError& e) {
       std::cerr << "synnet-test run: " << e.what() << "\n";
@@ -236,14 +227,14 @@ int main(int argc, char** argv) {
     return kExitBad;
   }
 
-  std::string text;
-  if (!read_file(file, text)) {
+  const std::optional<std::string> text = read_text(file);
+  if (!text) {
     std::cerr << "synnet-test: cannot read " << file << ": " << std::strerror(errno) << "\n";
     return kExitBad;
   }
   Scenario scenario;
   try {
-    scenario = parse_scenario(text);
+    scenario = parse_scenario(*text);
   } catch (const ScenarioError& e) {
     std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
     return kExitBad;

@@ -135,6 +135,17 @@ TEST(ScenarioRun, ABadScenarioExitsTwoAndCreatesNothing) {
   fs::remove(file);
 }
 
+TEST(ScenarioRun, AnUnreadableScenarioFileExitsTwoAndSaysWhy) {
+  SYNNET_REQUIRE_ROOT();
+  const ProcessResult missing = synnet_test({"/nonexistent/synnet/scenario.json"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.describe();
+  EXPECT_NE(missing.err.find("cannot read /nonexistent/synnet/scenario.json: No such file or directory"),
+            std::string::npos) << missing.err;
+  const ProcessResult directory = synnet_test({"/tmp"});
+  EXPECT_EQ(directory.exit_code, 2) << directory.describe();
+  EXPECT_NE(directory.err.find("cannot read /tmp: Is a directory"), std::string::npos) << directory.err;
+}
+
 // Timeline changes reconfigure the running engine in place: the 30 ms delay
 // line holds ~25 datagrams at every change, and none of them may be lost.
 TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {

@@ -24,6 +24,16 @@ TEST(RunPrefix, IsRecognisedOnlyInTheExactShape) {
   EXPECT_EQ(run_prefix_of("lo"), "");
 }
 
+TEST(RunPrefix, ABarePrefixIsOneWithNothingAfterIt) {  // registry and state files are named by it
+  EXPECT_TRUE(is_run_prefix("snk3f9a"));
+  EXPECT_FALSE(is_run_prefix("snk3f9a-"));
+  EXPECT_FALSE(is_run_prefix("snk3f9a-x"));
+  EXPECT_FALSE(is_run_prefix("snK3f9a"));
+  EXPECT_FALSE(is_run_prefix("snk3f9"));
+  EXPECT_FALSE(is_run_prefix("xyk3f9a"));
+  EXPECT_FALSE(is_run_prefix(""));
+}
+
 TEST(RunId, NamesFitIfnamsiz) {
   SYNNET_REQUIRE_ROOT();  // registers under /run
   RunId run = RunId::create();
