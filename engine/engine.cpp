@@ -88,7 +88,7 @@ Engine::Engine(EngineOptions options)
       wake_event_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (!epoll_) throw SystemError(errno, "engine: epoll_create1");
   if (!wake_event_) throw SystemError(errno, "engine: eventfd");
-  watch_fd(wake_event_.get());
+  epoll_add(wake_event_.get());
   now_ = clock_->now();
 }
 
@@ -102,7 +102,7 @@ void Engine::log(const std::string& message) const {
   }
 }
 
-void Engine::watch_fd(int fd) {
+void Engine::epoll_add(int fd) {
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.fd = fd;
@@ -111,8 +111,38 @@ void Engine::watch_fd(int fd) {
   }
 }
 
-void Engine::unwatch_fd(int fd) noexcept {
+void Engine::epoll_remove(int fd) noexcept {
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);  // ENOENT/EBADF: already gone
+}
+
+void Engine::watch_fd(int fd) {
+  if (armed_) epoll_add(fd);  // else arm() adds it before the next block
+  app_fds_.push_back(fd);
+}
+
+void Engine::unwatch_fd(int fd) noexcept {
+  const auto it = std::find(app_fds_.begin(), app_fds_.end(), fd);
+  if (it == app_fds_.end()) return;
+  app_fds_.erase(it);
+  if (armed_) epoll_remove(fd);
+}
+
+void Engine::arm() {
+  for (std::size_t i = 0; i < app_fds_.size(); ++i) {
+    try {
+      epoll_add(app_fds_[i]);
+    } catch (...) {  // e.g. an app closed its fd without unwatching it
+      for (std::size_t j = 0; j < i; ++j) epoll_remove(app_fds_[j]);
+      throw;
+    }
+  }
+  armed_ = true;
+}
+
+void Engine::disarm() noexcept {
+  for (int fd : app_fds_) epoll_remove(fd);
+  armed_ = false;
+  ++stats_.disarms;
 }
 
 // ---- configuration ----------------------------------------------------------
@@ -309,7 +339,7 @@ void Engine::run(const RunOptions& o) {
       ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
       throw SystemError(err, "engine: signalfd");
     }
-    watch_fd(signal_fd_.get());
+    epoll_add(signal_fd_.get());
   }
   std::optional<TimerId> report_timer;
   if (o.report_load || o.report_links) {
@@ -330,6 +360,7 @@ void Engine::run(const RunOptions& o) {
   const Time start = clock_->now();
   const Time deadline = o.duration ? start + *o.duration : kNever;
   Time last_moved = start;
+  Time woke = start;  // the end of the last block: the busy stretch since then decides disarm()
   Time next_signal_check = start;
   for (;;) {
     breathe();
@@ -342,17 +373,31 @@ void Engine::run(const RunOptions& o) {
     }
     if (moved_) {
       last_moved = now_;
+      if (armed_ && now_ - woke >= kDisarmAfterBusy) disarm();
       continue;
     }
-    if (o.busy_poll || now_ - last_moved < o.spin) continue;
+    if (o.busy_poll) {
+      if (armed_) disarm();
+      continue;
+    }
+    if (now_ - last_moved < o.spin) continue;
+    if (!armed_) {
+      try {
+        arm();
+      } catch (const std::exception& e) {  // an app closed a watched fd without unwatching it
+        failure_ = e.what();
+        break;
+      }
+    }
     block_until(std::min({next_wakeup_, next_timer_due(), deadline}));
+    woke = clock_->now();
   }
   stop_requested_.store(false);
   if (old_slack > 0) ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_slack), 0, 0, 0);
 
   if (report_timer) cancel(*report_timer);
   if (signal_fd_) {
-    unwatch_fd(signal_fd_.get());
+    epoll_remove(signal_fd_.get());
     signal_fd_.reset();
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   }

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "engine/apps/basic/join.hpp"
@@ -61,6 +64,76 @@ TEST(Idle, AWatchedFdWakesTheEngine) {
   ASSERT_EQ(waiter->events, 1);
   EXPECT_GT(e.stats().blocked, 200ms) << "the engine should have been blocked, not spinning";
   EXPECT_LT(waiter->seen_at - written, 200ms) << "woke late";
+}
+
+// Whether fd is in any epoll set of this process ("tfd: <fd>" in the epoll fd's fdinfo).
+bool in_some_epoll(int fd) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fdinfo")) {
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      int tfd = -1;
+      if (std::sscanf(line.c_str(), "tfd: %d", &tfd) == 1 && tfd == fd) return true;
+    }
+  }
+  return false;
+}
+
+// A busy engine takes the apps' fds out of epoll (senders into a watched
+// socket then pay no epoll callback per packet) and puts them back before it
+// blocks: the fd still wakes it.
+TEST(Idle, ABusyStretchTakesTheFdsOutOfEpollAndTheNextBlockPutsThemBack) {
+  Fd event(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  ASSERT_TRUE(event);
+  Engine e;
+  Config c;
+  c.app<testing::FdWaiter>("waiter", {.fd = event.get()});
+  c.app<testing::Burst>("burst", {.lasts = 50ms}).app<Sink>("sink");
+  c.link("burst.output -> sink.input");
+  e.configure(c);
+  EXPECT_TRUE(in_some_epoll(event.get())) << "watched from the start";
+  auto* waiter = e.app_as<testing::FdWaiter>("waiter");
+  auto* burst = e.app_as<testing::Burst>("burst");
+  std::optional<bool> in_epoll_while_busy;
+  MonotonicClock clock;
+  Time written{0};
+  std::thread writer([&] {
+    std::this_thread::sleep_for(300ms);  // the burst is over and the engine blocked
+    written = clock.now();
+    const std::uint64_t one = 1;
+    ASSERT_EQ(::write(event.get(), &one, sizeof one), 8);
+  });
+  e.run({.duration = 10s, .until = [&] {
+           if (!in_epoll_while_busy && burst->ends != kNever && e.now() >= burst->ends - 20ms) {
+             in_epoll_while_busy = in_some_epoll(event.get());
+           }
+           return waiter->events > 0;
+         }});
+  writer.join();
+  ASSERT_TRUE(in_epoll_while_busy.has_value());
+  EXPECT_FALSE(*in_epoll_while_busy) << "30 ms into a burst, the fd should have left epoll";
+  EXPECT_GE(e.stats().disarms, 1u);
+  ASSERT_EQ(waiter->events, 1);
+  EXPECT_GT(e.stats().blocked, 150ms) << "the engine should have blocked after the burst";
+  EXPECT_LT(waiter->seen_at - written, 200ms) << "the fd did not wake the engine: not back in epoll?";
+  EXPECT_TRUE(in_some_epoll(event.get()));
+}
+
+TEST(Idle, BusyPollKeepsTheFdsOutOfEpoll) {
+  Fd event(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  ASSERT_TRUE(event);
+  Engine e;
+  Config c;
+  c.app<testing::FdWaiter>("waiter", {.fd = event.get()});
+  e.configure(c);
+  std::optional<bool> in_epoll;
+  int breaths = 0;
+  e.run({.duration = 5s, .until = [&] {
+           if (++breaths < 100) return false;
+           in_epoll = in_some_epoll(event.get());
+           return true;
+         }, .busy_poll = true});
+  ASSERT_TRUE(in_epoll.has_value());
+  EXPECT_FALSE(*in_epoll);
 }
 
 TEST(Idle, AnAppsWakeAtEndsTheBlockOnTime) {

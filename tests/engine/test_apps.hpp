@@ -6,6 +6,7 @@
 //   Leaky    — takes packets and never frees them (to exercise leak detection)
 //   FdWaiter — watches an fd and counts how often its pull() saw it readable
 //   Alarm    — asks for a wake-up (wake_at) and records when it came
+//   Burst    — sends a packet every breath for a while after its first pull, then none
 //   GiveUp   — fails the run from pull(), as an I/O app that lost its interface
 //   Failing  — its constructor throws (to exercise configure's rollback)
 #pragma once
@@ -135,6 +136,31 @@ class Alarm final : public App {
 
  private:
   Duration after_;
+};
+
+struct BurstSpec {
+  Duration lasts{0};
+  bool operator==(const BurstSpec&) const = default;
+};
+
+// Keeps the engine busy (one packet on "output" per breath) for `lasts`, then goes quiet.
+class Burst final : public App {
+ public:
+  using Spec = BurstSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
+  Burst(AppContext& ctx, const Spec& spec) : App(ctx), lasts_(spec.lasts) {}
+  void pull() override {
+    if (ends == kNever) ends = now() + lasts_;
+    if (now() >= ends) return;
+    if (Packet* p = pool().try_allocate()) {
+      p->length = 60;
+      output()->transmit(p);
+    }
+  }
+  Time ends = kNever;
+
+ private:
+  Duration lasts_;
 };
 
 struct GiveUpSpec {

@@ -80,6 +80,7 @@ void XdpSocketSpec::validate() const {
 XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
     : App(ctx), ifname_(spec.ifname), rings_(std::make_unique<Rings>()) {
   const std::string where = io_where("xdpsock", ifname_, spec.netns);
+  netns_ = open_netns(spec.netns, where);
   ctl_ = socket_in_netns(spec.netns, AF_INET, SOCK_DGRAM, 0, where);
   const InterfaceInfo info = interface_info(ctl_.get(), ifname_, where);
   ifindex_ = info.ifindex;
@@ -114,8 +115,7 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
   // Everything that opens a socket or resolves a name happens inside the
   // interface's namespace: xsk_umem__create opens the AF_XDP socket that the
   // first xsk_socket__create then binds, by ifindex, in the socket's namespace.
-  const Fd ns = open_netns(spec.netns, where);
-  const auto [stage, r] = in_netns(ns.get(), [&]() -> std::pair<const char*, int> {
+  const auto [stage, r] = in_netns(netns_.get(), [&]() -> std::pair<const char*, int> {
     if (const int e = xsk_umem__create(&rings_->umem, umem_area_, umem_size_, &rings_->fill, &rings_->completion, &umem_cfg);
         e != 0) {
       return {"create UMEM", e};
@@ -147,7 +147,18 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
 }
 
 XdpSocket::~XdpSocket() {
-  if (rings_->xsk != nullptr) xsk_socket__delete(rings_->xsk);  // also detaches the XDP program
+  // xsk_socket__delete also detaches the XDP program, found by ifindex in the
+  // calling thread's namespace: it must run in the interface's. (From here it
+  // left the program on the interface, so the next socket could not bind,
+  // and asked about the interface with that ifindex in the engine's own
+  // namespace instead.)
+  try {
+    in_netns(netns_.get(), [this] {
+      if (rings_->xsk != nullptr) xsk_socket__delete(rings_->xsk);
+    });
+  } catch (const std::exception&) {  // no thread or no setns: close the socket, never detach elsewhere
+    if (fd_ >= 0) ::close(fd_);
+  }
   if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
   if (umem_area_ != nullptr) ::munmap(umem_area_, umem_size_);
 }

@@ -19,7 +19,8 @@
 //                 no zero-copy)
 // libxdp loads its default AF_XDP program on the interface (through its
 // dispatcher, so other XDP programs can coexist) and removes it when the
-// socket closes. Frames are copied between the UMEM and engine packets.
+// socket closes (in the interface's namespace: libxdp finds the interface by
+// ifindex, which means another interface elsewhere). Frames are copied between the UMEM and engine packets.
 // When the socket cannot bind, the error says why and what to try: zero-copy
 // unsupported, an XDP program already attached, queue counts (veth), no such queue.
 //
@@ -74,7 +75,8 @@ class XdpSocket final : public App {
   void housekeeping();
 
   std::string ifname_;
-  Fd ctl_;  // a socket in the interface's namespace, for ioctls
+  Fd netns_;  // the interface's namespace (empty: the engine's own); libxdp detaches in it
+  Fd ctl_;    // a socket in the interface's namespace, for ioctls
   int ifindex_ = 0;
   std::uint32_t max_frame_ = 0;
   void* umem_area_ = nullptr;

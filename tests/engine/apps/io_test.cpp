@@ -340,6 +340,20 @@ TEST_P(Forwarder, AnInterfaceDeletedUnderTheEngineEndsItWithAClearError) {
       << failure;
 }
 
+// Stopping leaves the interfaces as they were: no XDP program left attached
+// (libxdp detaches by ifindex, so it must do so in the wire namespace), and a
+// new engine binds them again.
+TEST_P(Forwarder, AStoppedEngineLeavesNoXdpProgramAndTheInterfacesBindAgain) {
+  engine.reset();
+  for (const std::string& ifname : {topo->a_wire.b(), topo->b_wire.b()}) {
+    const ProcessResult r = run_process(topo->wire.fd(), {.argv = {"ip", "-d", "link", "show", "dev", ifname}, .deadline = 10s});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out.find("prog/xdp"), std::string::npos) << ifname << " kept an XDP program:\n" << r.out;
+  }
+  engine.emplace();
+  EXPECT_NO_THROW(engine->configure(network(GetParam())));
+}
+
 TEST_P(Forwarder, AMissingInterfaceIsAClearConfigureError) {
   Config c;
   if (packet_io()) {
