@@ -102,22 +102,26 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   frame_size_ = bulk_ ? (frame_bytes + 4095) / 4096 * 4096 : std::max<std::uint32_t>(2048, next_pow2(frame_bytes));
   const std::uint32_t block_size = std::max<std::uint32_t>(frame_size_, 1u << 16);
   const std::uint32_t frames_per_block = block_size / frame_size_;
-  const std::uint32_t ring_frames = spec.ring_frames != 0 ? spec.ring_frames : bulk_ ? 256 : 1024;
-  const std::uint32_t frames = std::max(ring_frames, frames_per_block);
-  tpacket_req req{block_size, frames / frames_per_block, frame_size_, frames};
+  const auto ring_request = [&](std::uint32_t default_frames) {
+    const std::uint32_t frames = std::max(spec.ring_frames != 0 ? spec.ring_frames : default_frames, frames_per_block);
+    return tpacket_req{block_size, frames / frames_per_block, frame_size_, frames};
+  };
+  const tpacket_req rx_req = ring_request(bulk_ ? kBulkRingFrames : kRxRingFrames);
+  const tpacket_req tx_req = ring_request(bulk_ ? kBulkRingFrames : kTxRingFrames);
   // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
   // and tx_ring counters say which path runs).
-  rx_ring_enabled_ = spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof req) == 0;
-  tx_ring_enabled_ = spec.tx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &req, sizeof req) == 0;
+  rx_ring_enabled_ = spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &rx_req, sizeof rx_req) == 0;
+  tx_ring_enabled_ = spec.tx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &tx_req, sizeof tx_req) == 0;
   if (!rx_ring_enabled_) set_option(fd_.get(), PACKET_AUXDATA, 1, where + ": PACKET_AUXDATA");
   if (rx_ring_enabled_ || tx_ring_enabled_) {  // the kernel maps the RX ring first, then the TX ring
-    const std::size_t ring_bytes = std::size_t{block_size} * req.tp_block_nr;
-    map_size_ = (rx_ring_enabled_ && tx_ring_enabled_ ? 2 : 1) * ring_bytes;
+    const std::size_t rx_bytes = rx_ring_enabled_ ? std::size_t{block_size} * rx_req.tp_block_nr : 0;
+    const std::size_t tx_bytes = tx_ring_enabled_ ? std::size_t{block_size} * tx_req.tp_block_nr : 0;
+    map_size_ = rx_bytes + tx_bytes;
     void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
     if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
     map_ = static_cast<std::uint8_t*>(map);
-    if (rx_ring_enabled_) rx_ = {map_, frames, 0};
-    if (tx_ring_enabled_) tx_ = {map_ + (rx_ring_enabled_ ? ring_bytes : 0), frames, 0};
+    if (rx_ring_enabled_) rx_ = {map_, rx_req.tp_frame_nr, 0};
+    if (tx_ring_enabled_) tx_ = {map_ + rx_bytes, tx_req.tp_frame_nr, 0};
   }
   pending_.reserve(kTxBatch);
 

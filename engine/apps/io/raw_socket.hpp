@@ -10,8 +10,11 @@
 // Spec (RawSocketSpec):
 //   ifname       — the interface (at most 15 characters)
 //   netns        — path of the network namespace that holds it ("" = the engine's own)
-//   ring_frames  — frames per ring (RX and TX each); 0 (default): 1024, or 256 in
-//                  bulk mode, whose frames take 68 KiB each (17 MiB per ring)
+//   ring_frames  — frames per ring (RX and TX each); 0 (default): 4096 to receive
+//                  (8 MiB at MTU 1500: TCP bursts through a busy engine overflowed
+//                  1024, and every overflow is a loss nobody asked for) and 1024
+//                  to send; 256 each in bulk mode, whose frames take 68 KiB each
+//                  (17 MiB per ring)
 //   rx_ring      — true (default): receive through a TPACKET_V2 RX ring;
 //                  false: with recvmmsg(2), 64 frames per call
 //   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
@@ -79,7 +82,7 @@ namespace synnet {
 struct RawSocketSpec {
   std::string ifname;
   std::string netns{};
-  std::uint32_t ring_frames = 0;  // 0: 1024, or 256 in bulk mode
+  std::uint32_t ring_frames = 0;  // 0: kRxRingFrames / kTxRingFrames, or kBulkRingFrames
   bool rx_ring = true;
   bool tx_ring = true;
   bool bulk = false;
@@ -93,6 +96,7 @@ class RawSocket final : public App {
   using Spec = RawSocketSpec;
   // Bulk mode: the largest frame a packet takes (room left to put back a VLAN
   // tag), and the largest gso_max_size whose super-frames fit in it.
+  static constexpr std::uint32_t kRxRingFrames = 4096, kTxRingFrames = 1024, kBulkRingFrames = 256;
   static constexpr std::uint32_t kBulkMaxFrame = kPacketCapacity - 4;
   static constexpr std::uint32_t kBulkGsoMaxSize = 65536;
   static_assert(kBulkGsoMaxSize + 14 + 4 <= kBulkMaxFrame);
