@@ -17,15 +17,25 @@
 //       65536, which is also the default).
 //       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk <r>x"
 //   bench_veth idle [--seconds S]  synnet-forward's CPU while idle, and the RTT it
-//       adds: median ping RTT through it minus over one direct veth pair.
+//       adds: median ping RTT through it minus over one direct veth pair. It
+//       also measures what waking a thread blocked on another, idle, CPU costs
+//       on this machine (an eventfd between two pinned threads), and on the
+//       same CPU: a ping through an idle engine needs two such wake-ups (the
+//       engine's, then ping's) where the direct ping needs none.
 //       Last line: "idle: +<us> us RTT, <pct>% CPU"
+//   pps and tcp run --rounds N (default 3) rounds, each measuring the bridge
+//   and the engine back to back, and report the medians of the rounds' ratios:
+//   this machine's figures drift by a third within minutes.
 //
 // SYNNET_FORWARD_ARGS adds options to synnet-forward (e.g. "--tx sendmmsg").
 // Needs root, trafgen (netsniff-ng), iperf3, ping. Everything it creates
 // carries a run prefix and is removed on exit.
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -168,6 +178,23 @@ double tcp_gbps(Through through, int seconds, const std::string& io = "packet", 
   return gbps;
 }
 
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// One figure over several rounds, and its ratio to a baseline from the same round.
+struct Rounds {
+  std::vector<double> values, ratios;
+  void add(double v, double baseline = 0) {
+    values.push_back(v);
+    if (baseline > 0) ratios.push_back(v / baseline);
+  }
+  double last() const { return values.back(); }
+  double median() const { return median_of(values); }
+  double median_ratio() const { return median_of(ratios); }
+};
+
 // Median RTT, in microseconds, of `count` pings from ns to 198.18.0.2.
 double median_rtt_us(Netns& ns, int count) {
   const ProcessResult r = run_process(ns.fd(), {.argv = {"ping", "-c", std::to_string(count), "-i", "0.01", "198.18.0.2"},
@@ -181,22 +208,66 @@ double median_rtt_us(Netns& ns, int count) {
   return rtts[rtts.size() / 2];
 }
 
+// Median microseconds from an eventfd write on CPU `waker` to the return of a
+// blocking read on CPU `sleeper`, the reader having slept ~2 ms each time.
+double wake_us(int waker, int sleeper, int samples = 200) {
+  const auto pin = [](int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return ::pthread_setaffinity_np(::pthread_self(), sizeof set, &set) == 0;
+  };
+  Fd event(::eventfd(0, EFD_CLOEXEC));
+  if (!event) throw std::runtime_error("eventfd failed");
+  std::atomic<std::int64_t> sent_ns{0};
+  std::vector<double> us;
+  const auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
+  std::thread reader([&] {
+    pin(sleeper);
+    for (int i = 0; i < samples; ++i) {
+      std::uint64_t n;
+      if (::read(event.get(), &n, sizeof n) != sizeof n) return;
+      us.push_back(static_cast<double>(now_ns() - sent_ns.load()) / 1000);
+    }
+  });
+  std::thread writer([&] {
+    pin(waker);
+    for (int i = 0; i < samples; ++i) {
+      std::this_thread::sleep_for(2ms);
+      sent_ns.store(now_ns());
+      const std::uint64_t one = 1;
+      if (::write(event.get(), &one, sizeof one) != sizeof one) return;
+    }
+  });
+  writer.join();
+  reader.join();
+  return median_of(us);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2 || (std::strcmp(argv[1], "pps") != 0 && std::strcmp(argv[1], "tcp") != 0 && std::strcmp(argv[1], "idle") != 0)) {
-    std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S]\n";
+    std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S] [--rounds N]\n";
     return 2;
   }
   const std::string what = argv[1];
-  int seconds = 5;
+  int seconds = 5, rounds = 3;
   for (int i = 2; i < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
       seconds = static_cast<int>(bench::parse_count(argv[++i]));
+    } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+      rounds = static_cast<int>(bench::parse_count(argv[++i]));
     } else {
-      std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S]\n";
+      std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S] [--rounds N]\n";
       return 2;
     }
+  }
+  if (seconds < 1 || rounds < 1) {
+    std::cerr << argv[0] << ": --seconds and --rounds must be at least 1\n";
+    return 2;
   }
   if (!testing::has_admin_caps()) {
     std::cerr << "veth benchmarks need root (CAP_NET_ADMIN and CAP_SYS_ADMIN); run as root\n";
@@ -209,25 +280,35 @@ int main(int argc, char** argv) {
       const double cheap_xdp = pps(Through::engine, seconds, true, "xdp");
       std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_packet / cheap_bridge, 2)
                 << "x xdp=" << bench::fmt_fixed(cheap_xdp / cheap_bridge, 2) << "x bridge\n";
-      const double bridge = pps(Through::bridge, seconds, false);
-      const double packet = pps(Through::engine, seconds, false, "packet");
-      const double xdp = pps(Through::engine, seconds, false, "xdp");
-      std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet / bridge, 2) << "x xdp=" << bench::fmt_fixed(xdp / bridge, 2)
-                << "x bridge (" << bench::fmt_fixed(packet, 0) << " / " << bench::fmt_fixed(xdp, 0) << " / "
-                << bench::fmt_fixed(bridge, 0) << " kpps)" << std::endl;
+      Rounds bridge, packet, xdp;  // each round: the three back to back, so they share the machine's mood
+      for (int r = 1; r <= rounds; ++r) {
+        std::cout << " round " << r << " of " << rounds << ":\n";
+        bridge.add(pps(Through::bridge, seconds, false));
+        packet.add(pps(Through::engine, seconds, false, "packet"), bridge.last());
+        xdp.add(pps(Through::engine, seconds, false, "xdp"), bridge.last());
+      }
+      std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2) << "x xdp="
+                << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge (" << bench::fmt_fixed(packet.median(), 0)
+                << " / " << bench::fmt_fixed(xdp.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
+                << " kpps; medians of " << rounds << " rounds)" << std::endl;
     } else if (what == "tcp") {
-      const double bridge = tcp_gbps(Through::bridge, seconds);
-      const double xdp = tcp_gbps(Through::engine, seconds, "xdp");
-      const double engine = tcp_gbps(Through::engine, seconds, "packet");
-      std::cout << "  xdp: " << bench::fmt_fixed(xdp / bridge, 2) << "x bridge\n";
+      Rounds bridge, packet, xdp, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;
-      const double bridge_on = tcp_gbps(Through::bridge, seconds, "packet", true);
-      const double bulk = tcp_gbps(Through::engine, seconds, "packet", true, cap);
-      std::cout << "  bulk: " << bench::fmt_fixed(bulk / bridge_on, 2) << "x the bridge with offloads on ("
-                << bench::fmt_fixed(bulk, 2) << " vs " << bench::fmt_fixed(bridge_on, 2) << " Gbit/s)\n";
-      std::cout << "veth-tcp: " << bench::fmt_fixed(engine / bridge, 2) << "x bridge (" << bench::fmt_fixed(engine, 2)
-                << " vs " << bench::fmt_fixed(bridge, 2) << " Gbit/s), bulk " << bench::fmt_fixed(bulk / bridge_on, 2)
-                << "x" << std::endl;
+      for (int r = 1; r <= rounds; ++r) {
+        std::cout << " round " << r << " of " << rounds << ":\n";
+        bridge.add(tcp_gbps(Through::bridge, seconds));
+        xdp.add(tcp_gbps(Through::engine, seconds, "xdp"), bridge.last());
+        packet.add(tcp_gbps(Through::engine, seconds, "packet"), bridge.last());
+        bridge_on.add(tcp_gbps(Through::bridge, seconds, "packet", true));
+        bulk.add(tcp_gbps(Through::engine, seconds, "packet", true, cap), bridge_on.last());
+      }
+      std::cout << "  xdp: " << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge\n";
+      std::cout << "  bulk: " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x the bridge with offloads on ("
+                << bench::fmt_fixed(bulk.median(), 2) << " vs " << bench::fmt_fixed(bridge_on.median(), 2) << " Gbit/s)\n";
+      std::cout << "veth-tcp: " << bench::fmt_fixed(packet.median_ratio(), 2) << "x bridge ("
+                << bench::fmt_fixed(packet.median(), 2) << " vs " << bench::fmt_fixed(bridge.median(), 2)
+                << " Gbit/s), bulk " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x; medians of " << rounds
+                << " rounds" << std::endl;
     } else {
       double direct_us;
       {
@@ -248,6 +329,11 @@ int main(int argc, char** argv) {
       const double through_us = median_rtt_us(bed.t.a, 200);
       std::cout << "  direct veth: " << bench::fmt_fixed(direct_us, 1) << " us median RTT; through the engine: "
                 << bench::fmt_fixed(through_us, 1) << " us\n";
+      if (::sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+        std::cout << "  this machine wakes a thread blocked on another, idle CPU in " << bench::fmt_fixed(wake_us(0, 1), 1)
+                  << " us (median), on the same CPU in " << bench::fmt_fixed(wake_us(0, 0), 1)
+                  << " us; through an idle engine a ping needs two wake-ups, directly none\n";
+      }
       std::cout << "idle: +" << bench::fmt_fixed(through_us - direct_us, 1) << " us RTT, "
                 << bench::fmt_fixed(cpu_pct, 2) << "% CPU" << std::endl;
     }

@@ -1,0 +1,74 @@
+// The synnet-forward command, run as a user runs it: bad arguments exit 2
+// and say what is wrong (no root needed); as root, it forwards ping between
+// the PoC topology's namespaces for --duration and ends with its reports.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "netns/process.hpp"
+#include "tests/netns/netns_testing.hpp"
+
+namespace synnet {
+namespace {
+
+using namespace std::chrono_literals;
+
+ProcessResult forward(std::vector<std::string> args, std::chrono::seconds deadline = 20s) {
+  args.insert(args.begin(), SYNNET_FORWARD_PATH);
+  return run_process(-1, {.argv = args, .env = {"LANG=C"}, .deadline = deadline});
+}
+
+TEST(SynnetForward, BadArgumentsExitTwoAndSayWhatIsWrong) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"veth0"}, "IF2 is required"},
+      {{"--io", "dpdk", "veth0", "veth1"}, "--io: dpdk not in {packet,xdp}"},
+      {{"--cpu", "-1", "veth0", "veth1"}, "--cpu"},
+      {{"--bulk", "--io", "xdp", "veth0", "veth1"}, "--bulk needs --io packet"},
+      {{"--netns", "/nonexistent/ns", "veth0", "veth1"}, "--netns"},
+  };
+  for (const Case& c : cases) {
+    const ProcessResult r = forward(c.args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(c.args) << ": " << r.describe() << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << ::testing::PrintToString(c.args) << ": " << r.err;
+  }
+  const ProcessResult help = forward({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos) << help.out;
+}
+
+TEST(SynnetForward, ACpuThatIsNotThereIsRefusedWithTheCpusThatAre) {
+  const ProcessResult r = forward({"--cpu", "1000", "veth0", "veth1"});  // refused before any interface is touched
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_NE(r.err.find("--cpu 1000: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("this machine has CPUs 0 to "), std::string::npos) << r.err;
+}
+
+TEST(SynnetForward, ForwardsPingForItsDurationAndEndsWithItsReports) {
+  SYNNET_REQUIRE_ROOT();
+  testing::PocTopology t;
+  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--quiet", "--cpu", "0", "--duration", "6",
+                                             "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()},
+                                    .deadline = 30s});
+  // Up once one ping crosses (it prints nothing before the end with --quiet).
+  bool up = false;
+  for (int i = 0; i < 20 && !up; ++i) {
+    up = run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok();
+  }
+  ASSERT_TRUE(up) << "no ping crossed synnet-forward within 4 s";
+  const ProcessResult ping = run_process(t.a.fd(), {.argv = {"ping", "-c", "3", "-i", "0.2", "-w", "3", "198.18.0.2"},
+                                                    .env = {"LANG=C"}, .deadline = 10s});
+  EXPECT_TRUE(ping.ok()) << ping.out << ping.err;
+  EXPECT_NE(ping.out.find("3 received"), std::string::npos) << ping.out;
+  const ProcessResult done = fwd.wait();
+  EXPECT_EQ(done.exit_code, 0) << done.describe() << "\n" << done.err;
+  EXPECT_NE(done.out.find("sent on if1.output -> if2.input"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("if1.rx_packets"), std::string::npos) << done.out;
+}
+
+}  // namespace
+}  // namespace synnet
