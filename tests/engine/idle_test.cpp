@@ -43,6 +43,16 @@ TEST(Idle, AnIdleEngineUsesAlmostNoCpu) {
   EXPECT_LT(cpu / wall, 0.02) << "idle engine used " << cpu << " s of CPU in " << wall << " s";
 }
 
+// A thread that writes 1 to the eventfd `fd` after `delay`, noting when in `written`.
+std::thread write_later(int fd, Duration delay, Time& written) {
+  return std::thread([fd, delay, &written] {
+    std::this_thread::sleep_for(delay);
+    written = MonotonicClock().now();
+    const std::uint64_t one = 1;
+    EXPECT_EQ(::write(fd, &one, sizeof one), 8);
+  });
+}
+
 TEST(Idle, AWatchedFdWakesTheEngine) {
   Fd event(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   ASSERT_TRUE(event);
@@ -51,14 +61,8 @@ TEST(Idle, AWatchedFdWakesTheEngine) {
   c.app<testing::FdWaiter>("waiter", {.fd = event.get()});
   e.configure(c);
   auto* waiter = e.app_as<testing::FdWaiter>("waiter");
-  MonotonicClock clock;
   Time written{0};
-  std::thread writer([&] {
-    std::this_thread::sleep_for(300ms);  // long enough for the engine to be blocked
-    written = clock.now();
-    const std::uint64_t one = 1;
-    ASSERT_EQ(::write(event.get(), &one, sizeof one), 8);
-  });
+  std::thread writer = write_later(event.get(), 300ms, written);  // the engine is blocked by then
   e.run({.duration = 10s, .until = [&] { return waiter->events > 0; }});
   writer.join();
   ASSERT_EQ(waiter->events, 1);
@@ -94,14 +98,8 @@ TEST(Idle, ABusyStretchTakesTheFdsOutOfEpollAndTheNextBlockPutsThemBack) {
   auto* waiter = e.app_as<testing::FdWaiter>("waiter");
   auto* burst = e.app_as<testing::Burst>("burst");
   std::optional<bool> in_epoll_while_busy;
-  MonotonicClock clock;
   Time written{0};
-  std::thread writer([&] {
-    std::this_thread::sleep_for(300ms);  // the burst is over and the engine blocked
-    written = clock.now();
-    const std::uint64_t one = 1;
-    ASSERT_EQ(::write(event.get(), &one, sizeof one), 8);
-  });
+  std::thread writer = write_later(event.get(), 300ms, written);  // the burst is over and the engine blocked by then
   e.run({.duration = 10s, .until = [&] {
            if (!in_epoll_while_busy && burst->ends != kNever && e.now() >= burst->ends - 20ms) {
              in_epoll_while_busy = in_some_epoll(event.get());
