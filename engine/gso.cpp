@@ -139,4 +139,30 @@ Packet* gso_segment(const Packet& p, std::uint32_t i, PacketPool& pool) noexcept
   return s;
 }
 
+std::uint32_t CutQueue::cut(Packet* p, PacketPool& pool) {
+  if (empty()) {  // reuse the storage
+    cut_.clear();
+    at_ = 0;
+  }
+  const std::uint32_t n = wire_packets(*p);
+  cut_.reserve(cut_.size() + n);  // nothing below throws
+  std::uint32_t lost = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Packet* w = gso_segment(*p, i, pool);
+    if (w == nullptr) {
+      lost = n - i;
+      break;
+    }
+    cut_.push_back(w);
+  }
+  pool.free(p);
+  return lost;
+}
+
+void CutQueue::clear(PacketPool& pool) noexcept {
+  while (Packet* p = next()) pool.free(p);
+  cut_.clear();
+  at_ = 0;
+}
+
 }  // namespace synnet

@@ -6,6 +6,8 @@
 //   Packet* s = gso_segment(p, i, pool);   // wire packet i of p (0 <= i < segments), complete
 //                                          // checksums, no offload; nullptr: pool empty
 //   std::uint32_t b = gso_segment_bytes(p, i);   // its length, without cutting it
+//   CutQueue q;  q.cut(p, pool);  while (Packet* w = q.next()) send(w);
+//                                  // a port that sends wire packets only, given a super-frame
 //
 // A super-frame is what a sender with TSO/USO on hands its device: one
 // Ethernet + IPv4/IPv6 (up to two VLAN tags, IPv6 extension headers skipped)
@@ -21,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "engine/packet.hpp"
 #include "engine/packet_pool.hpp"
@@ -32,6 +35,24 @@ inline constexpr std::uint8_t kGsoNone = 0, kGsoTcpV4 = 1, kGsoTcpV6 = 4, kGsoUd
 
 bool gso_parse(Packet& p) noexcept;
 Packet* gso_segment(const Packet& p, std::uint32_t i, PacketPool& pool) noexcept;
+
+// The wire packets of super-frames, cut by a port that sends wire packets only
+// (a RawSocket without bulk, an XdpSocket) from what a bulk port received;
+// they wait here, in order, until the port has room for them. The port
+// frees what is left when it stops (clear).
+class CutQueue {
+ public:
+  // Cuts p (gso_parse'd, offload.gso_size != 0) into its wire packets and
+  // frees it. Returns how many wire packets were lost because the pool ran dry.
+  std::uint32_t cut(Packet* p, PacketPool& pool);
+  bool empty() const noexcept { return at_ == cut_.size(); }
+  Packet* next() noexcept { return empty() ? nullptr : cut_[at_++]; }
+  void clear(PacketPool& pool) noexcept;
+
+ private:
+  std::vector<Packet*> cut_;
+  std::size_t at_ = 0;
+};
 
 // After a successful gso_parse(p), with i < wire_packets(p).
 inline std::uint32_t gso_segment_bytes(const Packet& p, std::uint32_t i) noexcept {

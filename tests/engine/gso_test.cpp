@@ -106,6 +106,49 @@ TEST(Gso, MalformedSuperFramesAreRefused) {
   EXPECT_EQ(p.offload.segments, 4u);
 }
 
+// CutQueue: a port that sends wire packets only queues a super-frame's wire
+// packets in order, reuses its storage, loses (and says how many) what the
+// pool cannot hold, and gives everything back on clear().
+TEST(CutQueue, HoldsTheWirePacketsInOrderUntilTaken) {
+  PacketPool pool(16);
+  const SuperFrame sf{};  // 3500 bytes of payload in 1000-byte segments: 4 wire packets
+  CutQueue q;
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(q.next(), nullptr);
+  for (int round = 0; round < 2; ++round) {
+    Packet* p = pool.allocate();
+    sf.build(*p);
+    ASSERT_TRUE(gso_parse(*p));
+    EXPECT_EQ(q.cut(p, pool), 0u);
+    for (std::uint32_t i = 0; i < 4; ++i) {
+      Packet* w = q.next();
+      ASSERT_NE(w, nullptr) << "wire packet " << i;
+      EXPECT_EQ(w->length, sf.header() + (i < 3 ? 1000 : 500));
+      EXPECT_EQ(get32(w->data + sf.l4() + 4), 0xfffffff0u + i * 1000) << "in sequence order";
+      EXPECT_EQ(w->offload, PacketOffload{}) << "a complete wire packet";
+      pool.free(w);
+    }
+    EXPECT_TRUE(q.empty());
+  }
+  EXPECT_EQ(pool.in_use(), 0u);
+}
+
+TEST(CutQueue, SaysHowManyWirePacketsThePoolCouldNotHoldAndClearFreesTheRest) {
+  PacketPool pool(3);  // the super-frame and two of its four wire packets
+  Packet* p = pool.allocate();
+  SuperFrame{}.build(*p);
+  ASSERT_TRUE(gso_parse(*p));
+  CutQueue q;
+  EXPECT_EQ(q.cut(p, pool), 2u);
+  EXPECT_EQ(pool.in_use(), 2u) << "the super-frame is freed";
+  Packet* first = q.next();
+  ASSERT_NE(first, nullptr);
+  pool.free(first);
+  q.clear(pool);
+  EXPECT_TRUE(q.empty());
+  EXPECT_EQ(pool.in_use(), 0u);
+}
+
 TEST(Gso, CopyingAPacketCopiesItsOffload) {
   PacketPool pool(4);
   Packet* p = pool.allocate();

@@ -308,12 +308,26 @@ bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan
   return true;
 }
 
+// The next packet to send: a wire packet cut from an earlier super-frame, or
+// the input's next packet; nullptr when that was a super-frame this port had
+// to cut and the pool gave nothing to cut it into.
+Packet* RawSocket::next_to_send(Link* in) {
+  if (cut_.empty()) {
+    Packet* p = in->receive();
+    if (bulk_ || p->offload.gso_size == 0) return p;
+    ++tx_segmented_;  // from a bulk port: this port sends wire packets only
+    tx_segment_dropped_ += cut_.cut(p, pool());
+  }
+  return cut_.next();
+}
+
 void RawSocket::push() {
   Link* in = input();
   if (!tx_ring_enabled_) {
-    while (!in->empty()) {
-      while (pending_.size() < kTxBatch && !in->empty()) {
-        Packet* p = in->receive();
+    while (!in->empty() || !cut_.empty()) {
+      while (pending_.size() < kTxBatch && (!in->empty() || !cut_.empty())) {
+        Packet* p = next_to_send(in);
+        if (p == nullptr) continue;
         if (prepare_tx(*p)) {
           pending_.push_back(p);
         } else {
@@ -325,7 +339,7 @@ void RawSocket::push() {
     }
     return;
   }
-  while (!in->empty()) {
+  while (!in->empty() || !cut_.empty()) {
     std::uint8_t* f = frame(tx_, tx_.next);
     std::uint32_t status = status_of(f);
     if (status == TP_STATUS_WRONG_FORMAT) {  // the kernel refused this frame earlier: reclaim the slot
@@ -339,7 +353,8 @@ void RawSocket::push() {
       ctx().wake_at(now() + 20us);  // come back soon even if nothing else happens
       return;
     }
-    Packet* p = in->receive();
+    Packet* p = next_to_send(in);
+    if (p == nullptr) continue;
     if (prepare_tx(*p)) {
       const std::uint32_t vnet = write_vnet_hdr(f + kTxDataOffset, *p);
       std::memcpy(f + kTxDataOffset + vnet, p->data, p->length);
@@ -460,6 +475,7 @@ void RawSocket::send_pending() {
 void RawSocket::stop() {
   for (Packet* p : pending_) pool().free(p);
   pending_.clear();
+  cut_.clear(pool());
 }
 
 // Every 50 ms: has the interface gone? (The kernel reports ENETDOWN through
@@ -496,6 +512,8 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("rx_segment_dropped", rx_segment_dropped_);
   emit("tx_gso_frames", tx_gso_frames_);
   emit("tx_gso_segments", tx_gso_segments_);
+  emit("tx_segmented", tx_segmented_);
+  emit("tx_segment_dropped", tx_segment_dropped_);
   emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_oversize", tx_oversize_);
   emit("tx_wrong_format", tx_wrong_format_);

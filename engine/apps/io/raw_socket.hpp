@@ -61,9 +61,11 @@
 //   gso_parse refused: dropped), rx_segment_dropped (segment: wire packets of a
 //   super-frame lost because the packet pool was empty), tx_gso_frames, tx_gso_segments (bulk: the
 //   same, sent), tx_csum_dropped (without bulk: a packet from a bulk port whose
-//   partial checksum could not be completed), tx_oversize (packet larger than
-//   the interface takes; without bulk, a super-frame from a bulk port is one;
-//   in bulk mode, a super-frame whose wire packets would be),
+//   partial checksum could not be completed), tx_segmented (without bulk: super-frames
+//   from a bulk port, cut here into the wire packets they stand for, which are
+//   sent in order as plain packets), tx_segment_dropped (their wire packets lost
+//   because the packet pool was empty), tx_oversize (packet larger than the
+//   interface takes; in bulk mode, a super-frame whose wire packets would be),
 //   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
 //   was full), tx_kicks (send() calls that started transmission: tx_packets /
 //   tx_kicks is the batch size), tx_error_<ERRNO> (send() failures by errno).
@@ -76,6 +78,7 @@
 
 #include "engine/app.hpp"
 #include "engine/fd.hpp"
+#include "engine/gso.hpp"
 
 namespace synnet {
 
@@ -123,6 +126,7 @@ class RawSocket final : public App {
   std::uint32_t deliver(Link* out, Packet* p);
   bool finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
                     const void* vnet_hdr);
+  Packet* next_to_send(Link* in);
   bool prepare_tx(Packet& p);
   std::uint32_t write_vnet_hdr(std::uint8_t* to, const Packet& p) noexcept;
   void kick();
@@ -144,6 +148,7 @@ class RawSocket final : public App {
   bool segment_ = false;  // cut super-frames into wire packets on arrival
   std::uint32_t vnet_bytes_ = 0;  // bulk: sizeof(virtio_net_hdr) before every frame
   std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
+  CutQueue cut_;                  // without bulk: wire packets of a super-frame, not yet sent
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
@@ -151,6 +156,7 @@ class RawSocket final : public App {
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
   std::uint64_t tx_csum_dropped_ = 0;
   std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, rx_segment_dropped_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
+  std::uint64_t tx_segmented_ = 0, tx_segment_dropped_ = 0;
   std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };

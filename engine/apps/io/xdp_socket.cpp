@@ -219,7 +219,7 @@ void XdpSocket::push() {
   Link* in = input();
   reclaim_completions();
   std::uint32_t queued = 0;
-  while (!in->empty()) {
+  while (!in->empty() || !cut_.empty()) {
     if (tx_free_.empty()) {  // every TX frame is in flight: leave the rest on the link
       ++tx_ring_full_;
       ctx().wake_at(now() + 20us);
@@ -231,7 +231,13 @@ void XdpSocket::push() {
       ctx().wake_at(now() + 20us);
       break;
     }
-    Packet* p = in->receive();
+    Packet* p = cut_.empty() ? in->receive() : cut_.next();
+    if (p->offload.gso_size != 0) {  // a super-frame from a bulk RawSocket: its wire packets go instead
+      ++tx_segmented_;
+      tx_segment_dropped_ += cut_.cut(p, pool());
+      rings_->tx.cached_prod -= 1;  // unreserve; the loop comes back for the first of them
+      continue;
+    }
     const bool oversize = p->length > max_frame_;
     if (oversize || (p->offload.csum_partial &&
                      complete_partial_checksum(p->data, p->length) != ChecksumResult::kCompleted)) {
@@ -280,6 +286,8 @@ void XdpSocket::counters(const CounterVisitor& emit) const {
   emit("rx_no_output", rx_no_output_);
   emit("rx_oversize", rx_oversize_);
   emit("tx_oversize", tx_oversize_);
+  emit("tx_segmented", tx_segmented_);
+  emit("tx_segment_dropped", tx_segment_dropped_);
   emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_ring_full", tx_ring_full_);
   emit("tx_kicks", tx_kicks_);

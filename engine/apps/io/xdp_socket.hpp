@@ -25,8 +25,10 @@
 // unsupported, an XDP program already attached, queue counts (veth), no such queue.
 //
 // Counters: rx_packets, rx_bytes, tx_packets, tx_bytes, rx_alloc_failed,
-//   rx_no_output, rx_oversize, tx_oversize (a GSO super-frame from a bulk
-//   RawSocket is one: AF_XDP has no offload metadata), tx_csum_dropped (a
+//   rx_no_output, rx_oversize, tx_oversize, tx_segmented (GSO super-frames
+//   from a bulk RawSocket, cut here into the wire packets they stand for: AF_XDP
+//   has no offload metadata), tx_segment_dropped (those wire packets lost
+//   because the packet pool was empty), tx_csum_dropped (a
 //   packet from a bulk RawSocket whose partial checksum, completed here, could
 //   not be), tx_ring_full, tx_kicks,
 //   the kernel's XDP_STATISTICS (rx_dropped, rx_invalid_descs, tx_invalid_descs,
@@ -42,6 +44,7 @@
 
 #include "engine/app.hpp"
 #include "engine/fd.hpp"
+#include "engine/gso.hpp"
 
 namespace synnet {
 
@@ -65,6 +68,7 @@ class XdpSocket final : public App {
   ~XdpSocket() override;
   void pull() override;
   void push() override;
+  void stop() override { cut_.clear(pool()); }
   void counters(const CounterVisitor& emit) const override;
   int socket_fd() const noexcept { return fd_; }  // for diagnostics and tests
 
@@ -87,6 +91,8 @@ class XdpSocket final : public App {
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
+  CutQueue cut_;  // wire packets of a super-frame, not yet sent
+  std::uint64_t tx_segmented_ = 0, tx_segment_dropped_ = 0;
   std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_csum_dropped_ = 0, tx_ring_full_ = 0,
                 tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;
