@@ -71,11 +71,16 @@ void RawSocketSpec::validate() const {
   if (bulk && segment) {
     throw std::invalid_argument("segment: cuts super-frames on arrival, bulk carries them whole: choose one");
   }
+  if (segment && !receive) {
+    throw std::invalid_argument("segment: acts on arrival, and a send-only socket (receive = false) receives nothing");
+  }
 }
 
 RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
   const std::string where = io_where("rawsock", ifname_, spec.netns);
-  fd_ = socket_in_netns(spec.netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL), where);
+  receive_ = spec.receive;
+  const std::uint16_t protocol = receive_ ? htons(ETH_P_ALL) : 0;  // 0: the kernel hands this socket nothing
+  fd_ = socket_in_netns(spec.netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, protocol, where);
   const InterfaceInfo info = interface_info(fd_.get(), ifname_, where);
   ifindex_ = info.ifindex;
   max_frame_ = info.mtu + ETH_HLEN + kVlanHeader;
@@ -110,7 +115,7 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   const tpacket_req tx_req = ring_request(bulk_ ? kBulkRingFrames : kTxRingFrames);
   // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
   // and tx_ring counters say which path runs).
-  rx_ring_enabled_ = spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &rx_req, sizeof rx_req) == 0;
+  rx_ring_enabled_ = receive_ && spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &rx_req, sizeof rx_req) == 0;
   tx_ring_enabled_ = spec.tx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &tx_req, sizeof tx_req) == 0;
   if (!rx_ring_enabled_) set_option(fd_.get(), PACKET_AUXDATA, 1, where + ": PACKET_AUXDATA");
   if (rx_ring_enabled_ || tx_ring_enabled_) {  // the kernel maps the RX ring first, then the TX ring
@@ -127,14 +132,14 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
 
   sockaddr_ll addr{};
   addr.sll_family = AF_PACKET;
-  addr.sll_protocol = htons(ETH_P_ALL);
+  addr.sll_protocol = protocol;
   addr.sll_ifindex = ifindex_;
   if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     const int err = errno;
     if (map_ != nullptr) ::munmap(map_, map_size_);
     throw SystemError(err, where + ": bind");
   }
-  ctx.watch_fd(fd_.get());
+  if (receive_) ctx.watch_fd(fd_.get());
 }
 
 RawSocket::~RawSocket() {
@@ -144,6 +149,7 @@ RawSocket::~RawSocket() {
 void RawSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
   if (!pending_.empty()) send_pending();  // left over after EAGAIN
+  if (!receive_) return;
   Link* out = output();
   const std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
   if (rx_ring_enabled_) {

@@ -38,6 +38,11 @@
 //                  packets, whatever the senders' offloads. For an interface whose
 //                  offloads are not ours to change (synnet-test attach). Transmits
 //                  as without bulk. Not together with bulk.
+//   receive      — true (default). false: a send-only socket, bound to no protocol,
+//                  so the kernel hands it nothing (no RX ring, no epoll watch, no
+//                  copy of every frame on the interface): the sending end of one
+//                  direction when each direction has its own engine
+//                  (synnet-forward --per-direction). Not with segment.
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
@@ -90,6 +95,7 @@ struct RawSocketSpec {
   bool tx_ring = true;
   bool bulk = false;
   bool segment = false;
+  bool receive = true;
   bool operator==(const RawSocketSpec&) const = default;
   void validate() const;
 };
@@ -146,6 +152,7 @@ class RawSocket final : public App {
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
   bool bulk_ = false;     // the socket has PACKET_VNET_HDR (bulk or segment)
   bool segment_ = false;  // cut super-frames into wire packets on arrival
+  bool receive_ = true;   // false: send-only (bound to no protocol)
   std::uint32_t vnet_bytes_ = 0;  // bulk: sizeof(virtio_net_hdr) before every frame
   std::vector<Packet*> pending_;  // sendmmsg mode: taken from the input, not yet sent
   CutQueue cut_;                  // without bulk: wire packets of a super-frame, not yet sent

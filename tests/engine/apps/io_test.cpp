@@ -417,6 +417,12 @@ TEST(RawSocketSpecTest, BulkAndSegmentExcludeEachOther) {
     EXPECT_STREQ(e.what(), "segment: cuts super-frames on arrival, bulk carries them whole: choose one");
   }
   EXPECT_NO_THROW((RawSocketSpec{.ifname = "eth0", .segment = true}.validate()));
+  try {
+    RawSocketSpec{.ifname = "eth0", .segment = true, .receive = false}.validate();
+    FAIL() << "segment without receiving accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "segment: acts on arrival, and a send-only socket (receive = false) receives nothing");
+  }
 }
 
 TEST(XdpSocketBind, ASecondSocketOnTheSameQueueSaysWhy) {
