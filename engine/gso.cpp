@@ -144,19 +144,21 @@ std::uint32_t CutQueue::cut(Packet* p, PacketPool& pool) {
     cut_.clear();
     at_ = 0;
   }
-  const std::uint32_t n = wire_packets(*p);
-  cut_.reserve(cut_.size() + n);  // nothing below throws
-  std::uint32_t lost = 0;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    Packet* w = gso_segment(*p, i, pool);
-    if (w == nullptr) {
-      lost = n - i;
-      break;
-    }
-    cut_.push_back(w);
-  }
+  cut_.reserve(cut_.size() + wire_packets(*p));  // push_back below never throws
+  const std::uint32_t lost = gso_cut(*p, pool, [this](Packet* w) { cut_.push_back(w); });
   pool.free(p);
+  ++segmented_;
+  dropped_ += lost;
   return lost;
+}
+
+Packet* CutQueue::take(Link* in, PacketPool& pool) {
+  if (empty()) {
+    Packet* p = in->receive();
+    if (p->offload.gso_size == 0) return p;
+    cut(p, pool);
+  }
+  return next();
 }
 
 void CutQueue::clear(PacketPool& pool) noexcept {

@@ -6,8 +6,10 @@
 //   Packet* s = gso_segment(p, i, pool);   // wire packet i of p (0 <= i < segments), complete
 //                                          // checksums, no offload; nullptr: pool empty
 //   std::uint32_t b = gso_segment_bytes(p, i);   // its length, without cutting it
-//   CutQueue q;  q.cut(p, pool);  while (Packet* w = q.next()) send(w);
-//                                  // a port that sends wire packets only, given a super-frame
+//   std::uint32_t lost = gso_cut(p, pool, [&](Packet* w) { out->transmit(w); });
+//                                  // every wire packet of p, in order; lost: pool empty
+//   CutQueue q;  while (Packet* w = q.take(in, pool)) send(w);
+//                                  // a port that sends wire packets only, given super-frames
 //
 // A super-frame is what a sender with TSO/USO on hands its device: one
 // Ethernet + IPv4/IPv6 (up to two VLAN tags, IPv6 extension headers skipped)
@@ -25,6 +27,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/link.hpp"
 #include "engine/packet.hpp"
 #include "engine/packet_pool.hpp"
 
@@ -36,22 +39,44 @@ inline constexpr std::uint8_t kGsoNone = 0, kGsoTcpV4 = 1, kGsoTcpV6 = 4, kGsoUd
 bool gso_parse(Packet& p) noexcept;
 Packet* gso_segment(const Packet& p, std::uint32_t i, PacketPool& pool) noexcept;
 
-// The wire packets of super-frames, cut by a port that sends wire packets only
-// (a RawSocket without bulk, an XdpSocket) from what a bulk port received;
-// they wait here, in order, until the port has room for them. The port
-// frees what is left when it stops (clear).
+// Hands every wire packet of p (gso_parse'd, offload.gso_size != 0), in
+// order, to take(Packet*). Returns how many were lost because the pool ran
+// dry (the rest of p). p stays the caller's.
+template <class Take>
+std::uint32_t gso_cut(const Packet& p, PacketPool& pool, Take&& take) {
+  const std::uint32_t n = wire_packets(p);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Packet* w = gso_segment(p, i, pool);
+    if (w == nullptr) return n - i;
+    take(w);
+  }
+  return 0;
+}
+
+// What a port that sends wire packets only (a RawSocket without bulk, an
+// XdpSocket) sends next, when a bulk port may hand it super-frames: those are
+// cut into their wire packets, which wait here, in order, until the port has
+// room for them. The port frees what is left when it stops (clear).
 class CutQueue {
  public:
-  // Cuts p (gso_parse'd, offload.gso_size != 0) into its wire packets and
-  // frees it. Returns how many wire packets were lost because the pool ran dry.
-  std::uint32_t cut(Packet* p, PacketPool& pool);
+  // The next packet to send: a wire packet cut earlier, or the link's next
+  // (cut first if it is a super-frame); nullptr when that super-frame could
+  // not be cut at all (pool empty). Call only when !empty() or !in->empty().
+  Packet* take(Link* in, PacketPool& pool);
   bool empty() const noexcept { return at_ == cut_.size(); }
-  Packet* next() noexcept { return empty() ? nullptr : cut_[at_++]; }
   void clear(PacketPool& pool) noexcept;
+  std::uint64_t segmented() const noexcept { return segmented_; }  // super-frames cut
+  std::uint64_t dropped() const noexcept { return dropped_; }      // their wire packets lost: pool empty
+
+  // Cuts p into its wire packets, queued behind the others, and frees it.
+  // Returns how many wire packets were lost because the pool ran dry.
+  std::uint32_t cut(Packet* p, PacketPool& pool);
+  Packet* next() noexcept { return empty() ? nullptr : cut_[at_++]; }
 
  private:
   std::vector<Packet*> cut_;
   std::size_t at_ = 0;
+  std::uint64_t segmented_ = 0, dropped_ = 0;
 };
 
 // After a successful gso_parse(p), with i < wire_packets(p).

@@ -256,14 +256,7 @@ std::uint32_t RawSocket::deliver(Link* out, Packet* p) {
     return 1;
   }
   const std::uint32_t n = wire_packets(*p);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    Packet* s = gso_segment(*p, i, pool());
-    if (s == nullptr) {
-      rx_segment_dropped_ += n - i;
-      break;
-    }
-    out->transmit(s);
-  }
+  rx_segment_dropped_ += gso_cut(*p, pool(), [out](Packet* w) { out->transmit(w); });
   pool().free(p);
   return n;
 }
@@ -314,18 +307,10 @@ bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan
   return true;
 }
 
-// The next packet to send: a wire packet cut from an earlier super-frame, or
-// the input's next packet; nullptr when that was a super-frame this port had
-// to cut and the pool gave nothing to cut it into.
-Packet* RawSocket::next_to_send(Link* in) {
-  if (cut_.empty()) {
-    Packet* p = in->receive();
-    if (bulk_ || p->offload.gso_size == 0) return p;
-    ++tx_segmented_;  // from a bulk port: this port sends wire packets only
-    tx_segment_dropped_ += cut_.cut(p, pool());
-  }
-  return cut_.next();
-}
+// The next packet to send: without bulk, super-frames from a bulk port are
+// cut into their wire packets first (nullptr: the pool gave nothing to cut
+// one into).
+Packet* RawSocket::next_to_send(Link* in) { return bulk_ ? in->receive() : cut_.take(in, pool()); }
 
 void RawSocket::push() {
   Link* in = input();
@@ -518,8 +503,8 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("rx_segment_dropped", rx_segment_dropped_);
   emit("tx_gso_frames", tx_gso_frames_);
   emit("tx_gso_segments", tx_gso_segments_);
-  emit("tx_segmented", tx_segmented_);
-  emit("tx_segment_dropped", tx_segment_dropped_);
+  emit("tx_segmented", cut_.segmented());
+  emit("tx_segment_dropped", cut_.dropped());
   emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_oversize", tx_oversize_);
   emit("tx_wrong_format", tx_wrong_format_);

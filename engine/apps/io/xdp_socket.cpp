@@ -231,11 +231,9 @@ void XdpSocket::push() {
       ctx().wake_at(now() + 20us);
       break;
     }
-    Packet* p = cut_.empty() ? in->receive() : cut_.next();
-    if (p->offload.gso_size != 0) {  // a super-frame from a bulk RawSocket: its wire packets go instead
-      ++tx_segmented_;
-      tx_segment_dropped_ += cut_.cut(p, pool());
-      rings_->tx.cached_prod -= 1;  // unreserve; the loop comes back for the first of them
+    Packet* p = cut_.take(in, pool());  // a super-frame from a bulk RawSocket goes as its wire packets
+    if (p == nullptr) {                  // none: the pool was empty
+      rings_->tx.cached_prod -= 1;       // unreserve
       continue;
     }
     const bool oversize = p->length > max_frame_;
@@ -286,8 +284,8 @@ void XdpSocket::counters(const CounterVisitor& emit) const {
   emit("rx_no_output", rx_no_output_);
   emit("rx_oversize", rx_oversize_);
   emit("tx_oversize", tx_oversize_);
-  emit("tx_segmented", tx_segmented_);
-  emit("tx_segment_dropped", tx_segment_dropped_);
+  emit("tx_segmented", cut_.segmented());
+  emit("tx_segment_dropped", cut_.dropped());
   emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_ring_full", tx_ring_full_);
   emit("tx_kicks", tx_kicks_);
