@@ -20,6 +20,15 @@ ProcessResult forward(std::vector<std::string> args, std::chrono::seconds deadli
   return run_process(-1, {.argv = args, .env = {"LANG=C"}, .deadline = deadline});
 }
 
+// Whether a ping from a to b crosses within about 4 s (20 tries of 0.2 s): the
+// forwarder is up. With --quiet it prints nothing before the end.
+bool forwards_within_4s(testing::PocTopology& t) {
+  for (int i = 0; i < 20; ++i) {
+    if (run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok()) return true;
+  }
+  return false;
+}
+
 TEST(SynnetForward, BadArgumentsExitTwoAndSayWhatIsWrong) {
   struct Case {
     std::vector<std::string> args;
@@ -57,12 +66,7 @@ TEST(SynnetForward, ForwardsPingForItsDurationAndEndsWithItsReports) {
   Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--quiet", "--cpu", "0", "--duration", "6",
                                              "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()},
                                     .deadline = 30s});
-  // Up once one ping crosses (it prints nothing before the end with --quiet).
-  bool up = false;
-  for (int i = 0; i < 20 && !up; ++i) {
-    up = run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok();
-  }
-  ASSERT_TRUE(up) << "no ping crossed synnet-forward within 4 s";
+  ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward within 4 s";
   const ProcessResult ping = run_process(t.a.fd(), {.argv = {"ping", "-c", "3", "-i", "0.2", "-w", "3", "198.18.0.2"},
                                                     .env = {"LANG=C"}, .deadline = 10s});
   EXPECT_TRUE(ping.ok()) << ping.out << ping.err;
@@ -80,18 +84,11 @@ TEST(SynnetForward, PerDirectionCarriesTcpWithOneEnginePerDirection) {
   SYNNET_REQUIRE_ROOT();
   testing::PocTopology t;
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};  // wire packets only
-  Ethtool(t.a.fd()).set_offloads(t.a_wire.a(), off);
-  Ethtool(t.b.fd()).set_offloads(t.b_wire.a(), off);
-  Ethtool(t.wire.fd()).set_offloads(t.a_wire.b(), off);
-  Ethtool(t.wire.fd()).set_offloads(t.b_wire.b(), off);
+  t.set_offloads(off, off);
   Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--per-direction", "--duration", "8", "--netns",
                                              t.wire.path(), t.a_wire.b(), t.b_wire.b()},
                                     .deadline = 30s});
-  bool up = false;
-  for (int i = 0; i < 20 && !up; ++i) {
-    up = run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok();
-  }
-  ASSERT_TRUE(up) << "no ping crossed synnet-forward --per-direction within 4 s";
+  ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward --per-direction within 4 s";
   Process server = Process::spawn(t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
                                              .deadline = 20s, .kill_grace = 1s});
   server.wait_for_output("listening", 2s);

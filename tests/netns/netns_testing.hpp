@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "netns/address.hpp"
+#include "netns/ethtool.hpp"
 #include "netns/netns.hpp"
 #include "netns/run_id.hpp"
 #include "netns/veth.hpp"
@@ -111,6 +112,14 @@ struct PocTopology {
     b.netlink().set_up(b_wire.a());
     wire.netlink().set_up(a_wire.b());
     wire.netlink().set_up(b_wire.b());
+  }
+
+  // The offloads of each side's two veth ends: a0 and wa, b0 and wb.
+  void set_offloads(const Offloads& a_side, const Offloads& b_side) {
+    Ethtool(a.fd()).set_offloads(a_wire.a(), a_side);
+    Ethtool(wire.fd()).set_offloads(a_wire.b(), a_side);
+    Ethtool(b.fd()).set_offloads(b_wire.a(), b_side);
+    Ethtool(wire.fd()).set_offloads(b_wire.b(), b_side);
   }
 };
 

@@ -35,10 +35,7 @@ struct Forwarder : ::testing::TestWithParam<std::string> {
     SYNNET_REQUIRE_ROOT();
     topo.emplace();
     const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
-    Ethtool(topo->a.fd()).set_offloads(topo->a_wire.a(), off);
-    Ethtool(topo->b.fd()).set_offloads(topo->b_wire.a(), off);
-    Ethtool(topo->wire.fd()).set_offloads(topo->a_wire.b(), off);
-    Ethtool(topo->wire.fd()).set_offloads(topo->b_wire.b(), off);
+    topo->set_offloads(off, off);
     engine.emplace();
     engine->configure(network(GetParam()));
   }
@@ -225,10 +222,7 @@ BulkRun run_bulk(Forwarder& t, bool rings, double loss, BulkMode mode = BulkMode
   // Cut on transmit: b's side carries wire packets only (an XdpSocket could not
   // complete the partial checksums of b's replies: AF_XDP has no such metadata).
   const Offloads b_side = mode == BulkMode::kCutOnTransmit ? Offloads{.tx_checksum = false, .tso = false, .gso = false} : on;
-  Ethtool(t.topo->a.fd()).set_offloads(t.topo->a_wire.a(), on);
-  Ethtool(t.topo->b.fd()).set_offloads(t.topo->b_wire.a(), b_side);
-  Ethtool(t.topo->wire.fd()).set_offloads(t.topo->a_wire.b(), on);
-  Ethtool(t.topo->wire.fd()).set_offloads(t.topo->b_wire.b(), b_side);
+  t.topo->set_offloads(on, b_side);
   for (auto [ns, ifname] : {std::pair{&t.topo->a, t.topo->a_wire.a()}, std::pair{&t.topo->b, t.topo->b_wire.a()}}) {
     const ProcessResult r = run_process(ns->fd(), {.argv = {"ip", "link", "set", "dev", ifname, "gso_max_size",
                                                             std::to_string(RawSocket::kBulkGsoMaxSize)},
