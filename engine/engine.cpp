@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "engine/plan.hpp"
 #include "engine/system_error.hpp"
@@ -343,12 +344,15 @@ void Engine::run(const RunOptions& o) {
   }
   std::optional<TimerId> report_timer;
   if (o.report_load || o.report_links) {
-    report_load(std::cout);  // start the interval now; the first real report comes later
-    std::cout.flush();
+    std::ostringstream ignored;
+    report_load(ignored);  // start the interval now; the first real report comes later
     report_timer = every(o.report_interval, [this, &o] {
-      if (o.report_load) report_load(std::cout);
-      if (o.report_links) report_links(std::cout);
-      std::cout.flush();
+      // One write per report: engines on other threads do not cut into it.
+      std::ostringstream text;
+      if (!o.report_title.empty()) text << o.report_title << "\n";
+      if (o.report_load) report_load(text);
+      if (o.report_links) report_links(text);
+      std::cout << text.str() << std::flush;
     });
   }
 

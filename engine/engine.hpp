@@ -75,6 +75,8 @@ struct RunOptions {
   Duration report_interval = std::chrono::seconds(1);
   bool report_load = false;           // print the load report every report_interval
   bool report_links = false;          // print the link report every report_interval
+  std::string report_title{};         // a line before each report, e.g. "veth0 -> veth1:"; a report
+                                      // goes to stdout in one write (engines on other threads do not cut into it)
 };
 
 struct EngineStats {

@@ -13,7 +13,7 @@
 
 #include "engine/engine.hpp"
 #include "harness/blocked_signals.hpp"
-#include "harness/engine_thread.hpp"
+#include "harness/engine_group.hpp"
 #include "harness/runner.hpp"
 #include "harness/testbed.hpp"
 #include "harness/wrap.hpp"
@@ -40,14 +40,14 @@ Scenario impairments(const AttachOptions& o) {
   return wrap_scenario(o.flags, *text, o.profile);
 }
 
-Config engine_config(const Scenario& s, const Attachment& a, const std::string& wire_path) {
-  Config c;
+std::vector<Config> engine_configs(const Scenario& s, const Attachment& a, const std::string& wire_path) {
+  EngineConfigs c;
   const ScenarioLink& link = s.links.at(0);
   // The original interface's offloads are not ours: senders on its network may
   // hand it GSO super-frames, which its port cuts into wire packets on arrival.
   add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
                   {link.a_to_b, link.b_to_a});
-  return c;
+  return c.parts();
 }
 
 std::string directions(const Scenario& s) {
@@ -82,21 +82,20 @@ int run_attached(const AttachOptions& o) {
   const BlockedSignals blocked;  // from here on, Ctrl-C is ours to handle
   std::optional<RunId> run;
   std::optional<Attachment> attachment;
-  std::optional<Engine> engine;
+  std::optional<EngineGroup> engines;  // one per direction (engine_link.hpp)
   try {
     run.emplace(RunId::create());
     attachment.emplace(*run, path, o.dev);
-    engine.emplace(EngineOptions{.seed = seed});
-    engine->configure(engine_config(scenario, *attachment, attachment->wire().path()));
+    engines.emplace(2, seed);
+    engines->configure(engine_configs(scenario, *attachment, attachment->wire().path()));
   } catch (const std::exception& e) {
-    engine.reset();
+    engines.reset();
     attachment.reset();  // puts back whatever was changed
     const std::string hint = ::geteuid() == 0 ? "" : " (attach needs root: run it with sudo)";
     log << "synnet-test attach: " << e.what() << hint << "\n";
     return kExitBad;
   }
-  EngineThread engine_thread(*engine);
-  engine_thread.start();
+  engines->start();
   // One write: a reader waiting for "attached" sees the whole of both lines.
   std::ostringstream banner;
   banner << "synnet-test attach: attached to " << attachment->describe() << " in " << path << "; "
@@ -117,7 +116,7 @@ int run_attached(const AttachOptions& o) {
       break;
     }
     const int sig = take_signal(std::min<SteadyClock::duration>(left, 200ms));
-    if (const std::string f = engine_thread.failure(); !f.empty()) {
+    if (const std::string f = engines->failure(); !f.empty()) {
       log << "synnet-test attach: the engine failed: " << f << "\n";
       status = kExitEngineFailed;
       break;
@@ -129,8 +128,9 @@ int run_attached(const AttachOptions& o) {
       }
       try {
         const Scenario next = impairments(o);
-        const Config c = engine_config(next, *attachment, attachment->wire().path());
-        engine->post([c](Engine& e) { e.configure(c); }).get();
+        for (std::future<void>& done : engines->post_configure(engine_configs(next, *attachment, attachment->wire().path()))) {
+          done.get();
+        }
         scenario = next;
         log << "synnet-test attach: re-read " << o.profile << ": " << directions(scenario) << "\n" << std::flush;
       } catch (const std::exception& e) {
@@ -142,9 +142,9 @@ int run_attached(const AttachOptions& o) {
       break;
     }
   }
-  engine_thread.stop();
-  log << "synnet-test attach: engine: " << engine_summary(engine->counters(), scenario.links[0].name) << "\n";
-  engine.reset();  // closes its sockets on the interfaces before they move
+  engines->stop();
+  log << "synnet-test attach: engine: " << engine_summary(engines->counters(), scenario.links[0].name) << "\n";
+  engines.reset();  // closes their sockets on the interfaces before they move
   try {
     attachment->restore();
   } catch (const std::exception& e) {

@@ -4,9 +4,11 @@
 //   EngineThread t(engine);
 //   t.start();            // engine.run() on a new thread
 //   t.failure();          // "" or the EngineFailure's text, from any thread
+//   t.finished();         // engine.run() has returned (failed or stopped), from any thread
 //   t.stop();             // engine.stop() and join; the destructor does it too
 #pragma once
 
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -24,6 +26,7 @@ class EngineThread {
   EngineThread& operator=(const EngineThread&) = delete;
 
   void start() {
+    finished_ = false;
     thread_ = std::thread([this] {
       try {
         engine_.run();
@@ -31,6 +34,7 @@ class EngineThread {
         std::lock_guard lock(mutex_);
         failure_ = e.what();
       }
+      finished_ = true;
     });
   }
   void stop() {
@@ -39,6 +43,7 @@ class EngineThread {
     thread_.join();
   }
   bool running() const { return thread_.joinable(); }
+  bool finished() const { return finished_; }
   std::string failure() const {
     std::lock_guard lock(mutex_);
     return failure_;
@@ -49,6 +54,7 @@ class EngineThread {
   std::thread thread_;
   mutable std::mutex mutex_;
   std::string failure_;
+  std::atomic<bool> finished_{false};
 };
 
 }  // namespace synnet

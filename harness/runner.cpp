@@ -18,7 +18,7 @@
 
 #include "engine/engine.hpp"
 #include "harness/blocked_signals.hpp"
-#include "harness/engine_thread.hpp"
+#include "harness/engine_group.hpp"
 #include "harness/expectations.hpp"
 #include "harness/testbed.hpp"
 #include "harness/traffic.hpp"
@@ -78,8 +78,8 @@ struct Progress {
 
 class Run {
  public:
-  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, Engine& engine, EngineThread& engine_thread)
-      : s_(s), settings_(settings), bed_(bed), engine_(engine), engine_thread_(engine_thread), current_(bed.links()),
+  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines)
+      : s_(s), settings_(settings), bed_(bed), engines_(engines), current_(bed.links()),
         linger_(ping_linger(s)) {}
 
   // The traffic thread: every item in order.
@@ -141,7 +141,7 @@ class Run {
         ++next_event;
       }
       check_applied();
-      if (const std::string f = engine_thread_.failure(); !f.empty() && error_.empty()) {
+      if (const std::string f = engines_.failure(); !f.empty() && error_.empty()) {
         cancel("the engine failed: " + f);
       }
       show_progress();
@@ -171,13 +171,13 @@ class Run {
   }
 
   void engine_off() {
-    engine_thread_.stop();
-    engine_.configure(Config{});  // closes the sockets: nothing can cross
+    engines_.stop();
+    engines_.configure(std::vector<Config>(engines_.size()));  // closes the sockets: nothing can cross
   }
   void engine_on() {
     std::lock_guard lock(directions_mutex_);
-    engine_.configure(bed_.engine_config(current_));
-    engine_thread_.start();
+    engines_.configure(bed_.engine_configs(current_).parts());
+    engines_.start();
   }
 
   std::string apply(const TimelineEvent& e, double at_s) {
@@ -193,10 +193,11 @@ class Run {
         current_[i].b_to_a = *e.b_to_a;
         text += " b_to_a {" + describe(*e.b_to_a) + "}";
       }
-      const Config next = bed_.engine_config(current_);
-      // Applied on the engine thread between breaths; while the engine is
+      // Applied on the engine threads between breaths; while the engines are
       // off, engine_on() applies the current directions anyway.
-      pending_.push_back(engine_.post([next](Engine& engine) { engine.configure(next); }));
+      for (std::future<void>& done : engines_.post_configure(bed_.engine_configs(current_).parts())) {
+        pending_.push_back(std::move(done));
+      }
     }
     if (settings_.log) {
       if (settings_.live) *settings_.log << "\r\033[K";
@@ -251,8 +252,7 @@ class Run {
   const Scenario& s_;
   const RunSettings& settings_;
   Testbed& bed_;
-  Engine& engine_;
-  EngineThread& engine_thread_;
+  EngineGroup& engines_;
   std::mutex directions_mutex_;
   std::vector<LinkDirections> current_;
   std::vector<std::future<void>> pending_;
@@ -340,16 +340,15 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     throw setup_failure("setting up the network", e);
   }
 
-  Engine engine({.seed = report.seed});
+  EngineGroup engines(2, report.seed);  // one per direction (engine_link.hpp)
   try {
-    engine.configure(bed->engine_config(bed->links()));
+    engines.configure(bed->engine_configs(bed->links()).parts());
   } catch (const std::exception& e) {
     throw setup_failure("starting the engine", e);
   }
-  EngineThread engine_thread(engine);
-  Run r(scenario, settings, *bed, engine, engine_thread);
+  Run r(scenario, settings, *bed, engines);
   bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
-  if (!engine_off_first) engine_thread.start();
+  if (!engine_off_first) engines.start();
 
   const auto t0 = SteadyClock::now();
   std::thread traffic([&r] { r.run_traffic(); });
@@ -364,10 +363,10 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
 
   auto collect = [&] {
     if (report.error.empty()) report.error = r.error();
-    if (const std::string f = engine_thread.failure(); !f.empty() && report.error.empty()) {
+    if (const std::string f = engines.failure(); !f.empty() && report.error.empty()) {
       report.error = "the engine failed: " + f;
     }
-    report.counters = engine.counters();
+    report.counters = engines.counters();
     report.seconds = seconds_since(started);
   };
   report.items = r.take_items();
@@ -377,7 +376,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     print_keep_help(log ? *log : std::cerr, scenario, *bed);
     wait_for_signal();
   }
-  engine_thread.stop();
+  engines.stop();
   collect();
   return outcome;
 }

@@ -1,13 +1,10 @@
 // testbed.cpp — builds a scenario's namespaces, veths and addresses, and the
-// engine configuration between them. See testbed.hpp.
+// engines' configurations between them. See testbed.hpp.
 #include "harness/testbed.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "engine/apps/impair/chain.hpp"
-#include "engine/apps/io/raw_socket.hpp"
-#include "engine/apps/io/xdp_socket.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/rtnetlink.hpp"
 
@@ -129,22 +126,8 @@ std::size_t Testbed::link_index(const std::string& link_name) const {
   throw std::out_of_range("no link named \"" + link_name + "\"");
 }
 
-void add_engine_link(Config& c, const std::string& name, const std::string& io, const LinkEnd& a, const LinkEnd& b,
-                     const LinkDirections& directions) {
-  const std::string app_a = name + "_a", app_b = name + "_b";
-  for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {
-    if (io == "xdp") {
-      c.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
-    } else {
-      c.app<RawSocket>(app, {.ifname = end->ifname, .netns = end->netns_path, .segment = end->segment});
-    }
-  }
-  add_direction(c, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");
-  add_direction(c, name + "_b_to_a", directions.b_to_a, app_b + ".output", app_a + ".input");
-}
-
-Config Testbed::engine_config(const std::vector<LinkDirections>& directions) const {
-  Config c;
+EngineConfigs Testbed::engine_configs(const std::vector<LinkDirections>& directions) const {
+  EngineConfigs c;
   for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
     add_engine_link(c, link_app_prefix(i), scenario_.links[i].io, {wire_ends_.at(2 * i), wire_->path()},
                     {wire_ends_.at(2 * i + 1), wire_->path()}, directions.at(i));

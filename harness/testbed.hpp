@@ -3,7 +3,7 @@
 //
 //   RunId run = RunId::create();
 //   Testbed bed(run, scenario);          // namespaces, veths, addresses; throws on a setup failure
-//   Config c = bed.engine_config(bed.links());   // I/O apps + each direction's impairments
+//   EngineConfigs c = bed.engine_configs(bed.links());  // I/O apps + impairments, an engine per direction
 //   bed.host("a").fd(); bed.address("b");        // "198.18.0.2"
 //
 // What it builds, with the run's prefix (e.g. "snk3f9a"):
@@ -25,12 +25,12 @@
 // Members are destroyed in reverse order of creation: addresses, veths, then
 // namespaces, which also kills nothing: processes are the runner's business.
 //
-// engine_config(directions): per link, an I/O app on each wire end ("<link>_a",
-// "<link>_b": RawSocket, or XdpSocket in native mode for io "xdp") and the
-// impairment chains of both directions (add_direction, prefixes
-// "<link>_a_to_b" / "<link>_b_to_a"), where <link> is the link's name (the
-// parser only accepts names that are valid app names). `directions` holds
-// the current a_to_b/b_to_a per link, so the timeline can pass changed ones.
+// engine_configs(directions): per link, the apps add_engine_link adds
+// (engine_link.hpp) between its two wire ends: a socket on each, the impairment
+// chains "<link>_a_to_b" and "<link>_b_to_a", split over an engine per
+// direction; <link> is the link's name (the parser only accepts names that
+// are valid app names). `directions` holds the current a_to_b/b_to_a per
+// link, so the timeline can pass changed ones.
 #pragma once
 
 #include <memory>
@@ -38,7 +38,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/config.hpp"
+#include "harness/engine_link.hpp"
 #include "harness/scenario.hpp"
 #include "netns/address.hpp"
 #include "netns/netns.hpp"
@@ -46,23 +46,6 @@
 #include "netns/veth.hpp"
 
 namespace synnet {
-
-struct LinkDirections {
-  DirectionSpec a_to_b{}, b_to_a{};
-};
-
-// One end of a link as the engine sees it: an interface and the namespace that holds it.
-struct LinkEnd {
-  std::string ifname;
-  std::string netns_path;
-  bool segment = false;  // RawSocketSpec::segment: its offloads are not ours; cut super-frames on arrival
-};
-
-// Adds one link's apps to c: an I/O app on each end, "<name>_a" and
-// "<name>_b" (RawSocket, or XdpSocket in native mode for io "xdp"), and
-// both directions' impairment chains ("<name>_a_to_b", "<name>_b_to_a").
-void add_engine_link(Config& c, const std::string& name, const std::string& io, const LinkEnd& a, const LinkEnd& b,
-                     const LinkDirections& directions);
 
 class Testbed {
  public:
@@ -83,7 +66,7 @@ class Testbed {
 
   // The scenario's own directions, per link, in order.
   std::vector<LinkDirections> links() const;
-  Config engine_config(const std::vector<LinkDirections>& directions) const;
+  EngineConfigs engine_configs(const std::vector<LinkDirections>& directions) const;
   // The app-name prefix of link i: its name.
   std::string link_app_prefix(std::size_t i) const;
   std::size_t link_index(const std::string& link_name) const;  // throws std::out_of_range

@@ -10,7 +10,7 @@
 
 #include "engine/engine.hpp"
 #include "harness/blocked_signals.hpp"
-#include "harness/engine_thread.hpp"
+#include "harness/engine_group.hpp"
 #include "harness/runner.hpp"
 #include "harness/testbed.hpp"
 #include "netns/process.hpp"
@@ -176,14 +176,13 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   } catch (const std::exception& e) {
     throw setup_failure("setting up the network", e);
   }
-  Engine engine({.seed = seed});
+  EngineGroup engines(2, seed);  // one per direction (engine_link.hpp)
   try {
-    engine.configure(bed->engine_config(bed->links()));
+    engines.configure(bed->engine_configs(bed->links()).parts());
   } catch (const std::exception& e) {
     throw setup_failure("starting the engine", e);
   }
-  EngineThread engine_thread(engine);
-  engine_thread.start();
+  engines.start();
 
   const std::string self = bed->address("self"), peer = bed->address("peer");
   const std::vector<std::string> env = {"SYNNET_SELF=" + self, "SYNNET_PEER=" + peer};
@@ -215,7 +214,7 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
         }
       }
       if (forwarded != 0 && std::chrono::steady_clock::now() - forwarded_at > kSignalGrace) cmd.terminate();
-      if (const std::string f = engine_thread.failure(); !f.empty()) {
+      if (const std::string f = engines.failure(); !f.empty()) {
         log << "synnet-test run: the engine failed: " << f << "; stopping the command\n";
         cmd.terminate();
       }
@@ -234,8 +233,8 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
       log << "synnet-test run: the peer command " << p.describe() << "; its output:\n" << p.out << p.err;
     }
   }
-  engine_thread.stop();
-  const auto counters = engine.counters();
+  engines.stop();
+  const auto counters = engines.counters();
   const std::string prefix = bed->link_app_prefix(0);
   log << "synnet-test run: engine: " << engine_summary(counters, prefix) << "\n";
   return status;

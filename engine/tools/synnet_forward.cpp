@@ -3,8 +3,14 @@
 // and link reports every second, like the seed's main().
 //
 //   synnet-forward IF1 IF2 [--netns PATH] [--io packet|xdp] [--tx ring|sendmmsg] [--xdp-attach native|generic]
-//                  [--zero-copy] [--fallback] [--bulk] [--busy-poll] [--cpu N | --per-direction]
+//                  [--zero-copy] [--fallback] [--bulk] [--busy-poll] [--engines 1|2] [--cpu N]
 //                  [--duration S] [--quiet]
+//
+// With packet I/O it runs an engine per direction (--engines 2, the default),
+// each on its own thread, with a receiving socket on one interface and a
+// send-only one on the other: the kernel work of the hosts' network stacks,
+// which runs inside the engine's send(), then splits over two cores. --io xdp
+// and --cpu run one engine for both directions.
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
@@ -29,8 +35,11 @@ using namespace synnet;
 
 // Runs the two directions' engines, `there` on this thread (which takes the
 // stop signals and ends the other) and `back` on a second one, then prints
-// both final reports. Returns the exit status.
-int run_per_direction(const RunOptions& run, const Config& there_config, const Config& back_config) {
+// both final reports. Each report starts with its direction's title.
+// Returns the exit status.
+int run_per_direction(RunOptions run, const std::string& if1, const std::string& if2, const Config& there_config,
+                      const Config& back_config) {
+  const std::string there_title = if1 + " -> " + if2 + ":", back_title = if2 + " -> " + if1 + ":";
   Engine there, back;
   there.configure(there_config);
   back.configure(back_config);
@@ -42,6 +51,8 @@ int run_per_direction(const RunOptions& run, const Config& there_config, const C
   std::string back_failure;
   RunOptions back_run = run;
   back_run.stop_signals.clear();
+  back_run.report_title = back_title;
+  run.report_title = there_title;
   std::thread back_thread([&] {
     try {
       back.run(back_run);
@@ -60,13 +71,13 @@ int run_per_direction(const RunOptions& run, const Config& there_config, const C
   back_thread.join();
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   int status = 0;
-  for (const auto& [label, engine, failure] : {std::tuple{"IF1 -> IF2", &there, &there_failure},
-                                               std::tuple{"IF2 -> IF1", &back, &back_failure}}) {
+  for (const auto& [title, engine, failure] :
+       {std::tuple{&there_title, &there, &there_failure}, std::tuple{&back_title, &back, &back_failure}}) {
     if (!failure->empty()) {
-      std::cerr << "synnet-forward: " << label << ": " << *failure << "\n";
+      std::cerr << "synnet-forward: " << title->substr(0, title->size() - 1) << ": " << *failure << "\n";
       status = 1;
     }
-    std::cout << label << " (its own engine):\n";
+    std::cout << *title << "\n";
     engine->report_links(std::cout);
     engine->report_apps(std::cout);
   }
@@ -83,13 +94,13 @@ int main(int argc, char** argv) {
       "  synnet-forward --netns /run/netns/wire wa wb\n"
       "      the interfaces live in another network namespace (the process stays in its own)\n"
       "  synnet-forward --busy-poll --duration 10 veth0 veth1\n"
-      "      never sleep (lowest latency, one busy core), stop after 10 s\n"
+      "      never sleep (lowest latency; a busy core per engine), stop after 10 s\n"
       "  taskset -c 0 my-test & synnet-forward --cpu 0 veth0 veth1\n"
       "      share the sender's CPU: an idle forwarder then wakes cheaply (low latency, little CPU)\n"
       "  synnet-forward --io xdp --fallback veth0 veth1\n"
       "      AF_XDP sockets; if they cannot bind, say why and use AF_PACKET rings\n"
-      "  synnet-forward --per-direction veth0 veth1\n"
-      "      one engine (thread) per direction: TCP without offloads runs faster on two cores\n"
+      "  synnet-forward --engines 1 veth0 veth1\n"
+      "      one engine (thread) for both directions instead of one per direction\n"
       "  synnet-forward --io xdp --zero-copy enp3s0f0 enp3s0f1\n"
       "      two ports of a NIC whose driver has AF_XDP zero-copy (ixgbe, i40e, ice, mlx5)\n"
       "  synnet-forward --bulk veth0 veth1\n"
@@ -99,9 +110,9 @@ int main(int argc, char** argv) {
       "partial checksums are completed here, and --bulk keeps super-frames whole.",
       "synnet-forward"};
   std::string if1, if2, netns, io = "packet", tx = "ring", xdp_attach = "native";
-  bool busy_poll = false, quiet = false, zero_copy = false, fallback = false, bulk = false, per_direction = false;
+  bool busy_poll = false, quiet = false, zero_copy = false, fallback = false, bulk = false;
   double duration_s = 0;
-  int cpu = -1;
+  int cpu = -1, engines = 0;
   cli.add_option("IF1", if1, "first interface")->required();
   cli.add_option("IF2", if2, "second interface")->required();
   cli.add_option("--netns", netns, "network namespace holding both interfaces (a path such as /run/netns/NAME)")
@@ -121,11 +132,13 @@ int main(int argc, char** argv) {
                "packet: carry GSO super-frames whole (PACKET_VNET_HDR), checksums left to the devices; "
                "senders' gso_max_size must stay <= " + std::to_string(RawSocket::kBulkGsoMaxSize) + " (the default)");
   cli.add_flag("--busy-poll", busy_poll, "never block when idle (benchmarks; costs a full core)");
-  cli.add_flag("--per-direction", per_direction,
-               "packet: one engine per direction, each on its own thread, with a receiving socket on one "
-               "interface and a send-only one on the other; the two hosts' kernel work, which runs in the "
-               "engine's send(), then splits over two cores (TCP without offloads here: about 0.7x the "
-               "bridge instead of 0.5x); reports only at the end");
+  cli.add_option("--engines", engines,
+                 "2: an engine per direction, each on its own thread, with a receiving socket on one interface "
+                 "and a send-only one on the other, so the two hosts' kernel work, which runs in the engine's "
+                 "send(), splits over two cores (TCP without offloads on 2 cores: about 0.65x the bridge "
+                 "instead of 0.45x); 1: one engine for both directions. Default: 2 with --io packet, "
+                 "1 with --io xdp (an AF_XDP socket cannot be send-only) or --cpu")
+      ->check(CLI::Range(1, 2));
   cli.add_option("--cpu", cpu,
                  "run on this CPU only; on the CPU that sends into it, an idle forwarder wakes without an "
                  "inter-processor interrupt (lower latency at low rates; see the README's idle figures)")
@@ -142,14 +155,15 @@ int main(int argc, char** argv) {
     std::cerr << "synnet-forward: --bulk needs --io packet (AF_XDP has no offload metadata)\n";
     return 2;
   }
-  if (per_direction && io != "packet") {
-    std::cerr << "synnet-forward: --per-direction needs --io packet (an AF_XDP socket cannot be send-only)\n";
+  if (engines == 2 && io != "packet") {
+    std::cerr << "synnet-forward: --engines 2 needs --io packet (an AF_XDP socket cannot be send-only)\n";
     return 2;
   }
-  if (per_direction && cpu >= 0) {
-    std::cerr << "synnet-forward: --per-direction runs two threads: --cpu would put them on one CPU\n";
+  if (engines == 2 && cpu >= 0) {
+    std::cerr << "synnet-forward: --engines 2 runs two threads: --cpu would put them on one CPU\n";
     return 2;
   }
+  const bool per_direction = engines == 2 || (engines == 0 && io == "packet" && cpu < 0);
   if (cpu >= 0) {
     cpu_set_t set;  // --cpu's check keeps cpu below CPU_SETSIZE
     CPU_ZERO(&set);
@@ -162,10 +176,11 @@ int main(int argc, char** argv) {
   }
 
   try {
-    // --per-direction: frames from `from` go out on `to`, which only sends.
+    // An engine per direction: frames `from` receives (and never sends: no TX
+    // ring) go out on `to`, which only sends.
     const auto direction = [&](const std::string& from, const std::string& to) {
       Config c;
-      c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk});
+      c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx_ring = false, .bulk = bulk});
       c.app<RawSocket>("tx", {.ifname = to, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk, .receive = false});
       c.link("rx.output -> tx.input");
       return c;
@@ -196,10 +211,10 @@ int main(int argc, char** argv) {
     RunOptions run;
     run.busy_poll = busy_poll;
     run.stop_signals = {SIGINT, SIGTERM};
-    run.report_load = !quiet && !per_direction;
-    run.report_links = !quiet && !per_direction;
+    run.report_load = !quiet;
+    run.report_links = !quiet;
     if (duration_s > 0) run.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(duration_s));
-    if (per_direction) return run_per_direction(run, direction(if1, if2), direction(if2, if1));
+    if (per_direction) return run_per_direction(run, if1, if2, direction(if1, if2), direction(if2, if1));
     int status = 0;
     try {
       engine.run(run);

@@ -10,13 +10,13 @@
 //       b drops frames at once), where the generator's own core is the limit.
 //       Last line: "veth-pps: packet=<r>x xdp=<r>x bridge (<kpps> / <kpps> / <kpps> kpps)"
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
-//       synnet-forward (packet I/O for the headline; xdp and --per-direction,
-//       an engine per direction, printed too) and
+//       synnet-forward (packet I/O, an engine per direction, for the headline;
+//       xdp and --engines 1, one engine for both directions, printed too) and
 //       through a bridge with the same settings; then with every offload on,
 //       synnet-forward --bulk against a bridge with offloads on (64 KiB
 //       super-frames; a's and b's gso_max_size set to what bulk mode takes,
 //       65536, which is also the default).
-//       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk <r>x, per-direction <r>x; ..."
+//       Last line: "veth-tcp: <r>x bridge (<Gbit/s> vs <Gbit/s>), bulk <r>x, one engine <r>x; ..."
 //   bench_veth idle [--seconds S]  synnet-forward's CPU while idle, and the RTT it
 //       adds: median ping RTT through it minus over one direct veth pair. It
 //       also measures what waking a thread blocked on another, idle, CPU costs
@@ -154,10 +154,10 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
 // offloads_on: leave the veths' offloads on (TSO: super-frames), and run the
 // forwarder with --bulk; gso_max_size as for Testbed.
 double tcp_gbps(Through through, int seconds, const std::string& io = "packet", bool offloads_on = false,
-                std::uint32_t gso_max_size = 0, bool per_direction = false) {
+                std::uint32_t gso_max_size = 0, bool one_engine = false) {
   std::vector<std::string> args = {"--io", io};
   if (offloads_on) args.push_back("--bulk");
-  if (per_direction) args.push_back("--per-direction");
+  if (one_engine) args.insert(args.end(), {"--engines", "1"});
   Testbed bed(through, !offloads_on, args, gso_max_size);
   Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .deadline = std::chrono::seconds(seconds + 30), .kill_grace = 1s});
   server.wait_for_output("listening", 5s);
@@ -169,7 +169,7 @@ double tcp_gbps(Through through, int seconds, const std::string& io = "packet", 
   const double gbps = json["end"]["sum_received"]["bits_per_second"].get<double>() / 1e9;
   const auto retransmits = json["end"]["sum_sent"].value("retransmits", 0);
   std::string what = Testbed::name(through);
-  if (through == Through::engine) what += " (" + io + (offloads_on ? ", bulk" : "") + (per_direction ? ", per direction" : "") + ")";
+  if (through == Through::engine) what += " (" + io + (offloads_on ? ", bulk" : "") + (one_engine ? ", one engine" : "") + ")";
   if (offloads_on) what += ", offloads on";
   if (gso_max_size != 0) what += ", gso_max_size " + std::to_string(gso_max_size);
   std::cout << "  " << what << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
@@ -294,27 +294,27 @@ int main(int argc, char** argv) {
                 << " / " << bench::fmt_fixed(xdp.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
                 << " kpps; medians of " << rounds << " rounds)" << std::endl;
     } else if (what == "tcp") {
-      Rounds bridge, packet, xdp, per_direction, bridge_on, bulk;
+      Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;
       for (int r = 1; r <= rounds; ++r) {
         std::cout << " round " << r << " of " << rounds << ":\n";
         bridge.add(tcp_gbps(Through::bridge, seconds));
         xdp.add(tcp_gbps(Through::engine, seconds, "xdp"), bridge.last());
         packet.add(tcp_gbps(Through::engine, seconds, "packet"), bridge.last());
-        per_direction.add(tcp_gbps(Through::engine, seconds, "packet", false, 0, true), bridge.last());
+        one_engine.add(tcp_gbps(Through::engine, seconds, "packet", false, 0, true), bridge.last());
         bridge_on.add(tcp_gbps(Through::bridge, seconds, "packet", true));
         bulk.add(tcp_gbps(Through::engine, seconds, "packet", true, cap), bridge_on.last());
       }
       std::cout << "  xdp: " << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge\n";
-      std::cout << "  per direction (synnet-forward --per-direction: an engine per direction): "
-                << bench::fmt_fixed(per_direction.median_ratio(), 2) << "x bridge (" << bench::fmt_fixed(per_direction.median(), 2)
+      std::cout << "  one engine (synnet-forward --engines 1: one thread for both directions): "
+                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x bridge (" << bench::fmt_fixed(one_engine.median(), 2)
                 << " Gbit/s)\n";
       std::cout << "  bulk: " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x the bridge with offloads on ("
                 << bench::fmt_fixed(bulk.median(), 2) << " vs " << bench::fmt_fixed(bridge_on.median(), 2) << " Gbit/s)\n";
       std::cout << "veth-tcp: " << bench::fmt_fixed(packet.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 2) << " vs " << bench::fmt_fixed(bridge.median(), 2)
-                << " Gbit/s), bulk " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x, per-direction "
-                << bench::fmt_fixed(per_direction.median_ratio(), 2) << "x; medians of " << rounds << " rounds" << std::endl;
+                << " Gbit/s), bulk " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x, one engine "
+                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x; medians of " << rounds << " rounds" << std::endl;
     } else {
       double direct_us;
       {

@@ -39,8 +39,9 @@ TEST(SynnetForward, BadArgumentsExitTwoAndSayWhatIsWrong) {
       {{"--io", "dpdk", "veth0", "veth1"}, "--io: dpdk not in {packet,xdp}"},
       {{"--cpu", "-1", "veth0", "veth1"}, "--cpu"},
       {{"--bulk", "--io", "xdp", "veth0", "veth1"}, "--bulk needs --io packet"},
-      {{"--per-direction", "--io", "xdp", "veth0", "veth1"}, "--per-direction needs --io packet"},
-      {{"--per-direction", "--cpu", "0", "veth0", "veth1"}, "--cpu would put them on one CPU"},
+      {{"--engines", "2", "--io", "xdp", "veth0", "veth1"}, "--engines 2 needs --io packet"},
+      {{"--engines", "2", "--cpu", "0", "veth0", "veth1"}, "--cpu would put them on one CPU"},
+      {{"--engines", "3", "veth0", "veth1"}, "--engines: Value 3 not in range 1 to 2"},
       {{"--netns", "/nonexistent/ns", "veth0", "veth1"}, "--netns"},
   };
   for (const Case& c : cases) {
@@ -77,18 +78,19 @@ TEST(SynnetForward, ForwardsPingForItsDurationAndEndsWithItsReports) {
   EXPECT_NE(done.out.find("if1.rx_packets"), std::string::npos) << done.out;
 }
 
-// One engine per direction: TCP crosses both ways (data a -> b, ACKs back), each
-// direction's frames leave only through its send-only socket, and nothing is
-// sent twice.
-TEST(SynnetForward, PerDirectionCarriesTcpWithOneEnginePerDirection) {
+// One engine per direction (the default with packet I/O): TCP crosses both
+// ways (data a -> b, ACKs back), each direction's frames leave only through
+// its send-only socket, nothing is sent twice, and the two engines' reports
+// every second come whole, each under its direction's title.
+TEST(SynnetForward, ByDefaultCarriesTcpWithAnEnginePerDirection) {
   SYNNET_REQUIRE_ROOT();
   testing::PocTopology t;
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};  // wire packets only
   t.set_offloads(off, off);
-  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--per-direction", "--duration", "8", "--netns",
-                                             t.wire.path(), t.a_wire.b(), t.b_wire.b()},
+  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--duration", "8", "--netns", t.wire.path(),
+                                             t.a_wire.b(), t.b_wire.b()},
                                     .deadline = 30s});
-  ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward --per-direction within 4 s";
+  ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward within 4 s";
   Process server = Process::spawn(t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
                                              .deadline = 20s, .kill_grace = 1s});
   server.wait_for_output("listening", 2s);
@@ -98,7 +100,18 @@ TEST(SynnetForward, PerDirectionCarriesTcpWithOneEnginePerDirection) {
   server.wait();
   const ProcessResult done = fwd.wait();
   EXPECT_EQ(done.exit_code, 0) << done.describe() << "\n" << done.err;
-  const auto there = done.out.find("IF1 -> IF2 (its own engine):"), back = done.out.find("IF2 -> IF1 (its own engine):");
+  const std::string there_title = t.a_wire.b() + " -> " + t.b_wire.b() + ":\n";
+  const std::string back_title = t.b_wire.b() + " -> " + t.a_wire.b() + ":\n";
+  // Every load line opens a report, right after its title.
+  int reports = 0;
+  for (auto at = done.out.find("load: "); at != std::string::npos; at = done.out.find("load: ", at + 1), ++reports) {
+    const std::string before = done.out.substr(0, at);
+    EXPECT_TRUE(before.ends_with(there_title) || before.ends_with(back_title))
+        << "a report cut into, or without its title, at byte " << at << ":\n" << done.out;
+  }
+  EXPECT_GE(reports, 10) << "two engines reporting every second for 8 s:\n" << done.out;
+  // The final reports come last, one per direction.
+  const auto there = done.out.rfind(there_title + "link report:"), back = done.out.rfind(back_title + "link report:");
   ASSERT_NE(there, std::string::npos) << done.out;
   ASSERT_NE(back, std::string::npos) << done.out;
   // Each engine's send-only socket ("tx") received nothing; the frames its

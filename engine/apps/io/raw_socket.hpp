@@ -42,7 +42,7 @@
 //                  so the kernel hands it nothing (no RX ring, no epoll watch, no
 //                  copy of every frame on the interface): the sending end of one
 //                  direction when each direction has its own engine
-//                  (synnet-forward --per-direction). Not with segment.
+//                  (synnet-forward, and synnet-test's runs). Not with segment.
 // The socket bypasses the qdisc (PACKET_QDISC_BYPASS), does not see its own
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.

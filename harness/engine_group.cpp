@@ -1,0 +1,90 @@
+// engine_group.cpp — a run's engines on threads of their own. See engine_group.hpp.
+#include "harness/engine_group.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace synnet {
+
+EngineGroup::EngineGroup(std::size_t engines, std::uint64_t seed) {
+  if (engines == 0) throw std::invalid_argument("an engine group needs at least one engine");
+  for (std::size_t i = 0; i < engines; ++i) {
+    engines_.push_back(std::make_unique<Engine>(EngineOptions{.seed = seed}));
+    threads_.push_back(std::make_unique<EngineThread>(*engines_.back()));
+  }
+}
+
+EngineGroup::~EngineGroup() { stop(); }
+
+void EngineGroup::check(const std::vector<Config>& parts) const {
+  if (parts.size() != engines_.size()) {
+    throw std::invalid_argument("an engine group of " + std::to_string(engines_.size()) + " engines got " +
+                                std::to_string(parts.size()) + " configurations");
+  }
+  for (const Config& part : parts) part.validate();  // a bad part throws before any engine changes
+}
+
+void EngineGroup::configure(const std::vector<Config>& parts) {
+  check(parts);
+  for (std::size_t i = 0; i < engines_.size(); ++i) engines_[i]->configure(parts[i]);
+}
+
+std::vector<std::future<void>> EngineGroup::post_configure(const std::vector<Config>& parts) {
+  check(parts);
+  std::vector<std::future<void>> done;
+  for (std::size_t i = 0; i < engines_.size(); ++i) {
+    done.push_back(engines_[i]->post([part = parts[i]](Engine& e) { e.configure(part); }));
+  }
+  return done;
+}
+
+void EngineGroup::start() {
+  for (auto& t : threads_) {
+    if (!t->running()) t->start();
+  }
+}
+
+void EngineGroup::stop() {
+  for (auto& t : threads_) t->stop();
+}
+
+bool EngineGroup::running() const noexcept {
+  for (const auto& t : threads_) {
+    if (t->running()) return true;
+  }
+  return false;
+}
+
+std::string EngineGroup::failure() const {
+  for (const auto& t : threads_) {
+    if (std::string f = t->failure(); !f.empty()) return f;
+  }
+  return "";
+}
+
+std::map<std::string, std::uint64_t> EngineGroup::counters_of(std::size_t i) const {
+  Engine& engine = *engines_[i];
+  const EngineThread& thread = *threads_[i];
+  if (thread.running() && !thread.finished()) {
+    // Read on the engine's own thread, between breaths. Shared: if the engine
+    // ends before it runs the command, the command outlives this call.
+    auto counters = std::make_shared<std::map<std::string, std::uint64_t>>();
+    std::future<void> done = engine.post([counters](Engine& e) { *counters = e.counters(); });
+    while (done.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
+      if (thread.finished()) return engine.counters();  // run() returned: nothing else touches it
+    }
+    done.get();
+    return *counters;
+  }
+  return engine.counters();
+}
+
+std::map<std::string, std::uint64_t> EngineGroup::counters() const {
+  std::map<std::string, std::uint64_t> sum;
+  for (std::size_t i = 0; i < engines_.size(); ++i) {
+    for (const auto& [name, value] : counters_of(i)) sum[name] += value;
+  }
+  return sum;
+}
+
+}  // namespace synnet

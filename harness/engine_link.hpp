@@ -1,0 +1,58 @@
+// engine_link.hpp — the apps that carry one scenario link through the
+// engine, split over a run's two engines: one per direction.
+//
+//   EngineConfigs c;
+//   add_engine_link(c, "ab", "packet", {"snx-l0a", wire}, {"snx-l0b", wire}, {a_to_b, b_to_a});
+//   EngineGroup engines(2, seed);
+//   engines.configure(c.parts());          // c.a_to_b on engine 0, c.b_to_a on engine 1
+//
+// Why two engines: without offloads, the kernel runs the receiving host's
+// TCP (and the sender's ACK processing and next transmissions) inside the
+// engine's send() into its veth. One engine thread then does both hosts'
+// kernel work on one core; an engine per direction splits it over two
+// (ci/bench veth-tcp: about 0.65x the bridge instead of 0.45x, 2 cores).
+//
+// For io "packet", link <name>'s apps are:
+//   c.a_to_b: "<name>_a" RawSocket receiving on a's end (no TX ring: it never
+//             sends), the chain "<name>_a_to_b", "<name>_b" a send-only
+//             RawSocket (receive = false) on b's end;
+//   c.b_to_a: the mirror image: "<name>_b" receiving, "<name>_b_to_a",
+//             "<name>_a" send-only.
+// An interface thus has a socket in each engine under the same app name, and
+// EngineGroup::counters() sums them: "<name>_a.rx_packets" counts what a's
+// end received, "<name>_a.tx_packets" what it sent, as one engine would.
+// For io "xdp" the whole link ("<name>_a", "<name>_b" XdpSockets, both
+// chains) goes into c.a_to_b: an AF_XDP socket cannot be send-only, and a
+// queue takes only one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/apps/impair/chain.hpp"
+#include "engine/config.hpp"
+
+namespace synnet {
+
+struct LinkDirections {
+  DirectionSpec a_to_b{}, b_to_a{};
+};
+
+// One end of a link as the engine sees it: an interface and the namespace that holds it.
+struct LinkEnd {
+  std::string ifname;
+  std::string netns_path;
+  bool segment = false;  // RawSocketSpec::segment: its offloads are not ours; cut super-frames on arrival
+};
+
+// The configurations of a run's two engines.
+struct EngineConfigs {
+  Config a_to_b, b_to_a;
+  std::vector<Config> parts() const { return {a_to_b, b_to_a}; }  // for EngineGroup, in that order
+};
+
+// Adds link `name`'s apps to c as described above.
+void add_engine_link(EngineConfigs& c, const std::string& name, const std::string& io, const LinkEnd& a,
+                     const LinkEnd& b, const LinkDirections& directions);
+
+}  // namespace synnet
