@@ -9,8 +9,8 @@
 // With packet I/O it runs an engine per direction (--engines 2, the default),
 // each on its own thread, with a receiving socket on one interface and a
 // send-only one on the other: the kernel work of the hosts' network stacks,
-// which runs inside the engine's send(), then splits over two cores. --io xdp
-// and --cpu run one engine for both directions.
+// which runs inside the engine's send(), then splits over two cores. --io xdp,
+// --bulk and --cpu run one engine for both directions by default.
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
                  "and a send-only one on the other, so the two hosts' kernel work, which runs in the engine's "
                  "send(), splits over two cores (TCP without offloads on 2 cores: about 0.65x the bridge "
                  "instead of 0.45x); 1: one engine for both directions. Default: 2 with --io packet, "
-                 "1 with --io xdp (an AF_XDP socket cannot be send-only) or --cpu")
+                 "1 with --io xdp (an AF_XDP socket cannot be send-only), --cpu, or --bulk (super-frames "
+                 "leave the engines little kernel work to split, and one engine carried more)")
       ->check(CLI::Range(1, 2));
   cli.add_option("--cpu", cpu,
                  "run on this CPU only; on the CPU that sends into it, an idle forwarder wakes without an "
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     std::cerr << "synnet-forward: --engines 2 runs two threads: --cpu would put them on one CPU\n";
     return 2;
   }
-  const bool per_direction = engines == 2 || (engines == 0 && io == "packet" && cpu < 0);
+  const bool per_direction = engines == 2 || (engines == 0 && io == "packet" && cpu < 0 && !bulk);
   if (cpu >= 0) {
     cpu_set_t set;  // --cpu's check keeps cpu below CPU_SETSIZE
     CPU_ZERO(&set);
