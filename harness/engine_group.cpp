@@ -63,20 +63,20 @@ std::string EngineGroup::failure() const {
 }
 
 std::map<std::string, std::uint64_t> EngineGroup::counters_of(std::size_t i) const {
-  Engine& engine = *engines_[i];
+  Engine& e = *engines_[i];
   const EngineThread& thread = *threads_[i];
   if (thread.running() && !thread.finished()) {
     // Read on the engine's own thread, between breaths. Shared: if the engine
     // ends before it runs the command, the command outlives this call.
-    auto counters = std::make_shared<std::map<std::string, std::uint64_t>>();
-    std::future<void> done = engine.post([counters](Engine& e) { *counters = e.counters(); });
+    auto snapshot = std::make_shared<std::map<std::string, std::uint64_t>>();
+    std::future<void> done = e.post([snapshot](Engine& running) { *snapshot = running.counters(); });
     while (done.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
-      if (thread.finished()) return engine.counters();  // run() returned: nothing else touches it
+      if (thread.finished()) return e.counters();  // run() returned: nothing else touches it
     }
     done.get();
-    return *counters;
+    return *snapshot;
   }
-  return engine.counters();
+  return e.counters();
 }
 
 std::map<std::string, std::uint64_t> EngineGroup::counters() const {
