@@ -128,9 +128,7 @@ int run_attached(const AttachOptions& o) {
       }
       try {
         const Scenario next = impairments(o);
-        for (std::future<void>& done : engines->post_configure(engine_configs(next, *attachment, attachment->wire().path()))) {
-          done.get();
-        }
+        engines->apply(engine_configs(next, *attachment, attachment->wire().path()));  // all or nothing
         scenario = next;
         log << "synnet-test attach: re-read " << o.profile << ": " << directions(scenario) << "\n" << std::flush;
       } catch (const std::exception& e) {

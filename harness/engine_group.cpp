@@ -2,6 +2,7 @@
 #include "harness/engine_group.hpp"
 
 #include <chrono>
+#include <exception>
 #include <stdexcept>
 
 namespace synnet {
@@ -25,8 +26,50 @@ void EngineGroup::check(const std::vector<Config>& parts) const {
 }
 
 void EngineGroup::configure(const std::vector<Config>& parts) {
+  if (running()) throw std::logic_error("EngineGroup::configure while the engines run: use post_configure or apply");
   check(parts);
-  for (std::size_t i = 0; i < engines_.size(); ++i) engines_[i]->configure(parts[i]);
+  parts_ = std::vector<Config>(engines_.size());
+  for (std::size_t i = 0; i < engines_.size(); ++i) {
+    engines_[i]->configure(parts[i]);
+    parts_[i] = parts[i];
+  }
+}
+
+void EngineGroup::wait_for(std::size_t i, std::future<void>& done) const {
+  while (done.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
+    if (threads_[i]->finished()) {
+      throw std::runtime_error("engine " + std::to_string(i) + " stopped before it took its new configuration" +
+                               (threads_[i]->failure().empty() ? "" : ": " + threads_[i]->failure()));
+    }
+  }
+  done.get();
+}
+
+void EngineGroup::apply(const std::vector<Config>& parts) {
+  std::vector<std::future<void>> done = post_configure(parts);
+  std::vector<bool> applied(engines_.size(), false);
+  std::exception_ptr first_error;
+  for (std::size_t i = 0; i < engines_.size(); ++i) {
+    try {
+      wait_for(i, done[i]);
+      applied[i] = true;
+    } catch (...) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (!first_error) {
+    parts_ = parts;
+    return;
+  }
+  for (std::size_t i = 0; i < engines_.size(); ++i) {
+    if (!applied[i]) continue;
+    std::future<void> back = engines_[i]->post([part = parts_[i]](Engine& e) { e.configure(part); });
+    try {
+      wait_for(i, back);
+    } catch (...) {  // the first error is what the caller hears of
+    }
+  }
+  std::rethrow_exception(first_error);
 }
 
 std::vector<std::future<void>> EngineGroup::post_configure(const std::vector<Config>& parts) {

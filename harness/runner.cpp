@@ -141,7 +141,7 @@ class Run {
         ++next_event;
       }
       check_applied();
-      if (const std::string f = engines_.failure(); !f.empty() && error_.empty()) {
+      if (const std::string f = engines_.failure(); !f.empty() && error().empty()) {
         cancel("the engine failed: " + f);
       }
       show_progress();
@@ -152,7 +152,10 @@ class Run {
   }
 
   std::vector<ItemReport> take_items() { return std::move(items_); }
-  const std::string& error() const { return error_; }
+  std::string error() const {
+    std::lock_guard lock(error_mutex_);
+    return error_;
+  }
   std::atomic<bool>& cancelled() { return cancelled_; }
 
  private:
@@ -166,6 +169,7 @@ class Run {
   }
 
   void cancel(const std::string& why) {
+    std::lock_guard lock(error_mutex_);  // the traffic thread cancels too (engine_on)
     if (error_.empty()) error_ = why;
     cancelled_ = true;
   }
@@ -176,7 +180,12 @@ class Run {
   }
   void engine_on() {
     std::lock_guard lock(directions_mutex_);
-    engines_.configure(bed_.engine_configs(current_).parts());
+    try {
+      engines_.configure(bed_.engine_configs(current_).parts());
+    } catch (const std::exception& e) {  // on the traffic thread: end the run, not the process
+      cancel(std::string("restarting the engines failed: ") + e.what());
+      return;
+    }
     engines_.start();
   }
 
@@ -259,6 +268,7 @@ class Run {
   nanoseconds linger_;
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> traffic_done_{false};
+  mutable std::mutex error_mutex_;
   std::string error_;
   Progress progress_;
   std::size_t announced_ = 0;

@@ -56,7 +56,7 @@ int run_per_direction(RunOptions run, const std::string& if1, const std::string&
   std::thread back_thread([&] {
     try {
       back.run(back_run);
-    } catch (const EngineFailure& e) {
+    } catch (const std::exception& e) {  // EngineFailure, or a setup error such as SystemError
       back_failure = e.what();
     }
     there.stop();  // either direction ending ends both
@@ -64,7 +64,7 @@ int run_per_direction(RunOptions run, const std::string& if1, const std::string&
   std::string there_failure;
   try {
     there.run(run);
-  } catch (const EngineFailure& e) {
+  } catch (const std::exception& e) {  // caught here: back_thread must be joined whatever happened
     there_failure = e.what();
   }
   back.stop();

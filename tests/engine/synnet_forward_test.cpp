@@ -118,7 +118,11 @@ TEST(SynnetForward, ByDefaultCarriesTcpWithAnEnginePerDirection) {
   // receiving socket took all left through it.
   const auto counter = [&](std::size_t from, const std::string& name) -> std::uint64_t {
     const auto at = done.out.find("  " + name + ": ", from);
-    return at == std::string::npos ? 0 : std::stoull(done.out.substr(at + name.size() + 4));
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "no counter " << name << " after byte " << from << " in:\n" << done.out;
+      return 0;
+    }
+    return std::stoull(done.out.substr(at + name.size() + 4));
   };
   for (const std::size_t from : {there, back}) {
     EXPECT_EQ(counter(from, "tx.rx_packets"), 0u);

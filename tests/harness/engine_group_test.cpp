@@ -9,6 +9,7 @@
 
 #include "engine/apps/basic/sink.hpp"
 #include "engine/apps/basic/source.hpp"
+#include "engine/apps/impair/loss.hpp"
 #include "tests/engine/test_apps.hpp"
 
 namespace synnet {
@@ -49,9 +50,40 @@ TEST(EngineGroup, SumsTheCountersThatHaveOneNameInSeveralEngines) {
   EXPECT_EQ(engines.counters().at(kSinkRx), first + second);
 }
 
-TEST(EngineGroup, EveryEngineHasTheSeedSoASplitChangesNoRandomStream) {
-  EngineGroup engines(3, 42);
-  for (std::size_t i = 0; i < engines.size(); ++i) EXPECT_EQ(engines.engine(i).seed(), 42u);
+// src -> 50% loss -> sink, under `prefix`.
+void add_lossy(Config& c, const std::string& prefix) {
+  c.app<Source>(prefix + "src")
+      .app<Loss>(prefix + "loss", {.ratio = 0.5})
+      .app<Sink>(prefix + "sink")
+      .link(prefix + "src.output -> " + prefix + "loss.input")
+      .link(prefix + "loss.output -> " + prefix + "sink.input");
+}
+
+TEST(EngineGroup, SplittingAConfigurationChangesNoRandomDecision) {
+  // Two lossy paths on one engine, and the same two split over a group's
+  // two engines, breathed in step: with the same seed, every loss app drops
+  // the same packets (a Source sends the same burst every breath).
+  Config both, there, back;
+  add_lossy(both, "x_");
+  add_lossy(both, "y_");
+  add_lossy(there, "x_");
+  add_lossy(back, "y_");
+  Engine one({.seed = 42});
+  one.configure(both);
+  EngineGroup engines(2, 42);
+  engines.configure({there, back});
+  for (int i = 0; i < 50; ++i) {
+    one.breathe();
+    engines.engine(0).breathe();
+    engines.engine(1).breathe();
+  }
+  const auto split = engines.counters(), whole = one.counters();
+  for (const std::string name : {"x_loss.dropped_loss", "y_loss.dropped_loss", "x_loss.forwarded", "y_loss.forwarded"}) {
+    ASSERT_TRUE(whole.contains(name)) << name;
+    EXPECT_GT(whole.at(name), 100u) << name;
+    EXPECT_EQ(split.at(name), whole.at(name)) << name;
+  }
+  EXPECT_NE(whole.at("x_loss.dropped_loss"), whole.at("y_loss.dropped_loss")) << "two apps, two streams";
 }
 
 TEST(EngineGroup, ReportsAFailedEngineWhileTheOtherRunsOn) {
@@ -94,6 +126,29 @@ TEST(EngineGroup, PostConfigureChangesEachRunningEngineBetweenBreaths) {
   ASSERT_TRUE(eventually([&] { return engines.counters().at(kSinkRx) > before; })) << "engine 1 should now forward";
   engines.stop();
   EXPECT_EQ(engines.engine(1).config().apps().size(), 2u);
+}
+
+TEST(EngineGroup, ApplyIsAllOrNothing) {
+  EngineGroup engines(2, 1);
+  engines.configure({source_to_sink(), source_to_sink()});
+  engines.start();
+  EXPECT_THROW(engines.configure({Config{}, Config{}}), std::logic_error) << "configure() is for stopped engines";
+  // Engine 1's part cannot start (its app's constructor throws): engine 0,
+  // which took its part, goes back to what it had.
+  Config fails;
+  fails.app<testing::Failing>("wire");
+  Config other;
+  other.app<Source>("other").app<Sink>("sink").link("other.output -> sink.input");
+  EXPECT_THROW(engines.apply({other, fails}), std::runtime_error);
+  engines.stop();  // apply() waited for the rollback
+  EXPECT_TRUE(engines.engine(0).config().apps().contains("src")) << "engine 0 should be back to src -> sink";
+  EXPECT_FALSE(engines.engine(0).config().apps().contains("other"));
+  // A working change applies to both.
+  engines.start();
+  engines.apply({other, Config{}});
+  engines.stop();
+  EXPECT_TRUE(engines.engine(0).config().apps().contains("other"));
+  EXPECT_TRUE(engines.engine(1).config().apps().empty());
 }
 
 TEST(EngineGroup, StopsAndStartsAgain) {

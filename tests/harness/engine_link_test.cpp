@@ -90,6 +90,7 @@ TEST(EngineLink, SeveralLinksShareTheTwoEngines) {
   add_engine_link(c, "one", "packet", kA, kB, {});
   add_engine_link(c, "two", "packet", {"l1a", "/run/netns/wire"}, {"l1b", "/run/netns/wire"}, {});
   ASSERT_NO_THROW(c.a_to_b.validate());
+  ASSERT_NO_THROW(c.b_to_a.validate());
   EXPECT_EQ(path_from(c.a_to_b, "two_a"), (std::vector<std::string>{"two_a", "two_b"}));
   EXPECT_EQ(path_from(c.b_to_a, "one_b"), (std::vector<std::string>{"one_b", "one_a"}));
   EXPECT_EQ(c.parts().size(), 2u);
