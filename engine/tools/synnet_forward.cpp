@@ -135,8 +135,8 @@ int main(int argc, char** argv) {
   cli.add_option("--engines", engines,
                  "2: an engine per direction, each on its own thread, with a receiving socket on one interface "
                  "and a send-only one on the other, so the two hosts' kernel work, which runs in the engine's "
-                 "send(), splits over two cores (TCP without offloads on 2 cores: about 0.65x the bridge "
-                 "instead of 0.45x); 1: one engine for both directions. Default: 2 with --io packet, "
+                 "send(), splits over two cores (TCP without offloads on 2 cores: 0.6-0.7x the bridge "
+                 "instead of about 0.4x); 1: one engine for both directions. Default: 2 with --io packet, "
                  "1 with --io xdp (an AF_XDP socket cannot be send-only), --cpu, or --bulk (super-frames "
                  "leave the engines little kernel work to split, and one engine carried more)")
       ->check(CLI::Range(1, 2));
