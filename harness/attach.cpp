@@ -86,7 +86,7 @@ int run_attached(const AttachOptions& o) {
   try {
     run.emplace(RunId::create());
     attachment.emplace(*run, path, o.dev);
-    engines.emplace(2, seed);
+    engines.emplace(EngineConfigs::kEngines, seed);
     engines->configure(engine_configs(scenario, *attachment, attachment->wire().path()));
   } catch (const std::exception& e) {
     engines.reset();

@@ -13,6 +13,7 @@ EngineGroup::EngineGroup(std::size_t engines, std::uint64_t seed) {
     engines_.push_back(std::make_unique<Engine>(EngineOptions{.seed = seed}));
     threads_.push_back(std::make_unique<EngineThread>(*engines_.back()));
   }
+  parts_.resize(engines);  // what a new engine runs: nothing
 }
 
 EngineGroup::~EngineGroup() { stop(); }
@@ -28,19 +29,27 @@ void EngineGroup::check(const std::vector<Config>& parts) const {
 void EngineGroup::configure(const std::vector<Config>& parts) {
   if (running()) throw std::logic_error("EngineGroup::configure while the engines run: use post_configure or apply");
   check(parts);
-  parts_ = std::vector<Config>(engines_.size());
   for (std::size_t i = 0; i < engines_.size(); ++i) {
     engines_[i]->configure(parts[i]);
     parts_[i] = parts[i];
   }
 }
 
-void EngineGroup::wait_for(std::size_t i, std::future<void>& done) const {
+std::future<void> EngineGroup::post_part(std::size_t i, const Config& part) {
+  return engines_[i]->post([part](Engine& e) { e.configure(part); });
+}
+
+bool EngineGroup::ran(std::size_t i, std::future<void>& done) const {
   while (done.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
-    if (threads_[i]->finished()) {
-      throw std::runtime_error("engine " + std::to_string(i) + " stopped before it took its new configuration" +
-                               (threads_[i]->failure().empty() ? "" : ": " + threads_[i]->failure()));
-    }
+    if (threads_[i]->finished()) return false;
+  }
+  return true;
+}
+
+void EngineGroup::wait_for(std::size_t i, std::future<void>& done) const {
+  if (!ran(i, done)) {
+    throw std::runtime_error("engine " + std::to_string(i) + " stopped before it took its new configuration" +
+                             (threads_[i]->failure().empty() ? "" : ": " + threads_[i]->failure()));
   }
   done.get();
 }
@@ -63,7 +72,7 @@ void EngineGroup::apply(const std::vector<Config>& parts) {
   }
   for (std::size_t i = 0; i < engines_.size(); ++i) {
     if (!applied[i]) continue;
-    std::future<void> back = engines_[i]->post([part = parts_[i]](Engine& e) { e.configure(part); });
+    std::future<void> back = post_part(i, parts_[i]);
     try {
       wait_for(i, back);
     } catch (...) {  // the first error is what the caller hears of
@@ -76,7 +85,7 @@ std::vector<std::future<void>> EngineGroup::post_configure(const std::vector<Con
   check(parts);
   std::vector<std::future<void>> done;
   for (std::size_t i = 0; i < engines_.size(); ++i) {
-    done.push_back(engines_[i]->post([part = parts[i]](Engine& e) { e.configure(part); }));
+    done.push_back(post_part(i, parts[i]));
   }
   return done;
 }
@@ -113,11 +122,8 @@ std::map<std::string, std::uint64_t> EngineGroup::counters_of(std::size_t i) con
     // ends before it runs the command, the command outlives this call.
     auto snapshot = std::make_shared<std::map<std::string, std::uint64_t>>();
     std::future<void> done = e.post([snapshot](Engine& running) { *snapshot = running.counters(); });
-    while (done.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
-      if (thread.finished()) return e.counters();  // run() returned: nothing else touches it
-    }
-    done.get();
-    return *snapshot;
+    if (ran(i, done)) return *snapshot;
+    // else run() returned first: nothing else touches the engine now
   }
   return e.counters();
 }

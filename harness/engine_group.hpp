@@ -67,13 +67,17 @@ class EngineGroup {
  private:
   void check(const std::vector<Config>& parts) const;
   std::map<std::string, std::uint64_t> counters_of(std::size_t i) const;
+  std::future<void> post_part(std::size_t i, const Config& part);  // engine i configures itself with part
+  // Waits for engine i's posted command: true once it ran, false when the
+  // engine ended without running it.
+  bool ran(std::size_t i, std::future<void>& done) const;
   // Waits for engine i's posted command; throws its exception, or
   // std::runtime_error when the engine ended without running it.
   void wait_for(std::size_t i, std::future<void>& done) const;
 
   std::vector<std::unique_ptr<Engine>> engines_;
   std::vector<std::unique_ptr<EngineThread>> threads_;
-  std::vector<Config> parts_;  // what configure() or apply() last set, for apply()'s rollback
+  std::vector<Config> parts_;  // what each engine runs, as configure() or apply() set it: apply()'s rollback
 };
 
 }  // namespace synnet

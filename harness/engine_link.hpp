@@ -3,7 +3,7 @@
 //
 //   EngineConfigs c;
 //   add_engine_link(c, "ab", "packet", {"snx-l0a", wire}, {"snx-l0b", wire}, {a_to_b, b_to_a});
-//   EngineGroup engines(2, seed);
+//   EngineGroup engines(EngineConfigs::kEngines, seed);
 //   engines.configure(c.parts());          // c.a_to_b on engine 0, c.b_to_a on engine 1
 //
 // Why two engines: without offloads, the kernel runs the receiving host's
@@ -26,6 +26,7 @@
 // queue takes only one.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct LinkEnd {
 
 // The configurations of a run's two engines.
 struct EngineConfigs {
+  static constexpr std::size_t kEngines = 2;  // an EngineGroup for parts() has this many
   Config a_to_b, b_to_a;
   std::vector<Config> parts() const { return {a_to_b, b_to_a}; }  // for EngineGroup, in that order
 };

@@ -350,7 +350,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     throw setup_failure("setting up the network", e);
   }
 
-  EngineGroup engines(2, report.seed);  // one per direction (engine_link.hpp)
+  EngineGroup engines(EngineConfigs::kEngines, report.seed);  // one per direction (engine_link.hpp)
   try {
     engines.configure(bed->engine_configs(bed->links()).parts());
   } catch (const std::exception& e) {

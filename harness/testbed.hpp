@@ -26,11 +26,12 @@
 // namespaces, which also kills nothing: processes are the runner's business.
 //
 // engine_configs(directions): per link, the apps add_engine_link adds
-// (engine_link.hpp) between its two wire ends: a socket on each, the impairment
-// chains "<link>_a_to_b" and "<link>_b_to_a", split over an engine per
-// direction (an xdp link whole on the first); <link> is the link's name (the parser only accepts names that
-// are valid app names). `directions` holds the current a_to_b/b_to_a per
-// link, so the timeline can pass changed ones.
+// (engine_link.hpp) between its two wire ends: a socket on each, the
+// impairment chains "<link>_a_to_b" and "<link>_b_to_a", split over an engine
+// per direction (an xdp link whole on the first); <link> is the link's name
+// (the parser only accepts names that are valid app names). `directions`
+// holds the current a_to_b/b_to_a per link, so the timeline can pass changed
+// ones.
 #pragma once
 
 #include <memory>

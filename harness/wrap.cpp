@@ -176,7 +176,7 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   } catch (const std::exception& e) {
     throw setup_failure("setting up the network", e);
   }
-  EngineGroup engines(2, seed);  // one per direction (engine_link.hpp)
+  EngineGroup engines(EngineConfigs::kEngines, seed);  // one per direction (engine_link.hpp)
   try {
     engines.configure(bed->engine_configs(bed->links()).parts());
   } catch (const std::exception& e) {

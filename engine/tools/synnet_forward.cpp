@@ -177,16 +177,24 @@ int main(int argc, char** argv) {
   }
 
   try {
-    // An engine per direction: frames `from` receives (and never sends: no TX
-    // ring) go out on `to`, which only sends.
-    const auto direction = [&](const std::string& from, const std::string& to) {
-      Config c;
-      c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx_ring = false, .bulk = bulk});
-      c.app<RawSocket>("tx", {.ifname = to, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk, .receive = false});
-      c.link("rx.output -> tx.input");
-      return c;
-    };
-    Engine engine;
+    RunOptions run;
+    run.busy_poll = busy_poll;
+    run.stop_signals = {SIGINT, SIGTERM};
+    run.report_load = !quiet;
+    run.report_links = !quiet;
+    if (duration_s > 0) run.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(duration_s));
+    if (per_direction) {
+      // Frames `from` receives (and never sends: no TX ring) go out on `to`, which only sends.
+      const auto direction = [&](const std::string& from, const std::string& to) {
+        Config c;
+        c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx_ring = false, .bulk = bulk});
+        c.app<RawSocket>("tx", {.ifname = to, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk, .receive = false});
+        c.link("rx.output -> tx.input");
+        return c;
+      };
+      return run_per_direction(run, if1, if2, direction(if1, if2), direction(if2, if1));
+    }
+
     const auto network = [&](bool xdp) {
       Config c;
       for (const auto& [name, ifname] : {std::pair{"if1", if1}, std::pair{"if2", if2}}) {
@@ -199,23 +207,14 @@ int main(int argc, char** argv) {
       c.link("if1.output -> if2.input").link("if2.output -> if1.input");
       return c;
     };
-    if (!per_direction) {
-      try {
-        engine.configure(network(io == "xdp"));
-      } catch (const SystemError& e) {
-        if (io != "xdp" || !fallback) throw;
-        std::cerr << "synnet-forward: " << e.what() << "\nsynnet-forward: falling back to packet I/O\n";
-        engine.configure(network(false));
-      }
+    Engine engine;
+    try {
+      engine.configure(network(io == "xdp"));
+    } catch (const SystemError& e) {
+      if (io != "xdp" || !fallback) throw;
+      std::cerr << "synnet-forward: " << e.what() << "\nsynnet-forward: falling back to packet I/O\n";
+      engine.configure(network(false));
     }
-
-    RunOptions run;
-    run.busy_poll = busy_poll;
-    run.stop_signals = {SIGINT, SIGTERM};
-    run.report_load = !quiet;
-    run.report_links = !quiet;
-    if (duration_s > 0) run.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(duration_s));
-    if (per_direction) return run_per_direction(run, if1, if2, direction(if1, if2), direction(if2, if1));
     int status = 0;
     try {
       engine.run(run);
