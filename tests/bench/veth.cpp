@@ -22,7 +22,8 @@
 //       also measures what waking a thread blocked on another, idle, CPU costs
 //       on this machine (an eventfd between two pinned threads), and on the
 //       same CPU: a ping through an idle engine needs two such wake-ups (the
-//       engine's, then ping's) where the direct ping needs none.
+//       engine's, then ping's) where the direct ping needs none. Then the
+//       RTT with neither: one engine pinned to CPU 0 (--cpu 0), ping too.
 //       Last line: "idle: +<us> us RTT, <pct>% CPU"
 //   pps and tcp run --rounds N (default 3) rounds, each measuring the bridge
 //   and the engine back to back, and report the medians of the rounds' ratios:
@@ -194,10 +195,12 @@ struct Rounds {
   double median_ratio() const { return median_of(ratios); }
 };
 
-// Median RTT, in microseconds, of `count` pings from ns to 198.18.0.2.
-double median_rtt_us(Netns& ns, int count) {
-  const ProcessResult r = run_process(ns.fd(), {.argv = {"ping", "-c", std::to_string(count), "-i", "0.01", "198.18.0.2"},
-                                                .env = {"LANG=C"}, .deadline = 60s});
+// Median RTT, in microseconds, of `count` pings from ns to 198.18.0.2; ping
+// runs on CPU `cpu` only if it is not -1.
+double median_rtt_us(Netns& ns, int count, int cpu = -1) {
+  std::vector<std::string> argv = {"ping", "-c", std::to_string(count), "-i", "0.01", "198.18.0.2"};
+  if (cpu >= 0) argv.insert(argv.begin(), {"taskset", "-c", std::to_string(cpu)});
+  const ProcessResult r = run_process(ns.fd(), {.argv = argv, .env = {"LANG=C"}, .deadline = 60s});
   std::vector<double> rtts;  // from each reply line's "time=0.052 ms"
   for (std::size_t at = r.out.find("time="); at != std::string::npos; at = r.out.find("time=", at + 5)) {
     rtts.push_back(std::stod(r.out.substr(at + 5)) * 1000);
@@ -335,6 +338,13 @@ int main(int argc, char** argv) {
       const double through_us = median_rtt_us(bed.t.a, 200);
       std::cout << "  direct veth: " << bench::fmt_fixed(direct_us, 1) << " us median RTT; through the engine: "
                 << bench::fmt_fixed(through_us, 1) << " us\n";
+      {  // the same without cross-CPU wake-ups: one engine and ping on one CPU
+        Testbed pinned(Through::engine, true, {"--cpu", "0"});
+        median_rtt_us(pinned.t.a, 5, 0);
+        const double pinned_us = median_rtt_us(pinned.t.a, 200, 0);
+        std::cout << "  one engine and ping on CPU 0 (synnet-forward --cpu 0, taskset -c 0 ping): "
+                  << bench::fmt_fixed(pinned_us, 1) << " us, +" << bench::fmt_fixed(pinned_us - direct_us, 1) << " us\n";
+      }
       if (::sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
         std::cout << "  this machine wakes a thread blocked on another, idle CPU in " << bench::fmt_fixed(wake_us(0, 1), 1)
                   << " us (median), on the same CPU in " << bench::fmt_fixed(wake_us(0, 0), 1)
