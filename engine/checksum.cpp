@@ -4,7 +4,6 @@
 
 namespace synnet {
 
-
 std::uint32_t checksum_add(const std::uint8_t* data, std::size_t len, std::uint32_t sum) noexcept {
   std::uint64_t acc = sum;
   std::size_t i = 0;
@@ -67,6 +66,28 @@ ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) n
   // gives the full sum.
   std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + l4, end - l4, 0)));
   if (proto == kProtoUdp && c == 0) c = 0xffff;  // 0 means "no checksum" for UDP
+  frame[field] = static_cast<std::uint8_t>(c >> 8);
+  frame[field + 1] = static_cast<std::uint8_t>(c);
+  return ChecksumResult::kCompleted;
+}
+
+ChecksumResult complete_checksum_at(std::uint8_t* frame, std::size_t len, std::size_t csum_start,
+                                    std::size_t csum_offset) noexcept {
+  std::size_t end = len;  // the outermost IP datagram's end: not the Ethernet padding
+  if (const std::optional<L3Start> l3 = find_l3(frame, len)) {
+    const std::size_t off = l3->offset;
+    if (l3->ethertype == kEtherIpv4 && len >= off + 20) {
+      end = off + be16(frame + off + 2);
+    } else if (l3->ethertype == kEtherIpv6 && len >= off + 40) {
+      end = off + 40 + be16(frame + off + 4);
+    }
+    if (end > len) return ChecksumResult::kMalformed;
+  }
+  const std::size_t field = csum_start + csum_offset;
+  if (csum_start >= end || field + 2 > end) return ChecksumResult::kMalformed;
+  // The field holds the pseudo-header sum, as in complete_partial_checksum.
+  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + csum_start, end - csum_start, 0)));
+  if (csum_offset == 6 && c == 0) c = 0xffff;  // a UDP checksum field: 0 would mean "none"
   frame[field] = static_cast<std::uint8_t>(c >> 8);
   frame[field + 1] = static_cast<std::uint8_t>(c);
   return ChecksumResult::kCompleted;

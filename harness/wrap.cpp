@@ -61,7 +61,7 @@ bool io_loss_counter(const std::string& name, bool receiving) {
     return name.rfind("rx_", 0) == 0 && name != "rx_packets" && name != "rx_bytes" && name != "rx_ring" &&
            name != "rx_csum_partial" && name != "rx_gso_frames" && name != "rx_gso_segments";
   }
-  return name == "tx_oversize" || name == "tx_wrong_format" || name.rfind("tx_error", 0) == 0;
+  return name == "tx_oversize" || name.rfind("tx_error", 0) == 0;
 }
 
 std::string counters_summary(const std::map<std::string, std::uint64_t>& c, const std::string& p, const Direction& d) {

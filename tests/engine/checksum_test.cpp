@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace synnet {
@@ -86,6 +87,46 @@ void expect_completes(Frame f) {
   EXPECT_EQ(static_cast<std::uint16_t>(f.b[f.field] << 8 | f.b[f.field + 1]), want);
   // And a receiver's check: the full sum including the field folds to 0xffff.
   EXPECT_EQ(checksum_fold(checksum_add(&f.b[f.l4], f.b.size() - f.l4, f.pseudo)), 0xffff);
+}
+
+// VXLAN: an outer IPv4/UDP datagram (checksum 0, as Linux sends VXLAN over
+// IPv4) around an inner frame whose TCP checksum the device was to finish.
+// complete_partial_checksum would fill the outer UDP field; told where the
+// field is, complete_checksum_at finishes the inner one and leaves the outer.
+TEST(Checksum, CompletesTheInnerChecksumOfATunnelWhereTheKernelSays) {
+  Frame inner = build(false, 6, 300);
+  const std::uint16_t want = reference(inner);
+  make_partial(inner);
+  const std::size_t vxlan = 8;
+  Frame outer = build(false, 17, vxlan + inner.b.size());
+  put16(outer.b, outer.field, 0);
+  std::fill_n(outer.b.begin() + static_cast<long>(outer.l4 + 8), vxlan, std::uint8_t{0});
+  outer.b[outer.l4 + 8] = 0x08;  // VXLAN flags: the VNI is valid
+  std::copy(inner.b.begin(), inner.b.end(), outer.b.begin() + static_cast<long>(outer.l4 + 8 + vxlan));
+  const std::size_t at = outer.l4 + 8 + vxlan;  // where the inner frame starts
+  Bytes padded = outer.b;
+  padded.resize(padded.size() + 6, 0xee);  // Ethernet padding is not part of the datagram
+  ASSERT_EQ(complete_checksum_at(padded.data(), padded.size(), at + inner.l4, 16), ChecksumResult::kCompleted);
+  EXPECT_EQ(static_cast<std::uint16_t>(padded[at + inner.field] << 8 | padded[at + inner.field + 1]), want);
+  EXPECT_EQ(padded[outer.field], 0);
+  EXPECT_EQ(padded[outer.field + 1], 0);
+  // A field outside the datagram is refused, not written.
+  EXPECT_EQ(complete_checksum_at(padded.data(), padded.size(), outer.b.size() - 1, 0), ChecksumResult::kMalformed);
+  EXPECT_EQ(complete_checksum_at(padded.data(), padded.size(), padded.size(), 0), ChecksumResult::kMalformed);
+}
+
+// Told where, over plain TCP and UDP it agrees with complete_partial_checksum.
+TEST(Checksum, CompletingAtTheGivenFieldMatchesTheParsedOne) {
+  for (const std::uint8_t proto : {std::uint8_t{6}, std::uint8_t{17}}) {
+    for (const bool ipv6 : {false, true}) {
+      Frame f = build(ipv6, proto, 77);
+      make_partial(f);
+      Bytes parsed = f.b;
+      ASSERT_EQ(complete_partial_checksum(parsed.data(), parsed.size()), ChecksumResult::kCompleted);
+      ASSERT_EQ(complete_checksum_at(f.b.data(), f.b.size(), f.l4, f.field - f.l4), ChecksumResult::kCompleted);
+      EXPECT_EQ(f.b, parsed) << "proto " << int{proto} << (ipv6 ? " over IPv6" : " over IPv4");
+    }
+  }
 }
 
 TEST(Checksum, CompletesTcpOverIpv4) { expect_completes(build(false, 6, 11)); }

@@ -47,6 +47,13 @@ void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int i
   }
 }
 
+bool interface_running(int sock, int ifindex) noexcept {
+  ifreq ifr{};
+  ifr.ifr_ifindex = ifindex;
+  if (::ioctl(sock, SIOCGIFNAME, &ifr) != 0 || ::ioctl(sock, SIOCGIFFLAGS, &ifr) != 0) return false;
+  return (ifr.ifr_flags & IFF_UP) != 0 && (ifr.ifr_flags & IFF_RUNNING) != 0;
+}
+
 int take_socket_error(int sock) noexcept {
   int err = 0;
   socklen_t len = sizeof err;

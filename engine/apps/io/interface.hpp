@@ -6,6 +6,7 @@
 //   InterfaceInfo info = interface_info(sock.get(), "veth0", where);   // ifindex, MTU
 //   fail_if_deleted(ctx, sock.get(), "veth0", info.ifindex)  // ends the run (EngineFailure) once
 //                                                  // the kernel no longer knows the interface
+//   interface_running(sock.get(), info.ifindex)   // IFF_UP and IFF_RUNNING (carrier)
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
@@ -32,6 +33,8 @@ Fd open_netns(const std::string& netns, const std::string& where);
 Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where);
 InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where);
 void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int ifindex) noexcept;
+// Whether interface `ifindex` (in sock's namespace) is up and has carrier (IFF_UP and IFF_RUNNING).
+bool interface_running(int sock, int ifindex) noexcept;
 // Reads and clears the socket's pending error (SO_ERROR); 0 when none.
 int take_socket_error(int sock) noexcept;
 void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);

@@ -29,6 +29,10 @@ constexpr std::uint32_t kVlanHeader = 4;
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
 constexpr std::size_t kTxBatch = 64;     // frames per sendmmsg(2)
 constexpr std::uint32_t kRecvBatch = 64;  // frames per recvmmsg(2)
+// Segment mode: a frame read may become this many wire packets (a 64 KiB
+// super-frame cut at an MSS of 512 bytes or more), so a frame is read only
+// while the output link has that much room; the rest waits in the kernel.
+constexpr std::uint32_t kSegmentRoom = 128;
 
 // struct virtio_net_hdr from <linux/virtio_net.h> (which does not compile as
 // C++; a member is named "class"), in the host's byte order, as PACKET_VNET_HDR uses it.
@@ -92,6 +96,11 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
   set_option(fd_.get(), PACKET_VERSION, TPACKET_V2, where + ": PACKET_VERSION TPACKET_V2");
   set_option(fd_.get(), PACKET_QDISC_BYPASS, 1, where + ": PACKET_QDISC_BYPASS");
   set_option(fd_.get(), PACKET_IGNORE_OUTGOING, 1, where + ": PACKET_IGNORE_OUTGOING");
+  // A TX frame the kernel refuses would otherwise stay in the ring as
+  // TP_STATUS_WRONG_FORMAT, and the kernel would send nothing behind it until
+  // that slot came round again; with PACKET_LOSS it skips the frame.
+  // prepare_tx() applies the kernel's rules first, so none should reach it.
+  if (spec.tx_ring) set_option(fd_.get(), PACKET_LOSS, 1, where + ": PACKET_LOSS");
   bulk_ = spec.bulk || spec.segment;
   segment_ = spec.segment;
   if (bulk_) {  // before the rings: the kernel refuses it (EBUSY) once they exist
@@ -139,7 +148,14 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
     if (map_ != nullptr) ::munmap(map_, map_size_);
     throw SystemError(err, where + ": bind");
   }
-  if (receive_) ctx.watch_fd(fd_.get());
+  if (receive_) {
+    try {
+      ctx.watch_fd(fd_.get());
+    } catch (...) {  // the destructor will not run: the mapping would keep the socket capturing
+      if (map_ != nullptr) ::munmap(map_, map_size_);
+      throw;
+    }
+  }
 }
 
 RawSocket::~RawSocket() {
@@ -148,7 +164,12 @@ RawSocket::~RawSocket() {
 
 void RawSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
-  if (!pending_.empty()) send_pending();  // left over after EAGAIN
+  if (suspect_) ctx().wake_at(next_housekeeping_);  // down: look again even if nothing else happens
+  if (tx_ring_enabled_) {
+    kick();  // frames a send() left in the TX ring (a full socket buffer, the interface down)
+  } else if (!pending_.empty()) {
+    send_pending();  // left over after EAGAIN
+  }
   if (!receive_) return;
   Link* out = output();
   const std::uint32_t budget = out != nullptr ? std::min(out->room(), kMaxFramesPerBreath) : kMaxFramesPerBreath;
@@ -159,8 +180,13 @@ void RawSocket::pull() {
   }
 }
 
+// How many frames may be read with `budget` packets of room on the output.
+std::uint32_t RawSocket::frames_for(std::uint32_t budget) const noexcept {
+  return segment_ ? budget / kSegmentRoom : budget;
+}
+
 void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
-  while (budget > 0) {
+  while (frames_for(budget) > 0) {
     std::uint8_t* f = frame(rx_, rx_.next);
     const std::uint32_t status = status_of(f);
     if ((status & TP_STATUS_USER) == 0) break;
@@ -191,8 +217,8 @@ void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
 // telling what the ring header would have (partial checksum, VLAN tag).
 void RawSocket::pull_recvmmsg(Link* out, std::uint32_t budget) {
   constexpr std::size_t kCtrl = CMSG_SPACE(sizeof(tpacket_auxdata));
-  while (budget > 0) {
-    const std::uint32_t want = std::min<std::uint32_t>(budget, kRecvBatch);
+  while (frames_for(budget) > 0) {
+    const std::uint32_t want = std::min<std::uint32_t>(frames_for(budget), kRecvBatch);
     Packet* packets[kRecvBatch];
     mmsghdr msgs[kRecvBatch];
     iovec iov[kRecvBatch][2];
@@ -243,14 +269,7 @@ std::uint32_t RawSocket::deliver(Link* out, Packet* p) {
     out->transmit(p);
     return 1;
   }
-  if (p->offload.gso_size == 0) {  // one wire packet: only its checksum may be left to do
-    if (p->offload.csum_partial) {
-      if (complete_partial_checksum(p->data, p->length) != ChecksumResult::kCompleted) {
-        ++rx_csum_dropped_;
-        pool().free(p);
-        return 0;
-      }
-    }
+  if (p->offload.gso_size == 0) {  // one wire packet (finish_frame completed its checksum)
     p->offload = {};
     out->transmit(p);
     return 1;
@@ -262,8 +281,10 @@ std::uint32_t RawSocket::deliver(Link* out, Packet* p) {
 }
 
 // p holds a frame as the kernel delivered it. Puts back a VLAN tag the kernel
-// moved into metadata; then, in bulk mode, takes the offload metadata from the
-// vnet header, else completes a partial checksum. False: dropped, counted.
+// moved into metadata; then, in bulk and segment mode, takes the offload
+// metadata from the vnet header (segment mode completes a single wire
+// packet's partial checksum where that header says; deliver() cuts
+// super-frames), else completes a partial checksum. False: dropped, counted.
 bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
                              const void* vnet_hdr) {
   const bool tagged = (status & TP_STATUS_VLAN_VALID) != 0 && p.length >= 12;
@@ -294,6 +315,14 @@ bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan
       }
       ++rx_gso_frames_;
       rx_gso_segments_ += p.offload.segments;
+    } else if (segment_ && p.offload.csum_partial) {  // one wire packet: finish the device's job now
+      if (complete_checksum_at(p.data, p.length, p.offload.csum_start, p.offload.csum_offset) !=
+          ChecksumResult::kCompleted) {
+        ++rx_csum_dropped_;
+        pool().free(&p);
+        return false;
+      }
+      p.offload.csum_partial = false;
     }
   } else if (status & TP_STATUS_CSUMNOTREADY) {  // checksum offload upstream: finish the device's job
     if (complete_partial_checksum(p.data, p.length) != ChecksumResult::kCompleted) {
@@ -332,13 +361,7 @@ void RawSocket::push() {
   }
   while (!in->empty() || !cut_.empty()) {
     std::uint8_t* f = frame(tx_, tx_.next);
-    std::uint32_t status = status_of(f);
-    if (status == TP_STATUS_WRONG_FORMAT) {  // the kernel refused this frame earlier: reclaim the slot
-      ++tx_wrong_format_;
-      set_status(f, TP_STATUS_AVAILABLE);
-      status = TP_STATUS_AVAILABLE;
-    }
-    if (status != TP_STATUS_AVAILABLE) {  // ring full: leave the rest on the link
+    if (status_of(f) != TP_STATUS_AVAILABLE) {  // ring full (unsent or in flight): leave the rest on the link
       ++tx_ring_full_;
       kick();
       ctx().wake_at(now() + 20us);  // come back soon even if nothing else happens
@@ -352,7 +375,7 @@ void RawSocket::push() {
       reinterpret_cast<tpacket2_hdr*>(f)->tp_len = vnet + p->length;
       set_status(f, TP_STATUS_SEND_REQUEST);
       tx_.next = (tx_.next + 1) & (tx_.frames - 1);
-      ++tx_queued_;
+      ++tx_unsent_count_;
       ++tx_packets_;
       tx_bytes_ += p->length;
     }
@@ -374,12 +397,16 @@ bool RawSocket::prepare_tx(Packet& p) {
     tx_gso_segments_ += wire_packets(p);
     return true;
   }
-  if (p.length > max_frame_) {
+  // The kernel takes 4 bytes over MTU + Ethernet header only for an 802.1Q
+  // tag (a vnet header, in bulk mode, lifts its check).
+  const bool tagged = p.length >= ETH_HLEN && p.data[12] == 0x81 && p.data[13] == 0x00;
+  if (p.length > (bulk_ || tagged ? max_frame_ : max_frame_ - kVlanHeader)) {
     ++tx_oversize_;
     return false;
   }
   if (!bulk_ && p.offload.csum_partial) {
-    if (complete_partial_checksum(p.data, p.length) != ChecksumResult::kCompleted) {
+    if (complete_checksum_at(p.data, p.length, p.offload.csum_start, p.offload.csum_offset) !=
+        ChecksumResult::kCompleted) {
       ++tx_csum_dropped_;
       return false;
     }
@@ -407,19 +434,42 @@ std::uint32_t RawSocket::write_vnet_hdr(std::uint8_t* to, const Packet& p) noexc
   return vnet_bytes_;
 }
 
-// Asks the kernel to send what the TX ring holds. Never blocks.
+// Whether the TX ring holds frames the kernel has not taken yet
+// (TP_STATUS_SEND_REQUEST), counted from the oldest we wrote; frames it took
+// are sending (their pages still in use) or available again.
+bool RawSocket::tx_unsent() noexcept {
+  while (tx_unsent_count_ > 0 && status_of(frame(tx_, tx_unsent_)) != TP_STATUS_SEND_REQUEST) {
+    tx_unsent_ = (tx_unsent_ + 1) & (tx_.frames - 1);
+    --tx_unsent_count_;
+  }
+  return tx_unsent_count_ > 0;
+}
+
+// Asks the kernel to send what the TX ring holds. Never blocks. Whatever it
+// leaves (a full socket buffer, the interface down or without carrier) stays
+// in the ring, in order, and a later breath asks again: soon after EAGAIN or
+// a partial send, after kTxRetryAfterError after an error.
 void RawSocket::kick() {
-  if (tx_queued_ == 0) return;
-  ++tx_kicks_;
-  if (::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0) {
-    tx_queued_ = 0;
+  if (!tx_unsent()) return;
+  if (now() < tx_retry_at_) {
+    ctx().wake_at(tx_retry_at_);
     return;
   }
-  const int err = errno;
-  if (err == EAGAIN || err == EINTR) return;  // frames stay queued; the next kick sends them
+  ++tx_kicks_;
+  const bool sent = ::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0;
+  const int err = sent ? 0 : errno;
+  if (sent || err == EAGAIN || err == EINTR) {
+    if (tx_unsent()) {
+      tx_retry_at_ = now() + 20us;
+      ctx().wake_at(tx_retry_at_);
+    }
+    return;
+  }
   ++tx_errors_[err];
-  tx_queued_ = 0;
-  if (err == ENXIO || err == ENODEV || err == ENETDOWN) housekeeping();  // gone, or only down?
+  tx_retry_at_ = now() + kTxRetryAfterError;
+  ctx().wake_at(tx_retry_at_);
+  suspect_ = true;
+  if (err == ENXIO || err == ENODEV) housekeeping();  // gone?
 }
 
 // Sends pending_ with sendmmsg(2), in order. EAGAIN keeps the rest for the
@@ -458,7 +508,8 @@ void RawSocket::send_pending() {
     }
     ++tx_errors_[err];
     pool().free(pending_[done++]);
-    if (err == ENXIO || err == ENODEV || err == ENETDOWN) housekeeping();
+    suspect_ = true;
+    if (err == ENXIO || err == ENODEV) housekeeping();
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
 }
@@ -469,12 +520,17 @@ void RawSocket::stop() {
   cut_.clear(pool());
 }
 
-// Every 50 ms: has the interface gone? (The kernel reports ENETDOWN through
-// SO_ERROR both when it goes down, which is recoverable, and when it is
-// deleted, which is not.)
+// Every 50 ms while the engine is awake: has the interface gone? The kernel
+// reports ENETDOWN through SO_ERROR when it goes down, which is recoverable,
+// and again when it is deleted only if it was up: a send-only socket hears of
+// neither. So the check is by ifindex, every time; and from a sign of trouble
+// (SO_ERROR, a failed send) until the interface is up and running again, the
+// socket keeps the engine waking for it.
 void RawSocket::housekeeping() {
   next_housekeeping_ = now() + 50ms;
-  if (take_socket_error(fd_.get()) != 0) fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
+  if (take_socket_error(fd_.get()) != 0) suspect_ = true;
+  fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
+  if (suspect_ && interface_running(fd_.get(), ifindex_)) suspect_ = false;
 }
 
 void RawSocket::refresh_kernel_stats() const {
@@ -507,7 +563,6 @@ void RawSocket::counters(const CounterVisitor& emit) const {
   emit("tx_segment_dropped", cut_.dropped());
   emit("tx_csum_dropped", tx_csum_dropped_);
   emit("tx_oversize", tx_oversize_);
-  emit("tx_wrong_format", tx_wrong_format_);
   emit("tx_ring_full", tx_ring_full_);
   emit("tx_kicks", tx_kicks_);
   emit_errno_counters(emit, "tx_error_", tx_errors_);

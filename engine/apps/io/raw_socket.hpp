@@ -14,7 +14,8 @@
 //                  (8 MiB at MTU 1500: TCP bursts through a busy engine overflowed
 //                  1024, and every overflow is a loss nobody asked for) and 1024
 //                  to send; 256 each in bulk mode, whose frames take 68 KiB each
-//                  (17 MiB per ring)
+//                  (17 MiB mapped per ring; the kernel allocates each frame's
+//                  block as 128 KiB, so 32 MiB)
 //   rx_ring      — true (default): receive through a TPACKET_V2 RX ring;
 //                  false: with recvmmsg(2), 64 frames per call
 //   tx_ring      — true (default): transmit through a TPACKET_V2 TX ring;
@@ -37,7 +38,12 @@
 //                  checksums, so everything after this port sees exactly the wire
 //                  packets, whatever the senders' offloads. For an interface whose
 //                  offloads are not ours to change (synnet-test attach). Transmits
-//                  as without bulk. Not together with bulk.
+//                  as bulk does, with a vnet header (a super-frame from a bulk port
+//                  leaves whole). A frame is read only while the output link has
+//                  room for 128 wire packets (what a 64 KiB super-frame becomes at
+//                  an MSS of 512 or more), so the cut packets back up in the
+//                  kernel's ring instead of overflowing the link. Not together
+//                  with bulk.
 //   receive      — true (default). false: a send-only socket, bound to no protocol,
 //                  so the kernel hands it nothing (no RX ring, no epoll watch, no
 //                  copy of every frame on the interface): the sending end of one
@@ -47,9 +53,19 @@
 // transmissions (PACKET_IGNORE_OUTGOING: no looped duplicates), is
 // nonblocking and is watched by the engine, which sleeps until frames arrive.
 // Backpressure: when the TX ring is full, packets stay on the input link
-// (only a full link drops, counted as its txdrop).
+// (only a full link drops, counted as its txdrop). Frames the kernel has not
+// sent yet (its socket buffer full, the interface down or without carrier)
+// stay in the ring, in order, and are sent again from the next breaths, so
+// they leave even if no other packet comes; after an error the socket waits
+// kTxRetryAfterError between tries. Frames the kernel would refuse (too
+// long) are dropped and counted before the ring (tx_oversize): a refused
+// frame in the ring would hold up all behind it, so the kernel is told to
+// skip any that still is (PACKET_LOSS).
 // Failure: if the interface is deleted, the engine's run ends with
-// EngineFailure naming it; if it only goes down, frames wait for it to come up.
+// EngineFailure naming it (within 50 ms of the socket's next breath: a
+// down interface keeps the engine waking to check); if it only goes down,
+// frames wait for it to come up (in sendmmsg mode each send fails and drops
+// its frame, counted as tx_error_ENETDOWN).
 //
 // Counters: rx_ring, tx_ring (1: the ring is in use, 0: recvmmsg/sendmmsg),
 //   rx_packets, rx_bytes, tx_packets, tx_bytes (frames: a super-frame counts one),
@@ -71,9 +87,11 @@
 //   sent in order as plain packets), tx_segment_dropped (their wire packets lost
 //   because the packet pool was empty), tx_oversize (packet larger than the
 //   interface takes; in bulk mode, a super-frame whose wire packets would be),
-//   tx_wrong_format (rejected by the kernel), tx_ring_full (times the TX ring
-//   was full), tx_kicks (send() calls that started transmission: tx_packets /
-//   tx_kicks is the batch size), tx_error_<ERRNO> (send() failures by errno).
+//   tx_ring_full (times the TX ring was full), tx_kicks (send() calls that
+//   started transmission: tx_packets / tx_kicks is the batch size),
+//   tx_error_<ERRNO> (send() calls that failed, by errno: with the TX ring the
+//   frames stay and are tried again, so these count tries; with sendmmsg each
+//   is a frame dropped). tx_packets counts frames handed to the kernel.
 #pragma once
 
 #include <cstdint>
@@ -107,6 +125,7 @@ class RawSocket final : public App {
   // tag), and the largest gso_max_size whose super-frames fit in it.
   static constexpr std::uint32_t kRxRingFrames = 4096, kTxRingFrames = 1024, kBulkRingFrames = 256;
   static constexpr std::uint32_t kBulkMaxFrame = kPacketCapacity - 4;
+  static constexpr Duration kTxRetryAfterError = std::chrono::milliseconds(1);
   static constexpr std::uint32_t kBulkGsoMaxSize = 65536;
   static_assert(kBulkGsoMaxSize + 14 + 4 <= kBulkMaxFrame);
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
@@ -126,6 +145,7 @@ class RawSocket final : public App {
     std::uint32_t next = 0;
   };
   std::uint8_t* frame(const Ring& r, std::uint32_t i) const noexcept { return r.base + std::size_t{i} * frame_size_; }
+  std::uint32_t frames_for(std::uint32_t budget) const noexcept;
   void pull_ring(Link* out, std::uint32_t budget);
   void pull_recvmmsg(Link* out, std::uint32_t budget);
   // Puts a received frame on out: in segment mode a super-frame as its wire packets. Returns how many.
@@ -135,6 +155,7 @@ class RawSocket final : public App {
   Packet* next_to_send(Link* in);
   bool prepare_tx(Packet& p);
   std::uint32_t write_vnet_hdr(std::uint8_t* to, const Packet& p) noexcept;
+  bool tx_unsent() noexcept;
   void kick();
   void send_pending();  // sendmmsg mode
   void housekeeping();
@@ -148,7 +169,10 @@ class RawSocket final : public App {
   std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
   Ring rx_, tx_;
-  std::uint32_t tx_queued_ = 0;  // frames marked SEND_REQUEST since the last kick
+  std::uint32_t tx_unsent_ = 0;        // the oldest TX slot the kernel may not have taken yet
+  std::uint32_t tx_unsent_count_ = 0;  // slots from there up to tx_.next: see tx_unsent()
+  Time tx_retry_at_{0};                // no send() before this (after an error)
+  bool suspect_ = false;               // the interface was down or a send failed: see housekeeping()
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
   bool bulk_ = false;     // the socket has PACKET_VNET_HDR (bulk or segment)
   bool segment_ = false;  // cut super-frames into wire packets on arrival
@@ -163,7 +187,7 @@ class RawSocket final : public App {
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
   std::uint64_t tx_csum_dropped_ = 0;
   std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, rx_segment_dropped_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
-  std::uint64_t tx_oversize_ = 0, tx_wrong_format_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
+  std::uint64_t tx_oversize_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };
 

@@ -206,6 +206,7 @@ void XdpSocket::pull() {
     ::recvfrom(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
   }
   reclaim_completions();
+  kick_tx();  // what an earlier sendto() left in the TX ring
 }
 
 void XdpSocket::reclaim_completions() {
@@ -238,7 +239,8 @@ void XdpSocket::push() {
     }
     const bool oversize = p->length > max_frame_;
     if (oversize || (p->offload.csum_partial &&
-                     complete_partial_checksum(p->data, p->length) != ChecksumResult::kCompleted)) {
+                     complete_checksum_at(p->data, p->length, p->offload.csum_start, p->offload.csum_offset) !=
+                                         ChecksumResult::kCompleted)) {
       ++(oversize ? tx_oversize_ : tx_csum_dropped_);
       rings_->tx.cached_prod -= 1;  // unreserve
       pool().free(p);
@@ -259,14 +261,33 @@ void XdpSocket::push() {
   if (queued > 0) kick_tx();
 }
 
-// Copy mode transmits only when asked (sendto); zero-copy when the driver says it needs a wakeup.
+// Descriptors in the TX ring the kernel has not consumed yet.
+std::uint32_t XdpSocket::tx_unsent() noexcept {
+  return rings_->tx.size - xsk_prod_nb_free(&rings_->tx, rings_->tx.size);
+}
+
+// Copy mode transmits only when asked (sendto), and at most 32 frames per
+// call (the kernel's TX batch; it says EAGAIN when more wait); zero-copy
+// when the driver says it needs a wakeup. So this runs every breath while
+// frames wait, and asks for the next breath at once while the kernel has
+// more to take, after kTxRetryAfterError after an error.
 void XdpSocket::kick_tx() {
-  if (!xsk_ring_prod__needs_wakeup(&rings_->tx)) return;
+  if (!xsk_ring_prod__needs_wakeup(&rings_->tx) || tx_unsent() == 0) return;
+  if (now() < tx_retry_at_) {
+    ctx().wake_at(tx_retry_at_);
+    return;
+  }
   ++tx_kicks_;
-  if (::sendto(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0) return;
-  const int err = errno;
-  if (err == EAGAIN || err == EBUSY || err == ENOBUFS || err == EINTR) return;  // the kernel is busy: retry later
+  const bool sent = ::sendto(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0;
+  const int err = sent ? 0 : errno;
+  if (err == EBUSY) ++tx_errors_[err];  // the device dropped a frame (it is completed, not sent)
+  if (sent || err == EAGAIN || err == EBUSY || err == EINTR) {
+    if (tx_unsent() > 0) ctx().wake_at(now());
+    return;
+  }
   ++tx_errors_[err];
+  tx_retry_at_ = now() + kTxRetryAfterError;
+  ctx().wake_at(tx_retry_at_);
   if (err == ENXIO || err == ENETDOWN || err == ENODEV) housekeeping();
 }
 

@@ -33,7 +33,10 @@
 //   not be), tx_ring_full, tx_kicks,
 //   the kernel's XDP_STATISTICS (rx_dropped, rx_invalid_descs, tx_invalid_descs,
 //   rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs),
-//   tx_error_<ERRNO> (sendto() failures by errno).
+//   tx_error_<ERRNO> (sendto() failures by errno; EBUSY: the device dropped
+//   a frame). tx_packets counts frames put in the TX ring; those the kernel
+//   has not taken yet are asked for again every breath (copy mode sends 32 per
+//   sendto()), so a burst leaves whole even if nothing follows it.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +66,7 @@ class XdpSocket final : public App {
  public:
   using Spec = XdpSocketSpec;
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
+  static constexpr Duration kTxRetryAfterError = std::chrono::milliseconds(1);
 
   XdpSocket(AppContext& ctx, const Spec& spec);  // throws SystemError saying why it cannot bind
   ~XdpSocket() override;
@@ -75,6 +79,7 @@ class XdpSocket final : public App {
  private:
   struct Rings;  // libxdp's ring structures, kept out of this header
   void reclaim_completions();
+  std::uint32_t tx_unsent() noexcept;
   void kick_tx();
   void housekeeping();
 
@@ -88,6 +93,7 @@ class XdpSocket final : public App {
   std::unique_ptr<Rings> rings_;
   int fd_ = -1;  // the XSK socket (owned by libxdp)
   std::vector<std::uint64_t> tx_free_;  // UMEM addresses free for sending
+  Time tx_retry_at_{0};                 // no sendto() before this (after an error)
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;

@@ -402,6 +402,141 @@ TEST_P(Forwarder, AMissingInterfaceIsAClearConfigureError) {
   }
 }
 
+// Puts the frames of its spec on its output once, as the link takes them,
+// then nothing: traffic that stops, so a frame left in a ring shows.
+struct BurstSpec {
+  std::vector<std::vector<std::uint8_t>> frames;
+  bool operator==(const BurstSpec&) const = default;
+  void validate() const {}
+};
+
+class Burst final : public App {
+ public:
+  using Spec = BurstSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
+  Burst(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
+  void pull() override {
+    Link* out = output();
+    for (; next_ < frames_.size() && out != nullptr && out->room() > 0; ++next_) {
+      Packet* p = pool().allocate();
+      std::memcpy(p->data, frames_[next_].data(), frames_[next_].size());
+      p->length = static_cast<std::uint32_t>(frames_[next_].size());
+      out->transmit(p);
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::uint8_t>> frames_;
+  std::size_t next_ = 0;
+};
+
+// `n` frames of `bytes` bytes each, to an unknown unicast MAC (b's kernel
+// counts and drops them), with the Ethernet type `ethertype`.
+std::vector<std::vector<std::uint8_t>> frames(std::size_t n, std::size_t bytes, std::uint16_t ethertype = 0x88b5) {
+  std::vector<std::uint8_t> f(bytes, 0x41);
+  const std::uint8_t head[14] = {0x02, 0, 0, 0, 0, 0x99, 0x02, 0, 0, 0, 0, 0x01,
+                                 static_cast<std::uint8_t>(ethertype >> 8), static_cast<std::uint8_t>(ethertype & 0xff)};
+  std::memcpy(f.data(), head, sizeof head);
+  return std::vector<std::vector<std::uint8_t>>(n, f);
+}
+
+// An engine that only sends: a Burst into the I/O app (the test parameter)
+// on the wire end of b's veth; b's interface counts what arrives.
+struct Sender : ::testing::TestWithParam<std::string> {
+  void SetUp() override {
+    SYNNET_REQUIRE_ROOT();
+    topo.emplace();
+    // Else the wire end's own IPv6 chatter (MLD, router solicitations) reaches b's count.
+    topo->wire.set_sysctl("net.ipv6.conf.all.disable_ipv6", "1");
+  }
+  void configure(const std::vector<std::vector<std::uint8_t>>& burst) {
+    Config c;
+    c.app<Burst>("burst", {.frames = burst});
+    if (GetParam() == "packet") {
+      c.app<RawSocket>("tx", {.ifname = topo->b_wire.b(), .netns = topo->wire.path(), .receive = false});
+    } else {
+      c.app<XdpSocket>("tx", {.ifname = topo->b_wire.b(), .netns = topo->wire.path(), .attach = "native"});
+    }
+    c.link("burst.output -> tx.input");
+    engine.configure(c);
+  }
+  void TearDown() override {
+    engine.configure(Config{});
+    topo.reset();
+  }
+  std::uint64_t arrived() { return topo->b.netlink().link_info(topo->b_wire.a()).rx_packets; }
+  void run_for(Duration d) { engine.run({.duration = d}); }
+
+  std::optional<testing::PocTopology> topo;
+  Engine engine;
+};
+
+// Frames sent while the interface was down wait in the TX ring and leave
+// once it is up, though nothing new comes: 10 frames the ring holds, 1500 fill
+// it and the rest wait on the link.
+TEST_P(Sender, FramesQueuedWhileTheInterfaceWasDownLeaveOnceItIsUp) {
+  for (const std::size_t n : {std::size_t{10}, std::size_t{1500}}) {
+    SCOPED_TRACE(std::to_string(n) + " frames");
+    if (n != 10) {  // a fresh interface and engine
+      TearDown();
+      SetUp();
+    }
+    configure(frames(n, 60));  // the burst comes at the first breath
+    topo->wire.netlink().set_up(topo->b_wire.b(), false);
+    const std::uint64_t before = arrived();
+    run_for(200ms);
+    EXPECT_EQ(arrived(), before);
+    topo->wire.netlink().set_up(topo->b_wire.b());
+    run_for(300ms);
+    EXPECT_EQ(arrived() - before, n);
+  }
+}
+
+// A burst larger than what one send() takes (an AF_XDP socket in copy mode
+// sends 32 frames per call) leaves whole, though no frame follows it.
+TEST_P(Sender, ABurstLeavesWholeWithoutMoreTraffic) {
+  configure(frames(900, 60));
+  const std::uint64_t before = arrived();
+  run_for(300ms);
+  EXPECT_EQ(arrived() - before, 900u);
+}
+
+// The kernel refuses an untagged frame longer than MTU + 14 (only an
+// 802.1Q-tagged one may have 4 bytes more). Such a frame is dropped and
+// counted before it reaches the TX ring, and never holds up the frames
+// behind it; a tagged frame of the same length leaves.
+TEST_P(Sender, AFrameTheKernelWouldRefuseIsCountedAndHoldsUpNothing) {
+  if (GetParam() != "packet") GTEST_SKIP() << "the rule is AF_PACKET's; an AF_XDP socket hands the frame to the driver";
+  std::vector<std::vector<std::uint8_t>> burst = frames(1, 1500 + 14 + 4);
+  for (const auto& f : frames(5, 60)) burst.push_back(f);
+  burst.push_back(frames(1, 1500 + 14 + 4, 0x8100)[0]);
+  configure(burst);
+  const std::uint64_t before = arrived();
+  run_for(300ms);
+  EXPECT_EQ(arrived() - before, 6u);
+  EXPECT_EQ(engine.counters().at("tx.tx_oversize"), 1u);
+}
+
+// Down, then deleted: the engine ends with the reason, though the socket
+// heard of the deletion only as "down" (SO_ERROR is set once, at down).
+TEST_P(Sender, AnInterfaceDownThenDeletedEndsTheEngine) {
+  configure(frames(10, 60));
+  topo->wire.netlink().set_up(topo->b_wire.b(), false);
+  std::thread deleter([this] {
+    std::this_thread::sleep_for(300ms);
+    topo->wire.netlink().delete_link(topo->b_wire.b());
+  });
+  try {
+    run_for(3s);
+    ADD_FAILURE() << "the engine ran on after its interface was deleted";
+  } catch (const EngineFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("was deleted"), std::string::npos) << e.what();
+  }
+  deleter.join();
+}
+
+INSTANTIATE_TEST_SUITE_P(Io, Sender, ::testing::Values("packet", "xdp_native"));
+
 TEST(RawSocketSpecTest, BulkAndSegmentExcludeEachOther) {
   const RawSocketSpec both{.ifname = "eth0", .bulk = true, .segment = true};
   try {
