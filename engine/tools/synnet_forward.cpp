@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -48,34 +49,40 @@ int run_per_direction(RunOptions run, const std::string& if1, const std::string&
   sigemptyset(&stop_signals);
   for (int sig : run.stop_signals) sigaddset(&stop_signals, sig);
   ::pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
-  std::string back_failure;
+  // Exit status 1 for an engine failure (an interface deleted), 2 for a setup error such as SystemError.
+  struct Outcome {
+    std::string failure;
+    int status = 0;
+  };
+  const auto run_one = [](Engine& engine, const RunOptions& options) {
+    try {
+      engine.run(options);
+    } catch (const EngineFailure& e) {
+      return Outcome{e.what(), 1};
+    } catch (const std::exception& e) {  // caught here too: the other thread must be joined whatever happened
+      return Outcome{e.what(), 2};
+    }
+    return Outcome{};
+  };
+  Outcome back_outcome;
   RunOptions back_run = run;
   back_run.stop_signals.clear();
   back_run.report_title = back_title;
   run.report_title = there_title;
   std::thread back_thread([&] {
-    try {
-      back.run(back_run);
-    } catch (const std::exception& e) {  // EngineFailure, or a setup error such as SystemError
-      back_failure = e.what();
-    }
+    back_outcome = run_one(back, back_run);
     there.stop();  // either direction ending ends both
   });
-  std::string there_failure;
-  try {
-    there.run(run);
-  } catch (const std::exception& e) {  // caught here: back_thread must be joined whatever happened
-    there_failure = e.what();
-  }
+  Outcome there_outcome = run_one(there, run);
   back.stop();
   back_thread.join();
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   int status = 0;
-  for (const auto& [title, engine, failure] :
-       {std::tuple{&there_title, &there, &there_failure}, std::tuple{&back_title, &back, &back_failure}}) {
-    if (!failure->empty()) {
-      std::cerr << "synnet-forward: " << title->substr(0, title->size() - 1) << ": " << *failure << "\n";
-      status = 1;
+  for (const auto& [title, engine, outcome] :
+       {std::tuple{&there_title, &there, &there_outcome}, std::tuple{&back_title, &back, &back_outcome}}) {
+    if (outcome->status != 0) {
+      std::cerr << "synnet-forward: " << title->substr(0, title->size() - 1) << ": " << outcome->failure << "\n";
+      status = std::max(status, outcome->status);
     }
     std::cout << *title << "\n";
     engine->report_links(std::cout);

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <tuple>
 
 #include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
@@ -115,14 +117,24 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
   // Everything that opens a socket or resolves a name happens inside the
   // interface's namespace: xsk_umem__create opens the AF_XDP socket that the
   // first xsk_socket__create then binds, by ifindex, in the socket's namespace.
-  const auto [stage, r] = in_netns(netns_.get(), [&]() -> std::pair<const char*, int> {
+  const auto create = [&]() -> std::pair<const char*, int> {
     if (const int e = xsk_umem__create(&rings_->umem, umem_area_, umem_size_, &rings_->fill, &rings_->completion, &umem_cfg);
         e != 0) {
       return {"create UMEM", e};
     }
     return {"bind AF_XDP socket", xsk_socket__create(&rings_->xsk, ifname_.c_str(), spec.queue, rings_->umem,
                                                      &rings_->rx, &rings_->tx, &cfg)};
-  });
+  };
+  // The kernel frees a closed socket's hold on its queue a little later (in a
+  // work queue): a socket that replaces one on the same queue may see EBUSY
+  // for some milliseconds. kBindRetries tries, kBindRetryEvery apart.
+  auto [stage, r] = in_netns(netns_.get(), create);
+  for (int attempt = 1; r == -EBUSY && attempt < kBindRetries; ++attempt) {
+    if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
+    rings_->umem = nullptr;
+    std::this_thread::sleep_for(kBindRetryEvery);
+    std::tie(stage, r) = in_netns(netns_.get(), create);
+  }
   if (r != 0) {
     if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
     rings_->umem = nullptr;
@@ -133,20 +145,26 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
   }
   fd_ = xsk_socket__fd(rings_->xsk);
 
-  // The first half of the UMEM receives (all of it on the fill ring), the second half sends.
-  std::uint32_t idx = 0;
-  if (xsk_ring_prod__reserve(&rings_->fill, half, &idx) != half) {
-    throw SystemError(ENOMEM, where + ": fill ring");
+  try {  // from here a throw must undo the socket: the destructor will not run
+    // The first half of the UMEM receives (all of it on the fill ring), the second half sends.
+    std::uint32_t idx = 0;
+    if (xsk_ring_prod__reserve(&rings_->fill, half, &idx) != half) {
+      throw SystemError(ENOMEM, where + ": fill ring");
+    }
+    for (std::uint32_t i = 0; i < half; ++i) *xsk_ring_prod__fill_addr(&rings_->fill, idx + i) = std::uint64_t{i} * kFrameSize;
+    xsk_ring_prod__submit(&rings_->fill, half);
+    tx_free_.reserve(half);
+    for (std::uint32_t i = half; i < spec.frames; ++i) tx_free_.push_back(std::uint64_t{i} * kFrameSize);
+    ctx.watch_fd(fd_);
+  } catch (...) {
+    release();
+    throw;
   }
-  for (std::uint32_t i = 0; i < half; ++i) *xsk_ring_prod__fill_addr(&rings_->fill, idx + i) = std::uint64_t{i} * kFrameSize;
-  xsk_ring_prod__submit(&rings_->fill, half);
-  tx_free_.reserve(half);
-  for (std::uint32_t i = half; i < spec.frames; ++i) tx_free_.push_back(std::uint64_t{i} * kFrameSize);
-
-  ctx.watch_fd(fd_);
 }
 
-XdpSocket::~XdpSocket() {
+XdpSocket::~XdpSocket() { release(); }
+
+void XdpSocket::release() noexcept {
   // xsk_socket__delete also detaches the XDP program, found by ifindex in the
   // calling thread's namespace: it must run in the interface's. (From here it
   // left the program on the interface, so the next socket could not bind,
@@ -159,8 +177,11 @@ XdpSocket::~XdpSocket() {
   } catch (const std::exception&) {  // no thread or no setns: close the socket, never detach elsewhere
     if (fd_ >= 0) ::close(fd_);
   }
+  rings_->xsk = nullptr;
   if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
+  rings_->umem = nullptr;
   if (umem_area_ != nullptr) ::munmap(umem_area_, umem_size_);
+  umem_area_ = nullptr;
 }
 
 void XdpSocket::pull() {

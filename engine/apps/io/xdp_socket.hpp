@@ -23,6 +23,10 @@
 // ifindex, which means another interface elsewhere). Frames are copied between the UMEM and engine packets.
 // When the socket cannot bind, the error says why and what to try: zero-copy
 // unsupported, an XDP program already attached, queue counts (veth), no such queue.
+// EBUSY is tried again for up to 200 ms first (kBindRetries): the kernel frees
+// a closed socket's queue a little later, so a socket that replaces another on
+// the same queue (a reconfiguration, an engine switched off and on) would
+// otherwise fail.
 //
 // Counters: rx_packets, rx_bytes, tx_packets, tx_bytes, rx_alloc_failed,
 //   rx_no_output, rx_oversize, tx_oversize, tx_segmented (GSO super-frames
@@ -67,6 +71,8 @@ class XdpSocket final : public App {
   using Spec = XdpSocketSpec;
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
   static constexpr Duration kTxRetryAfterError = std::chrono::milliseconds(1);
+  static constexpr int kBindRetries = 20;  // EBUSY just after a socket on the queue closed
+  static constexpr Duration kBindRetryEvery = std::chrono::milliseconds(10);
 
   XdpSocket(AppContext& ctx, const Spec& spec);  // throws SystemError saying why it cannot bind
   ~XdpSocket() override;
@@ -79,6 +85,7 @@ class XdpSocket final : public App {
  private:
   struct Rings;  // libxdp's ring structures, kept out of this header
   void reclaim_completions();
+  void release() noexcept;  // closes the socket (detaching the XDP program) and frees the UMEM
   std::uint32_t tx_unsent() noexcept;
   void kick_tx();
   void housekeeping();

@@ -535,6 +535,15 @@ TEST_P(Sender, AnInterfaceDownThenDeletedEndsTheEngine) {
   deleter.join();
 }
 
+// The socket of a configuration that replaces another on the same interface
+// binds, though the kernel releases the old socket's queue asynchronously.
+TEST_P(Sender, ASocketReplacedAtOnceBindsAgain) {
+  for (int i = 0; i < 5; ++i) {
+    configure(frames(1, 60));
+    engine.configure(Config{});
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Io, Sender, ::testing::Values("packet", "xdp_native"));
 
 TEST(RawSocketSpecTest, BulkAndSegmentExcludeEachOther) {
