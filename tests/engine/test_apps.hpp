@@ -7,6 +7,7 @@
 //   FdWaiter — watches an fd and counts how often its pull() saw it readable
 //   Alarm    — asks for a wake-up (wake_at) and records when it came
 //   Burst    — sends a packet every breath for a while after its first pull, then none
+//   SendOnce — puts the frames of its spec on its output once, then nothing
 //   GiveUp   — fails the run from pull(), as an I/O app that lost its interface
 //   Failing  — its constructor throws (to exercise configure's rollback)
 #pragma once
@@ -14,9 +15,12 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine/app.hpp"
 
@@ -136,6 +140,32 @@ class Alarm final : public App {
 
  private:
   Duration after_;
+};
+
+struct SendOnceSpec {
+  std::vector<std::vector<std::uint8_t>> frames;
+  bool operator==(const SendOnceSpec&) const = default;
+};
+
+// Puts the frames of its spec on "output" once, as the link takes them, then
+// nothing: traffic that stops, so a frame an I/O app leaves behind shows.
+class SendOnce final : public App {
+ public:
+  using Spec = SendOnceSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
+  SendOnce(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
+  void pull() override {
+    for (; next_ < frames_.size() && output()->room() > 0; ++next_) {
+      Packet* p = pool().allocate();
+      std::copy(frames_[next_].begin(), frames_[next_].end(), p->data);
+      p->length = static_cast<std::uint32_t>(frames_[next_].size());
+      output()->transmit(p);
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::uint8_t>> frames_;
+  std::size_t next_ = 0;
 };
 
 struct BurstSpec {

@@ -20,6 +20,7 @@
 #include "engine/system_error.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
+#include "tests/engine/test_apps.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -402,34 +403,6 @@ TEST_P(Forwarder, AMissingInterfaceIsAClearConfigureError) {
   }
 }
 
-// Puts the frames of its spec on its output once, as the link takes them,
-// then nothing: traffic that stops, so a frame left in a ring shows.
-struct BurstSpec {
-  std::vector<std::vector<std::uint8_t>> frames;
-  bool operator==(const BurstSpec&) const = default;
-  void validate() const {}
-};
-
-class Burst final : public App {
- public:
-  using Spec = BurstSpec;
-  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
-  Burst(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
-  void pull() override {
-    Link* out = output();
-    for (; next_ < frames_.size() && out != nullptr && out->room() > 0; ++next_) {
-      Packet* p = pool().allocate();
-      std::memcpy(p->data, frames_[next_].data(), frames_[next_].size());
-      p->length = static_cast<std::uint32_t>(frames_[next_].size());
-      out->transmit(p);
-    }
-  }
-
- private:
-  std::vector<std::vector<std::uint8_t>> frames_;
-  std::size_t next_ = 0;
-};
-
 // `n` frames of `bytes` bytes each, to an unknown unicast MAC (b's kernel
 // counts and drops them), with the Ethernet type `ethertype`.
 std::vector<std::vector<std::uint8_t>> frames(std::size_t n, std::size_t bytes, std::uint16_t ethertype = 0x88b5) {
@@ -440,7 +413,7 @@ std::vector<std::vector<std::uint8_t>> frames(std::size_t n, std::size_t bytes, 
   return std::vector<std::vector<std::uint8_t>>(n, f);
 }
 
-// An engine that only sends: a Burst into the I/O app (the test parameter)
+// An engine that only sends: SendOnce into the I/O app (the test parameter)
 // on the wire end of b's veth; b's interface counts what arrives.
 struct Sender : ::testing::TestWithParam<std::string> {
   void SetUp() override {
@@ -451,7 +424,7 @@ struct Sender : ::testing::TestWithParam<std::string> {
   }
   void configure(const std::vector<std::vector<std::uint8_t>>& burst) {
     Config c;
-    c.app<Burst>("burst", {.frames = burst});
+    c.app<testing::SendOnce>("burst", {.frames = burst});
     if (GetParam() == "packet") {
       c.app<RawSocket>("tx", {.ifname = topo->b_wire.b(), .netns = topo->wire.path(), .receive = false});
     } else {
