@@ -1,12 +1,17 @@
 // The I/O apps between two namespaces: the seed's PoC, with real ping and
 // iperf3, for each way in and out: RawSocket ("packet") and XdpSocket in
 // native and generic mode. Needs root; skips with a reason otherwise.
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <sys/socket.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "engine/apps/impair/loss.hpp"
 #include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/interface.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
 
 #include <gtest/gtest.h>
@@ -20,6 +25,7 @@
 #include "engine/system_error.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
+#include "tests/engine/gso_testing.hpp"
 #include "tests/engine/test_apps.hpp"
 #include "tests/netns/netns_testing.hpp"
 
@@ -518,6 +524,60 @@ TEST_P(Sender, ASocketReplacedAtOnceBindsAgain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Io, Sender, ::testing::Values("packet", "xdp_native"));
+
+// Segment mode cuts each super-frame into its wire packets (44 here). Into a
+// link with less room than that, the packets past the room were lost as the
+// link's txdrop. Now a frame is read only while the link has room for what
+// it may become, and the rest wait in the kernel's ring. 40 super-frames
+// (1760 wire packets) into a link of 1024 that nobody reads.
+TEST(SegmentMode, ReadsASuperFrameOnlyWhileItsWirePacketsFitTheLink) {
+  SYNNET_REQUIRE_ROOT();
+  testing::PocTopology topo;
+  const Offloads on{.tx_checksum = true, .tso = true, .gso = true};
+  topo.set_offloads(on, on);
+  Engine engine;
+  Config c;
+  c.app<RawSocket>("wa", {.ifname = topo.a_wire.b(), .netns = topo.wire.path(), .segment = true});
+  c.app<testing::Stall>("stall", {});
+  c.link("wa.output -> stall.input");
+  engine.configure(c);
+
+  // Sent into a's veth as a TSO sender would (PACKET_VNET_HDR): each arrives
+  // on wa whole, as one super-frame.
+  constexpr std::uint16_t kMss = 1448;
+  constexpr std::size_t kSegments = 44, kFrames = 40;
+  const testing::SuperFrame sf{.payload = kSegments * kMss, .gso_size = kMss};
+  auto frame = std::make_unique<Packet>();
+  sf.build(*frame);
+  struct {
+    std::uint8_t flags, gso_type;
+    std::uint16_t hdr_len, gso_size, csum_start, csum_offset;
+  } vnet{1, 1, static_cast<std::uint16_t>(sf.header()), kMss, frame->offload.csum_start, frame->offload.csum_offset};
+  Fd sock = socket_in_netns(topo.a.path(), AF_PACKET, SOCK_RAW, 0, "test");
+  const int one = 1;
+  ASSERT_EQ(::setsockopt(sock.get(), SOL_PACKET, PACKET_VNET_HDR, &one, sizeof one), 0) << std::strerror(errno);
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons(ETH_P_IP);
+  to.sll_ifindex = topo.a.netlink().link_info(topo.a_wire.a()).ifindex;
+  for (std::size_t i = 0; i < kFrames; ++i) {
+    iovec iov[2] = {{&vnet, sizeof vnet}, {frame->data, frame->length}};
+    msghdr m{};
+    m.msg_name = &to;
+    m.msg_namelen = sizeof to;
+    m.msg_iov = iov;
+    m.msg_iovlen = 2;
+    ASSERT_EQ(::sendmsg(sock.get(), &m, 0), static_cast<ssize_t>(sizeof vnet + frame->length)) << std::strerror(errno);
+  }
+
+  engine.run({.duration = 300ms});
+  const auto n = engine.counters();
+  const std::string link = "wa.output->stall.input";
+  EXPECT_EQ(n.at(link + ".txdrop"), 0u);
+  EXPECT_EQ(n.at(link + ".txpackets"), n.at("wa.rx_gso_frames") * kSegments) << "whole super-frames only";
+  EXPECT_GT(n.at(link + ".txpackets"), Link::kCapacity - 128) << "the link filled up to the last frame that fit";
+  EXPECT_LT(n.at("wa.rx_gso_frames"), kFrames) << "the rest wait in the kernel's ring";
+}
 
 TEST(RawSocketSpecTest, BulkAndSegmentExcludeEachOther) {
   const RawSocketSpec both{.ifname = "eth0", .bulk = true, .segment = true};
