@@ -8,12 +8,15 @@
 //                                                  // the kernel no longer knows the interface
 //   interface_running(sock.get(), info.ifindex)   // IFF_UP and IFF_RUNNING (carrier)
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
+//   TxBackoff b;  retry_at = b.after_error(now);  b.reset();   // when to send again after a failure
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
 // The ioctls go through a socket opened in the interface's namespace, so
 // names resolve there, not in the caller's namespace.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -39,5 +42,23 @@ bool interface_running(int sock, int ifindex) noexcept;
 int take_socket_error(int sock) noexcept;
 void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);
 std::string io_where(const char* kind, const std::string& ifname, const std::string& netns);
+
+// When to try a send again after it failed (the interface down, no carrier):
+// kFirst after the first failure, twice as long after each further one, at
+// most kLast (the I/O apps' housekeeping period); reset() after a success.
+// Frames that wait for an interface to come back cost 20 tries a second,
+// not a thousand.
+class TxBackoff {
+ public:
+  static constexpr Duration kFirst = std::chrono::milliseconds(1), kLast = std::chrono::milliseconds(50);
+  Time after_error(Time now) noexcept {
+    wait_ = wait_ == Duration{0} ? kFirst : std::min(2 * wait_, kLast);
+    return now + wait_;
+  }
+  void reset() noexcept { wait_ = Duration{0}; }
+
+ private:
+  Duration wait_{0};
+};
 
 }  // namespace synnet

@@ -448,7 +448,7 @@ bool RawSocket::tx_unsent() noexcept {
 // Asks the kernel to send what the TX ring holds. Never blocks. Whatever it
 // leaves (a full socket buffer, the interface down or without carrier) stays
 // in the ring, in order, and a later breath asks again: soon after EAGAIN or
-// a partial send, after kTxRetryAfterError after an error.
+// a partial send, after tx_backoff_'s wait after an error.
 void RawSocket::kick() {
   if (!tx_unsent()) return;
   if (now() < tx_retry_at_) {
@@ -459,6 +459,7 @@ void RawSocket::kick() {
   const bool sent = ::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0;
   const int err = sent ? 0 : errno;
   if (sent || err == EAGAIN || err == EINTR) {
+    tx_backoff_.reset();
     if (tx_unsent()) {
       tx_retry_at_ = now() + 20us;
       ctx().wake_at(tx_retry_at_);
@@ -466,7 +467,7 @@ void RawSocket::kick() {
     return;
   }
   ++tx_errors_[err];
-  tx_retry_at_ = now() + kTxRetryAfterError;
+  tx_retry_at_ = tx_backoff_.after_error(now());
   ctx().wake_at(tx_retry_at_);
   suspect_ = true;
   if (err == ENXIO || err == ENODEV) housekeeping();  // gone?
@@ -530,7 +531,11 @@ void RawSocket::housekeeping() {
   next_housekeeping_ = now() + 50ms;
   if (take_socket_error(fd_.get()) != 0) suspect_ = true;
   fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
-  if (suspect_ && interface_running(fd_.get(), ifindex_)) suspect_ = false;
+  if (suspect_ && interface_running(fd_.get(), ifindex_)) {  // back: what waits in the TX ring goes now
+    suspect_ = false;
+    tx_backoff_.reset();
+    tx_retry_at_ = Time{0};
+  }
 }
 
 void RawSocket::refresh_kernel_stats() const {

@@ -57,7 +57,8 @@
 // sent yet (its socket buffer full, the interface down or without carrier)
 // stay in the ring, in order, and are sent again from the next breaths, so
 // they leave even if no other packet comes; after an error the socket waits
-// kTxRetryAfterError between tries. Frames the kernel would refuse (too
+// between tries (1 ms, doubling up to 50 ms: TxBackoff), and tries at once
+// when housekeeping finds the interface up and running again. Frames the kernel would refuse (too
 // long) are dropped and counted before the ring (tx_oversize): a refused
 // frame in the ring would hold up all behind it, so the kernel is told to
 // skip any that still is (PACKET_LOSS).
@@ -100,6 +101,7 @@
 #include <vector>
 
 #include "engine/app.hpp"
+#include "engine/apps/io/interface.hpp"
 #include "engine/fd.hpp"
 #include "engine/gso.hpp"
 
@@ -125,7 +127,6 @@ class RawSocket final : public App {
   // tag), and the largest gso_max_size whose super-frames fit in it.
   static constexpr std::uint32_t kRxRingFrames = 4096, kTxRingFrames = 1024, kBulkRingFrames = 256;
   static constexpr std::uint32_t kBulkMaxFrame = kPacketCapacity - 4;
-  static constexpr Duration kTxRetryAfterError = std::chrono::milliseconds(1);
   static constexpr std::uint32_t kBulkGsoMaxSize = 65536;
   static_assert(kBulkGsoMaxSize + 14 + 4 <= kBulkMaxFrame);
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
@@ -172,6 +173,7 @@ class RawSocket final : public App {
   std::uint32_t tx_unsent_ = 0;        // the oldest TX slot the kernel may not have taken yet
   std::uint32_t tx_unsent_count_ = 0;  // slots from there up to tx_.next: see tx_unsent()
   Time tx_retry_at_{0};                // no send() before this (after an error)
+  TxBackoff tx_backoff_;
   bool suspect_ = false;               // the interface was down or a send failed: see housekeeping()
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
   bool bulk_ = false;     // the socket has PACKET_VNET_HDR (bulk or segment)

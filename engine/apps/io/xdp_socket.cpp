@@ -291,7 +291,7 @@ std::uint32_t XdpSocket::tx_unsent() noexcept {
 // call (the kernel's TX batch; it says EAGAIN when more wait); zero-copy
 // when the driver says it needs a wakeup. So this runs every breath while
 // frames wait, and asks for the next breath at once while the kernel takes
-// frames, 20 us later when it took none, kTxRetryAfterError after an error.
+// frames, 20 us later when it took none, after tx_backoff_'s wait after an error.
 void XdpSocket::kick_tx() {
   if (!xsk_ring_prod__needs_wakeup(&rings_->tx) || tx_unsent() == 0) return;
   if (now() < tx_retry_at_) {
@@ -304,13 +304,14 @@ void XdpSocket::kick_tx() {
   const int err = sent ? 0 : errno;
   if (err == EBUSY) ++tx_errors_[err];  // the device dropped a frame (it is completed, not sent)
   if (sent || err == EAGAIN || err == EBUSY || err == EINTR) {
+    tx_backoff_.reset();
     // More to send: at once after progress (the kernel's batch ended), a
     // little later if the device took nothing (busy).
     if (const std::uint32_t left = tx_unsent(); left > 0) ctx().wake_at(left < before ? now() : now() + 20us);
     return;
   }
   ++tx_errors_[err];
-  tx_retry_at_ = now() + kTxRetryAfterError;
+  tx_retry_at_ = tx_backoff_.after_error(now());
   ctx().wake_at(tx_retry_at_);
   if (err == ENXIO || err == ENETDOWN || err == ENODEV) housekeeping();
 }

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "engine/app.hpp"
+#include "engine/apps/io/interface.hpp"
 #include "engine/fd.hpp"
 #include "engine/gso.hpp"
 
@@ -70,7 +71,6 @@ class XdpSocket final : public App {
  public:
   using Spec = XdpSocketSpec;
   static Ports ports(const Spec&) { return Ports::fixed({"input"}, {"output"}); }
-  static constexpr Duration kTxRetryAfterError = std::chrono::milliseconds(1);
   static constexpr int kBindRetries = 20;  // EBUSY just after a socket on the queue closed
   static constexpr Duration kBindRetryEvery = std::chrono::milliseconds(10);
 
@@ -101,6 +101,7 @@ class XdpSocket final : public App {
   int fd_ = -1;  // the XSK socket (owned by libxdp)
   std::vector<std::uint64_t> tx_free_;  // UMEM addresses free for sending
   Time tx_retry_at_{0};                 // no sendto() before this (after an error)
+  TxBackoff tx_backoff_;
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;

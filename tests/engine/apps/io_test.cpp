@@ -463,8 +463,15 @@ TEST_P(Sender, FramesQueuedWhileTheInterfaceWasDownLeaveOnceItIsUp) {
     configure(frames(n, 60));  // the burst comes at the first breath
     topo->wire.netlink().set_up(topo->b_wire.b(), false);
     const std::uint64_t before = arrived();
-    run_for(200ms);
+    run_for(500ms);
     EXPECT_EQ(arrived(), before);
+    // Tries while down back off to one per 50 ms (TxBackoff): 1, 2, 4 ... 32 ms,
+    // then 50, so about 15 in 500 ms, not 500.
+    std::uint64_t tries = 0;
+    for (const auto& [name, value] : engine.counters()) {
+      if (name.rfind("tx.tx_error_", 0) == 0) tries += value;
+    }
+    EXPECT_LT(tries, 40u);
     topo->wire.netlink().set_up(topo->b_wire.b());
     run_for(300ms);
     EXPECT_EQ(arrived() - before, n);
