@@ -18,6 +18,21 @@ std::uint16_t checksum_fold(std::uint32_t sum) noexcept {
   return static_cast<std::uint16_t>(sum);
 }
 
+namespace {
+
+// What the device does: the field at start + offset holds the pseudo-header
+// sum, so summing [start, end) with it in place gives the full sum; its
+// complement goes into the field. A UDP checksum field (offset 6) gets 0xffff
+// for 0, which would mean "no checksum".
+void store_checksum(std::uint8_t* frame, std::size_t start, std::size_t end, std::size_t offset) noexcept {
+  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + start, end - start, 0)));
+  if (offset == 6 && c == 0) c = 0xffff;
+  frame[start + offset] = static_cast<std::uint8_t>(c >> 8);
+  frame[start + offset + 1] = static_cast<std::uint8_t>(c);
+}
+
+}  // namespace
+
 ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) noexcept {
   const std::optional<L3Start> l3 = find_l3(frame, len);
   if (!l3) return ChecksumResult::kMalformed;
@@ -62,12 +77,7 @@ ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) n
   } else {
     return ChecksumResult::kNotTcpOrUdp;
   }
-  // The field holds the pseudo-header sum: summing the segment with it in place
-  // gives the full sum.
-  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + l4, end - l4, 0)));
-  if (proto == kProtoUdp && c == 0) c = 0xffff;  // 0 means "no checksum" for UDP
-  frame[field] = static_cast<std::uint8_t>(c >> 8);
-  frame[field + 1] = static_cast<std::uint8_t>(c);
+  store_checksum(frame, l4, end, field - l4);
   return ChecksumResult::kCompleted;
 }
 
@@ -85,11 +95,7 @@ ChecksumResult complete_checksum_at(std::uint8_t* frame, std::size_t len, std::s
   }
   const std::size_t field = csum_start + csum_offset;
   if (csum_start >= end || field + 2 > end) return ChecksumResult::kMalformed;
-  // The field holds the pseudo-header sum, as in complete_partial_checksum.
-  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(frame + csum_start, end - csum_start, 0)));
-  if (csum_offset == 6 && c == 0) c = 0xffff;  // a UDP checksum field: 0 would mean "none"
-  frame[field] = static_cast<std::uint8_t>(c >> 8);
-  frame[field + 1] = static_cast<std::uint8_t>(c);
+  store_checksum(frame, csum_start, end, csum_offset);
   return ChecksumResult::kCompleted;
 }
 

@@ -8,7 +8,7 @@
 //                                                  // the kernel no longer knows the interface
 //   interface_running(sock.get(), info.ifindex)   // IFF_UP and IFF_RUNNING (carrier)
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
-//   TxBackoff b;  retry_at = b.after_error(now);  b.reset();   // when to send again after a failure
+//   TxRetry r;  if (r.due(now)) ...;  ctx.wake_at(r.failed(now));   // when to send again after a failure
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
 // The ioctls go through a socket opened in the interface's namespace, so
@@ -43,22 +43,31 @@ int take_socket_error(int sock) noexcept;
 void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);
 std::string io_where(const char* kind, const std::string& ifname, const std::string& netns);
 
-// When to try a send again after it failed (the interface down, no carrier):
-// kFirst after the first failure, twice as long after each further one, at
-// most kLast (the I/O apps' housekeeping period); reset() after a success.
-// Frames that wait for an interface to come back cost 20 tries a second,
-// not a thousand.
-class TxBackoff {
+// When an I/O app may call send() again. After a failure (the interface
+// down, no carrier) not for kFirst, twice as long after each further one, at
+// most kLast (the I/O apps' housekeeping period), until succeeded() or
+// reset(); pause_until() holds sends back without counting a failure. Frames
+// that wait for an interface to come back cost 20 tries a second, not a
+// thousand. The app asks the engine to wake at at() while !due().
+class TxRetry {
  public:
   static constexpr Duration kFirst = std::chrono::milliseconds(1), kLast = std::chrono::milliseconds(50);
-  Time after_error(Time now) noexcept {
+  bool due(Time now) const noexcept { return now >= at_; }
+  Time at() const noexcept { return at_; }
+  Time failed(Time now) noexcept {  // returns the new at()
     wait_ = wait_ == Duration{0} ? kFirst : std::min(2 * wait_, kLast);
-    return now + wait_;
+    return at_ = now + wait_;
   }
-  void reset() noexcept { wait_ = Duration{0}; }
+  Time pause_until(Time t) noexcept { return at_ = t; }
+  void succeeded() noexcept { wait_ = Duration{0}; }
+  void reset() noexcept {  // due at once, the next failure waits kFirst
+    wait_ = Duration{0};
+    at_ = Time{0};
+  }
 
  private:
   Duration wait_{0};
+  Time at_{0};
 };
 
 }  // namespace synnet

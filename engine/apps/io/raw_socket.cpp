@@ -448,27 +448,23 @@ bool RawSocket::tx_unsent() noexcept {
 // Asks the kernel to send what the TX ring holds. Never blocks. Whatever it
 // leaves (a full socket buffer, the interface down or without carrier) stays
 // in the ring, in order, and a later breath asks again: soon after EAGAIN or
-// a partial send, after tx_backoff_'s wait after an error.
+// a partial send, after tx_retry_'s wait after an error.
 void RawSocket::kick() {
   if (!tx_unsent()) return;
-  if (now() < tx_retry_at_) {
-    ctx().wake_at(tx_retry_at_);
+  if (!tx_retry_.due(now())) {
+    ctx().wake_at(tx_retry_.at());
     return;
   }
   ++tx_kicks_;
   const bool sent = ::send(fd_.get(), nullptr, 0, MSG_DONTWAIT) >= 0;
   const int err = sent ? 0 : errno;
   if (sent || err == EAGAIN || err == EINTR) {
-    tx_backoff_.reset();
-    if (tx_unsent()) {
-      tx_retry_at_ = now() + 20us;
-      ctx().wake_at(tx_retry_at_);
-    }
+    tx_retry_.succeeded();
+    if (tx_unsent()) ctx().wake_at(tx_retry_.pause_until(now() + 20us));
     return;
   }
   ++tx_errors_[err];
-  tx_retry_at_ = tx_backoff_.after_error(now());
-  ctx().wake_at(tx_retry_at_);
+  ctx().wake_at(tx_retry_.failed(now()));
   suspect_ = true;
   if (err == ENXIO || err == ENODEV) housekeeping();  // gone?
 }
@@ -533,8 +529,7 @@ void RawSocket::housekeeping() {
   fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
   if (suspect_ && interface_running(fd_.get(), ifindex_)) {  // back: what waits in the TX ring goes now
     suspect_ = false;
-    tx_backoff_.reset();
-    tx_retry_at_ = Time{0};
+    tx_retry_.reset();
   }
 }
 

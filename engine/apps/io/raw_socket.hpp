@@ -57,7 +57,7 @@
 // sent yet (its socket buffer full, the interface down or without carrier)
 // stay in the ring, in order, and are sent again from the next breaths, so
 // they leave even if no other packet comes; after an error the socket waits
-// between tries (1 ms, doubling up to 50 ms: TxBackoff), and tries at once
+// between tries (1 ms, doubling up to 50 ms: TxRetry), and tries at once
 // when housekeeping finds the interface up and running again. Frames the kernel would refuse (too
 // long) are dropped and counted before the ring (tx_oversize): a refused
 // frame in the ring would hold up all behind it, so the kernel is told to
@@ -172,8 +172,7 @@ class RawSocket final : public App {
   Ring rx_, tx_;
   std::uint32_t tx_unsent_ = 0;        // the oldest TX slot the kernel may not have taken yet
   std::uint32_t tx_unsent_count_ = 0;  // slots from there up to tx_.next: see tx_unsent()
-  Time tx_retry_at_{0};                // no send() before this (after an error)
-  TxBackoff tx_backoff_;
+  TxRetry tx_retry_;                   // no send() before its at() (after an error, a partial send)
   bool suspect_ = false;               // the interface was down or a send failed: see housekeeping()
   bool rx_ring_enabled_ = true, tx_ring_enabled_ = true;
   bool bulk_ = false;     // the socket has PACKET_VNET_HDR (bulk or segment)

@@ -291,28 +291,28 @@ std::uint32_t XdpSocket::tx_unsent() noexcept {
 // call (the kernel's TX batch; it says EAGAIN when more wait); zero-copy
 // when the driver says it needs a wakeup. So this runs every breath while
 // frames wait, and asks for the next breath at once while the kernel takes
-// frames, 20 us later when it took none, after tx_backoff_'s wait after an error.
+// frames, 20 us later when it took none, after tx_retry_'s wait after an error.
 void XdpSocket::kick_tx() {
-  if (!xsk_ring_prod__needs_wakeup(&rings_->tx) || tx_unsent() == 0) return;
-  if (now() < tx_retry_at_) {
-    ctx().wake_at(tx_retry_at_);
+  if (!xsk_ring_prod__needs_wakeup(&rings_->tx)) return;
+  const std::uint32_t before = tx_unsent();
+  if (before == 0) return;
+  if (!tx_retry_.due(now())) {
+    ctx().wake_at(tx_retry_.at());
     return;
   }
   ++tx_kicks_;
-  const std::uint32_t before = tx_unsent();
   const bool sent = ::sendto(fd_, nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0;
   const int err = sent ? 0 : errno;
   if (err == EBUSY) ++tx_errors_[err];  // the device dropped a frame (it is completed, not sent)
   if (sent || err == EAGAIN || err == EBUSY || err == EINTR) {
-    tx_backoff_.reset();
+    tx_retry_.succeeded();
     // More to send: at once after progress (the kernel's batch ended), a
     // little later if the device took nothing (busy).
     if (const std::uint32_t left = tx_unsent(); left > 0) ctx().wake_at(left < before ? now() : now() + 20us);
     return;
   }
   ++tx_errors_[err];
-  tx_retry_at_ = tx_backoff_.after_error(now());
-  ctx().wake_at(tx_retry_at_);
+  ctx().wake_at(tx_retry_.failed(now()));
   if (err == ENXIO || err == ENETDOWN || err == ENODEV) housekeeping();
 }
 

@@ -100,8 +100,7 @@ class XdpSocket final : public App {
   std::unique_ptr<Rings> rings_;
   int fd_ = -1;  // the XSK socket (owned by libxdp)
   std::vector<std::uint64_t> tx_free_;  // UMEM addresses free for sending
-  Time tx_retry_at_{0};                 // no sendto() before this (after an error)
-  TxBackoff tx_backoff_;
+  TxRetry tx_retry_;                    // no sendto() before its at() (after an error)
   Time next_housekeeping_{0};
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;

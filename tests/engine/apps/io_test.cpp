@@ -465,7 +465,7 @@ TEST_P(Sender, FramesQueuedWhileTheInterfaceWasDownLeaveOnceItIsUp) {
     const std::uint64_t before = arrived();
     run_for(500ms);
     EXPECT_EQ(arrived(), before);
-    // Tries while down back off to one per 50 ms (TxBackoff): 1, 2, 4 ... 32 ms,
+    // Tries while down back off to one per 50 ms (TxRetry): 1, 2, 4 ... 32 ms,
     // then 50, so about 15 in 500 ms, not 500.
     std::uint64_t tries = 0;
     for (const auto& [name, value] : engine.counters()) {
