@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "engine/plan.hpp"
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 

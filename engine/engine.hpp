@@ -45,7 +45,7 @@
 #include "engine/app.hpp"
 #include "engine/clock.hpp"
 #include "engine/config.hpp"
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
 #include "engine/link.hpp"
 #include "engine/packet_pool.hpp"
 #include "engine/rng.hpp"

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 

@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/ethtool.hpp"
-#include "netns/text_file.hpp"
+#include "engine/sys/text_file.hpp"
 
 namespace synnet {
 

@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/mnl_socket.hpp"
 
 namespace synnet {

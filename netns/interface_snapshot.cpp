@@ -135,7 +135,7 @@ void InterfaceSnapshot::apply(int netns_fd, int ifindex) const {
     try {
       sock.talk(nlh, what);
     } catch (const NetlinkRequestError& e) {
-      if (e.code() != EEXIST) throw;
+      if (e.code().value() != EEXIST) throw;
     }
   };
   for (Message m : addresses) {
@@ -162,7 +162,7 @@ void InterfaceSnapshot::apply(int netns_fd, int ifindex) const {
       try {
         put(m, RTM_NEWROUTE, "add route " + route_text(m));
       } catch (const NetlinkRequestError& e) {
-        if (pass == 2 || (e.code() != ENETUNREACH && e.code() != EHOSTUNREACH)) throw;
+        if (pass == 2 || (e.code().value() != ENETUNREACH && e.code().value() != EHOSTUNREACH)) throw;
         failed.push_back(m);
       }
     }

@@ -10,7 +10,7 @@
 #include <exception>
 #include <vector>
 
-#include "netns/in_netns.hpp"
+#include "engine/sys/in_netns.hpp"
 
 namespace synnet {
 

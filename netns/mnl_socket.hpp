@@ -24,7 +24,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 struct mnl_socket;
 struct nlmsghdr;
@@ -36,11 +36,7 @@ namespace synnet {
 class NetlinkRequestError : public SystemError {
  public:
   NetlinkRequestError(int err, const std::string& what, const std::string& detail)
-      : SystemError(err, what), text_(std::string(SystemError::what()) + (detail.empty() ? "" : ": " + detail)) {}
-  const char* what() const noexcept override { return text_.what(); }
-
- private:
-  std::runtime_error text_;  // copies without throwing, like the base
+      : SystemError(err, std::string(SystemError(err, what).what()) + (detail.empty() ? "" : ": " + detail), verbatim) {}
 };
 
 class MnlSocket {

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
+#include "engine/sys/in_netns.hpp"
 
 namespace synnet {
 

@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
 #include "netns/rtnetlink.hpp"
 
 namespace synnet {

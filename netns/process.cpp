@@ -16,7 +16,7 @@
 #include <map>
 #include <thread>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 extern char** environ;
 

@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
 
 namespace synnet {
 

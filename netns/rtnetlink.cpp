@@ -15,7 +15,7 @@
 #include <cstring>
 #include <memory>
 
-#include "netns/in_netns.hpp"
+#include "engine/sys/in_netns.hpp"
 
 namespace synnet {
 

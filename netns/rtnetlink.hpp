@@ -23,18 +23,17 @@
 #include <string>
 #include <vector>
 
+#include "engine/sys/system_error.hpp"
+
 struct nl_sock;
 struct rtnl_link;
 
 namespace synnet {
 
-class NetlinkError : public std::runtime_error {
+// A failed libnl request: code() is the kernel's errno (or libnl's, mapped), what() the whole text.
+class NetlinkError : public SystemError {
  public:
-  NetlinkError(int err, const std::string& what) : std::runtime_error(what), code_(err) {}
-  int code() const noexcept { return code_; }  // errno
-
- private:
-  int code_;
+  NetlinkError(int err, const std::string& message) : SystemError(err, message, verbatim) {}
 };
 
 struct LinkInfo {

@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/netns.hpp"
 #include "netns/rtnetlink.hpp"
 

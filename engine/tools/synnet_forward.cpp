@@ -30,7 +30,7 @@
 #include "engine/apps/io/raw_socket.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
 #include "engine/engine.hpp"
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 using namespace synnet;
 

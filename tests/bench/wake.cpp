@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
 #include "tests/bench/bench_util.hpp"
 
 using namespace synnet;

@@ -17,8 +17,8 @@
 #include <optional>
 #include <utility>
 
-#include "engine/fd.hpp"
-#include "engine/system_error.hpp"
+#include "engine/sys/fd.hpp"
+#include "engine/sys/system_error.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -30,7 +30,7 @@ std::pair<int, std::string> system_error_of(F&& fn) {
   try {
     fn();
   } catch (const SystemError& e) {
-    return {e.code(), e.what()};
+    return {e.code().value(), e.what()};
   }
   ADD_FAILURE() << "expected a SystemError";
   return {0, ""};

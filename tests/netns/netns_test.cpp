@@ -10,8 +10,8 @@
 
 #include <cstring>
 
-#include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
+#include "engine/sys/in_netns.hpp"
 #include "netns/process.hpp"
 #include "tests/netns/netns_testing.hpp"
 
@@ -57,7 +57,7 @@ TEST(Netns, ADuplicateNameIsAClearError) {
     Netns::create(run.name("x"));
     FAIL() << "expected EEXIST";
   } catch (const SystemError& e) {
-    EXPECT_EQ(e.code(), EEXIST);
+    EXPECT_EQ(e.code().value(), EEXIST);
     EXPECT_NE(std::string(e.what()).find("a namespace with this name exists"), std::string::npos) << e.what();
   }
   EXPECT_GE(ns.fd(), 0);  // the first one is untouched

@@ -7,7 +7,7 @@
 
 #include <cstdio>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -64,7 +64,7 @@ TEST(Process, AMissingCommandIsAClearError) {
     run_process(-1, {.argv = {"synnet-no-such-command"}});
     FAIL();
   } catch (const SystemError& e) {
-    EXPECT_EQ(e.code(), ENOENT);
+    EXPECT_EQ(e.code().value(), ENOENT);
     EXPECT_NE(std::string(e.what()).find("command \"synnet-no-such-command\" not found in PATH="), std::string::npos)
         << e.what();
   }

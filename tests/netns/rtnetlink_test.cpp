@@ -117,7 +117,7 @@ TEST_F(TwoHosts, TheKernelsExtendedAckTextReachesTheException) {
     FAIL() << "the kernel accepted an MTU of 1,000,000";
   } catch (const NetlinkError& e) {
     const std::string what = e.what();
-    EXPECT_EQ(e.code(), EINVAL);
+    EXPECT_EQ(e.code().value(), EINVAL);
     EXPECT_NE(what.find("set mtu 1000000 on \"" + veth->a() + "\""), std::string::npos) << what;
     // The kernel's own words (dev_validate_mtu's extended ACK), not just strerror.
     EXPECT_NE(what.find("mtu greater than device maximum"), std::string::npos) << "no extended ACK text in: " << what;

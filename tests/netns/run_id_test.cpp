@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/process.hpp"
 #include "tests/netns/netns_testing.hpp"
 

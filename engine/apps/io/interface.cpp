@@ -7,26 +7,9 @@
 
 #include <cstring>
 
-#include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
-
-Fd open_netns(const std::string& netns, const std::string& where) {
-  Fd ns;
-  if (!netns.empty()) {
-    ns.reset(::open(netns.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!ns) throw SystemError(errno, where + ": open namespace " + netns);
-  }
-  return ns;
-}
-
-Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where) {
-  const Fd ns = open_netns(netns, where);
-  Fd sock(in_netns(ns.get(), [&] { return ::socket(domain, type | SOCK_CLOEXEC, protocol); }));
-  if (!sock) throw SystemError(errno, where + ": socket" + (errno == EPERM ? " (needs root or CAP_NET_RAW)" : ""));
-  return sock;
-}
 
 InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where) {
   ifreq ifr{};

@@ -1,8 +1,6 @@
 // interface.hpp — what the I/O apps (RawSocket, XdpSocket) share about the
 // Linux interface they serve.
 //
-//   Fd ns = open_netns("/run/netns/x", where);      // for in_netns(ns.get(), ...)
-//   Fd sock = socket_in_netns("/run/netns/x", AF_PACKET, SOCK_RAW, proto, where);  // "" = ours
 //   InterfaceInfo info = interface_info(sock.get(), "veth0", where);   // ifindex, MTU
 //   fail_if_deleted(ctx, sock.get(), "veth0", info.ifindex)  // ends the run (EngineFailure) once
 //                                                  // the kernel no longer knows the interface
@@ -22,7 +20,8 @@
 #include <string>
 
 #include "engine/app.hpp"
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
+#include "engine/sys/in_netns.hpp"
 
 namespace synnet {
 
@@ -31,9 +30,6 @@ struct InterfaceInfo {
   unsigned mtu = 0;
 };
 
-// The namespace at `netns` ("" = none: the caller's own, returned as an empty Fd).
-Fd open_netns(const std::string& netns, const std::string& where);
-Fd socket_in_netns(const std::string& netns, int domain, int type, int protocol, const std::string& where);
 InterfaceInfo interface_info(int sock, const std::string& ifname, const std::string& where);
 void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int ifindex) noexcept;
 // Whether interface `ifindex` (in sock's namespace) is up and has carrier (IFF_UP and IFF_RUNNING).

@@ -16,7 +16,7 @@
 #include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
 #include "engine/gso.hpp"
-#include "engine/system_error.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 

@@ -102,7 +102,7 @@
 
 #include "engine/app.hpp"
 #include "engine/apps/io/interface.hpp"
-#include "engine/fd.hpp"
+#include "engine/sys/fd.hpp"
 #include "engine/gso.hpp"
 
 namespace synnet {

@@ -18,8 +18,8 @@
 
 #include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
-#include "engine/system_error.hpp"
-#include "netns/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
+#include "engine/sys/in_netns.hpp"
 
 namespace synnet {
 

@@ -21,8 +21,8 @@
 #include <thread>
 
 #include "engine/engine.hpp"
-#include "engine/fd.hpp"
-#include "engine/system_error.hpp"
+#include "engine/sys/fd.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
 #include "tests/engine/gso_testing.hpp"

@@ -1,0 +1,276 @@
+// synnet-test — runs a scenario file: builds its network of namespaces and
+// veths, puts the engine's impairments between them, runs real traffic
+// (ping, iperf3, any command) and checks what it measured against the
+// file's expectations.
+//
+//   synnet-test SCENARIO.json [--json FILE] [--junit FILE] [--seed N] [--keep] [--quiet]
+//   synnet-test --check SCENARIO.json      validate only
+//   synnet-test --cleanup                  remove what killed runs left behind
+//   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
+//   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
+//
+// Exit status: 0 every expectation held; 1 some did not; 2 a bad scenario,
+// bad arguments or a setup failure (nothing is left behind); 128+N when
+// signal N (SIGINT, SIGTERM) interrupted the run (also torn down).
+// `run`: CMD's own exit status; 125 when synnet-test itself failed (bad
+// flags, setup), 127 when CMD could not be run. `attach`: 0 restored, 1 the
+// engine or the restore failed, 2 bad arguments or setup failure.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "harness/commands/attach_command.hpp"
+#include "harness/report/report.hpp"
+#include "harness/run/runner.hpp"
+#include "harness/scenario/scenario.hpp"
+#include "harness/commands/run_command.hpp"
+#include "netns/run_id.hpp"
+#include "engine/sys/text_file.hpp"
+#include "harness/scenario/profile.hpp"
+#include "harness/run/session.hpp"
+
+using namespace synnet;
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitBad = 2;
+constexpr int kExitWrapFailed = 125;  // `run`: synnet-test failed, not the command
+
+const char* const kRunDescription =
+    "Runs a command in a fresh network namespace (\"self\", 198.18.0.1) whose only link goes\n"
+    "through the engine's impairments to a peer namespace (\"peer\", 198.18.0.2), where\n"
+    "--peer-cmd runs, or, with --host, to this machine (198.18.0.2 on a veth the run\n"
+    "creates). The command finds the addresses in SYNNET_SELF and SYNNET_PEER; its\n"
+    "stdin/stdout/stderr are untouched and its exit status is synnet-test's. Ctrl-C goes\n"
+    "to the command first; then everything is torn down. A summary of what the engine did\n"
+    "goes to stderr.\n\n"
+    "Examples:\n"
+    "  synnet-test run --loss 2% --delay 40ms -- ping -c 10 198.18.0.2\n"
+    "  synnet-test run --rate 10Mbit --peer-cmd 'iperf3 -s' -- sh -c 'iperf3 -c $SYNNET_PEER -t 3'\n"
+    "  synnet-test run --up-loss 5% --down-delay 100ms --peer-cmd 'python3 -m http.server 80' -- ./my-tests.sh\n"
+    "  synnet-test run --profile slow-link.json -- make test\n"
+    "  synnet-test run --host --delay 40ms -- sh -c 'curl http://$SYNNET_PEER:8080/'\n"
+    "      the far side is this machine: reach a server running here through the impairments\n"
+    "      the profile is a scenario's link object: {\"a_to_b\": {...}, \"b_to_a\": {...}} (a_to_b is up)\n\n"
+    "Each impairment flag sets both directions; --up-X (self -> peer) and --down-X (back) set one.\n"
+    "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
+    "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
+    "Exit status: the command's; 125 when synnet-test failed; 127 when the command could not run.";
+
+const char* const kAttachDescription =
+    "Puts the engine's impairments between an existing network namespace's interface (a\n"
+    "container's eth0) and the network it is plugged into, until Ctrl-C or --duration; then\n"
+    "restores the namespace exactly: same interface, addresses, routes and link state.\n"
+    "The interface moves into a namespace of synnet's, and a veth with its name, MAC, MTU,\n"
+    "addresses and routes takes its place; the engine forwards between the two. Processes\n"
+    "in the namespace keep running; their sockets keep working.\n\n"
+    "Examples:\n"
+    "  synnet-test attach --netns $(docker inspect -f '{{.State.Pid}}' web) --dev eth0 --delay 40ms\n"
+    "  synnet-test attach --netns /run/netns/ctr --dev eth0 --loss 5% --duration 60\n"
+    "  synnet-test attach --netns 1234 --dev eth0 --profile flaky.json &\n"
+    "  kill -HUP $!      # re-read flaky.json and apply it (queued packets are kept)\n"
+    "  kill -INT $!      # restore the namespace and exit\n\n"
+    "Up is the namespace -> the network (a_to_b in a profile), down is the way back; the\n"
+    "impairment flags and the profile are as for `synnet-test run`. After a kill -9,\n"
+    "`synnet-test --cleanup` restores the namespace from the state synnet-test saved in\n"
+    "/run/synnet/attach before it changed anything.\n"
+    "Exit status: 0 restored; 1 the engine or the restore failed; 2 bad arguments or setup\n"
+    "failure (whatever was changed is put back).";
+
+const char* const kDescription =
+    "Runs a scenario: builds a small network of namespaces, puts the synnet engine's\n"
+    "impairments (loss, delay, jitter, rate, outages, ...) between its hosts, runs real\n"
+    "traffic through it and checks what the traffic measured.\n\n"
+    "Examples:\n"
+    "  synnet-test scenarios/veth-poc.json\n"
+    "      the seed's PoC: ping and iperf3 through the engine; exit 0 when all held\n"
+    "  synnet-test scenarios/lossy-link.json --json report.json --junit junit.xml\n"
+    "      also write the full report as JSON and as JUnit XML for your CI\n"
+    "  synnet-test scenarios/lossy-link.json --seed 42\n"
+    "      replay a run with the seed it printed (same random decisions in the engine)\n"
+    "  synnet-test --check my-scenario.json\n"
+    "      only validate the file: errors name the JSON path, e.g.\n"
+    "      /links/0/a_to_b/rate: \"10 Mbps\" is not a rate (try \"10Mbit\")\n"
+    "  synnet-test scenarios/high-latency.json --keep\n"
+    "      after the checks, keep the network up and print how to enter it\n"
+    "  synnet-test --cleanup\n"
+    "      remove the namespaces and processes of runs that were killed (kill -9), and put\n"
+    "      back interfaces that a killed `attach` had taken\n"
+    "  synnet-test run --loss 2% -- ping -c 10 198.18.0.2\n"
+    "      a command behind a flaky link (synnet-test run --help)\n"
+    "  synnet-test attach --netns PID --dev eth0 --delay 40ms\n"
+    "      a running container's interface behind a flaky link (synnet-test attach --help)\n\n"
+    "The scenario format is in scenarios/README.md (JSON Schema:\n"
+    "scenarios/synnet-scenario.schema.json). Needs root: it creates network namespaces.\n"
+    "Exit status: 0 all expectations held, 1 some failed, 2 bad scenario or setup failure,\n"
+    "130/143 interrupted by SIGINT/SIGTERM (everything is torn down).";
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "synnet-test: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+int do_cleanup() {
+  const CleanupReport r = cleanup();
+  std::cout << "runs cleaned up: " << r.runs.size() << "\n";
+  for (const std::string& ns : r.namespaces) std::cout << "  namespace " << ns << " removed\n";
+  for (const std::string& l : r.links) std::cout << "  interface " << l << " removed\n";
+  for (int pid : r.processes) std::cout << "  process " << pid << " killed\n";
+  for (const std::string& line : r.restored) std::cout << "  interface " << line << "\n";
+  return 0;
+}
+
+// --loss/--up-loss/--down-loss and the like for every impairment key, into `flags`.
+void add_impairment_flags(CLI::App* app, std::map<std::string, std::string>& flags) {
+  for (const std::string& key : profile_flag_keys()) {
+    const std::string example = key == "loss"                       ? "2%"
+                                : key == "rate"                     ? "10Mbit"
+                                : key == "mtu"                      ? "1400"
+                                : key == "delay" || key == "jitter" ? "40ms"
+                                                                    : "1%";
+    for (const std::string& flag : {key, "up-" + key, "down-" + key}) {
+      const std::string help = flag == key ? key + ", both directions (scenario format, e.g. " + example + ")"
+                                           : key + ", " + (flag[0] == 'u' ? "up only" : "down only");
+      app->add_option_function<std::string>(
+             "--" + flag, [&flags, flag](const std::string& v) { flags[flag] = v; }, help)
+          ->type_name("VALUE");
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{kDescription, "synnet-test"};
+  std::string file, json_file, junit_file;
+  std::optional<std::uint64_t> seed;
+  bool keep = false, quiet = false, check_only = false, do_clean = false;
+  cli.add_option("SCENARIO", file, "the scenario file (JSON)");
+  cli.add_option("--json", json_file, "write the full report as JSON to FILE")->type_name("FILE");
+  cli.add_option("--junit", junit_file, "write JUnit XML (one testcase per expectation) to FILE")->type_name("FILE");
+  cli.add_option("--seed", seed, "the engine's random seed (overrides the file's; printed on every run)");
+  cli.add_flag("--keep", keep, "after the checks, keep the network and engine up until Ctrl-C; print how to enter it");
+  cli.add_flag("--check", check_only, "only validate the scenario file (needs no root)");
+  cli.add_flag("--cleanup", do_clean, "remove the leftovers of killed runs and exit");
+  cli.add_flag("-q,--quiet", quiet, "no progress lines, only the report");
+  CLI::App* run = cli.add_subcommand("run", "run a command behind a flaky link (see: synnet-test run --help)");
+  run->description(kRunDescription);
+  std::map<std::string, std::string> impairments;
+  add_impairment_flags(run, impairments);
+  std::string profile, peer_cmd;
+  std::vector<std::string> command;
+  std::optional<std::uint64_t> run_seed;
+  run->add_option("--profile", profile, "impairments from a file: a scenario's link object (a_to_b is up)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) on the far side, e.g. a server")->type_name("CMD");
+  bool far_side_is_host = false;
+  run->add_flag("--host", far_side_is_host,
+                "the far side is this machine (198.18.0.2 on a veth the run creates and removes), not a peer namespace");
+  run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
+  run->add_option("CMD", command, "the command and its arguments (after --)")->required();
+  CLI::App* attach = cli.add_subcommand("attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
+  attach->description(kAttachDescription);
+  AttachOptions attach_options;
+  double attach_seconds = 0;
+  attach->add_option("--netns", attach_options.netns, "the namespace: a path (/run/netns/NAME, /proc/PID/ns/net) or a PID")
+      ->required()
+      ->type_name("PATH|PID");
+  attach->add_option("--dev", attach_options.dev, "the interface in that namespace, e.g. eth0")->required()->type_name("IFNAME");
+  add_impairment_flags(attach, attach_options.flags);
+  attach->add_option("--profile", attach_options.profile, "impairments from a file (a scenario's link object; re-read on SIGHUP)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  attach->add_option("--duration", attach_seconds, "restore after this many seconds (default: at Ctrl-C)")
+      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS");
+  attach->add_option("--seed", attach_options.seed, "the engine's random seed (printed)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = cli.exit(e);
+    return rc == 0 ? 0 : (run->parsed() ? kExitWrapFailed : kExitBad);
+  }
+  if (attach->parsed()) {
+    if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
+    return run_attached(attach_options);
+  }
+  if (run->parsed()) {
+    std::optional<std::string> profile_text = std::string();
+    if (!profile.empty() && !(profile_text = read_text(profile))) {
+      std::cerr << "synnet-test run: cannot read " << profile << ": " << std::strerror(errno) << "\n";
+      return kExitWrapFailed;
+    }
+    try {
+      const Scenario s = profile_scenario(impairments, *profile_text, profile);
+      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
+    } catch (const ProfileError& e) {
+      std::cerr << "synnet-test run: " << e.what() << "\n";
+    } catch (const SetupError& e) {
+      std::cerr << "synnet-test run: " << e.what() << "\n";
+    }
+    return kExitWrapFailed;
+  }
+  if (do_clean) return do_cleanup();
+  if (file.empty()) {
+    std::cerr << "synnet-test: no scenario file given (try: synnet-test scenarios/veth-poc.json; --help for more)\n";
+    return kExitBad;
+  }
+
+  const std::optional<std::string> text = read_text(file);
+  if (!text) {
+    std::cerr << "synnet-test: cannot read " << file << ": " << std::strerror(errno) << "\n";
+    return kExitBad;
+  }
+  Scenario scenario;
+  try {
+    scenario = parse_scenario(*text);
+  } catch (const ScenarioError& e) {
+    std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
+    return kExitBad;
+  }
+  if (check_only) {
+    std::cout << file << ": valid scenario \"" << scenario.name << "\" (" << scenario.hosts.size() << " hosts, "
+              << scenario.links.size() << " links, " << scenario.traffic.size() << " traffic items)\n";
+    return 0;
+  }
+
+  RunSettings settings{.file = file, .seed = seed, .keep = keep, .log = quiet ? nullptr : &std::cerr,
+                       .live = !quiet && ::isatty(STDERR_FILENO) == 1};
+  bool printed = false;
+  settings.on_checked = [&](const RunReport& report) {
+    print_report(std::cout, report, ::isatty(STDOUT_FILENO) == 1);
+    std::cout << std::flush;
+    printed = true;
+  };
+  RunOutcome outcome;
+  int rc = 0;
+  try {
+    outcome = run_scenario(scenario, settings);
+    rc = outcome.signal != 0 ? 128 + outcome.signal : outcome.report.error.empty() ? (outcome.report.passed() ? 0 : kExitFailed) : kExitBad;
+  } catch (const SetupError& e) {
+    std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
+    outcome.report.scenario = scenario.name;
+    outcome.report.file = file;
+    outcome.report.error = e.what();
+    rc = kExitBad;
+  }
+  if (!printed && (rc != kExitBad || !outcome.report.items.empty())) {
+    print_report(std::cout, outcome.report, ::isatty(STDOUT_FILENO) == 1);
+  }
+  if (!json_file.empty() && !write_file(json_file, report_json(outcome.report).dump(2) + "\n")) rc = kExitBad;
+  if (!junit_file.empty() && !write_file(junit_file, report_junit(outcome.report))) rc = kExitBad;
+  return rc;
+}

@@ -1,0 +1,99 @@
+// report.hpp — a scenario run's results, and the three ways synnet-test shows
+// them: a terminal report, a JSON document (--json) and JUnit XML (--junit).
+//
+//   RunReport r;  ... filled by the runner ...
+//   print_report(std::cout, r, /*color=*/isatty(1));
+//   write_file("report.json", report_json(r).dump(2));
+//   write_file("report.xml", report_junit(r));
+//
+// Terminal (print_report): a header line (scenario, file, seed, prefix), then
+// per traffic item a line "<name>  (<command>)  2.1 s  PASS" and a table of
+// its checks with aligned columns (figure, expected, measured, PASS/FAIL),
+// then "warning: ...", "error: ..." (the item could not run), "tool: ..." (the
+// tool's error when no check shows it) and "also measured: ..." (figures no
+// expectation checked, packet counts, retransmits). Then the engine counters
+// that are not zero, one line per app ("app.counter" keys grouped by app),
+// drops and errors first (keys containing "drop" or "error", red in color);
+// link counters ("a.out->b.in.txpackets") are traffic volume and left out,
+// except a non-zero txdrop (a full link), shown as "link a.out->b.in  txdrop 3".
+// Then the timeline, the run's error, and one summary line:
+//   "lossy-link: PASS (4 of 4 expectations held) in 12.3 s, seed 42"
+//   "lossy-link: FAIL (2 of 4 expectations held; failed: udp.loss, ping.rtt_avg;
+//    could not run: tcp; the run ended early) in 12.3 s, seed 42"
+// With color, PASS is green and FAIL red (ANSI codes); without, none at all.
+// JSON (report_json), schema version 1 (in detail at the top of report.cpp).
+// Every key is always present, absent values are null, figures are in base
+// units (loss a fraction, bit/s, seconds), all counters (zeros too) are
+// included, and strings are valid UTF-8 so dump() never throws:
+//   {"version": 1, "scenario", "file", "seed", "prefix", "passed", "seconds",
+//    "error": string|null, "checks": {"total", "failed"},
+//    "items": [{"name", "kind", "command", "seconds", "passed", "error": string|null,
+//               "measurement": {"loss", "throughput", "rtt_min", "rtt_avg", "rtt_max",
+//                               "rtt_mdev", "jitter", "gap", "exit_code", "retransmits": number|null,
+//                               "packets_sent", "packets_received": integer, "error": string|null},
+//               "checks": [{"figure", "expected", "measured", "value": number|null,
+//                           "pass", "warning": string|null}]}],
+//    "timeline": [string], "counters": {"<key>": integer}}
+// JUnit (report_junit): <testsuites> holding one <testsuite name=scenario>
+// (attributes tests, failures, errors, skipped, time; properties file, seed,
+// prefix) with one <testcase> per Check, named "<item>.<figure>", classname
+// "synnet.<scenario>"; a failed check has a <failure message="expected ...,
+// measured ...">; a check that passed with a warning carries it in its
+// <system-out>. An item that could not run (error) is one <testcase> named
+// "<item>" with an <error> instead of its checks; a run error is one more
+// <testcase> "run" with an <error>. An item's time goes to its first case,
+// so the cases add up. The engine counters, the timeline and the summary go
+// in the suite's <system-out>. Everything is XML-escaped; characters XML 1.0
+// cannot carry (control characters, invalid UTF-8) become U+FFFD.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/measure/expectations.hpp"
+#include "harness/measure/measurement.hpp"
+
+namespace synnet {
+
+struct ItemReport {
+  std::string name;      // the traffic item's name
+  std::string kind;      // "ping", "iperf3", "exec"
+  std::string command;   // the argv it ran, joined with spaces (for reproducing by hand)
+  double seconds = 0;    // how long it took
+  Measurement measurement{};
+  std::vector<Check> checks{};
+  std::string error{};   // set when the item could not run at all (e.g. the server never listened)
+  std::string output{}, errors{};  // exec: the last 4 KiB of its stdout / stderr (shown when it failed)
+  std::vector<std::string> notes{};  // what happened on the way, e.g. "UDP handshake lost, retried"
+  bool passed() const noexcept {
+    if (!error.empty()) return false;
+    for (const Check& c : checks) if (!c.pass) return false;
+    return true;
+  }
+};
+
+struct RunReport {
+  std::string scenario;          // its name
+  std::string file;              // the path it was read from
+  std::uint64_t seed = 0;
+  std::string prefix;            // the run's name prefix ("snk3f9a")
+  double seconds = 0;            // the whole run
+  std::vector<ItemReport> items{};
+  std::vector<std::string> timeline{};  // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
+  std::map<std::string, std::uint64_t> counters{};  // Engine::counters() at the end
+  std::string error{};           // a setup or engine failure that ended the run early
+  std::size_t checks_total() const noexcept;
+  std::size_t checks_failed() const noexcept;
+  bool passed() const noexcept;  // no error, every item passed
+};
+
+void print_report(std::ostream& out, const RunReport& report, bool color);
+nlohmann::json report_json(const RunReport& report);
+std::string report_junit(const RunReport& report);
+
+}  // namespace synnet

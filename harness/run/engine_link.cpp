@@ -1,0 +1,33 @@
+// engine_link.cpp — one scenario link's apps, an engine per direction. See engine_link.hpp.
+#include "harness/run/engine_link.hpp"
+
+#include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/xdp_socket.hpp"
+
+namespace synnet {
+
+void add_engine_link(EngineConfigs& c, const std::string& name, const std::string& io, const LinkEnd& a,
+                     const LinkEnd& b, const LinkDirections& directions) {
+  const std::string app_a = name + "_a", app_b = name + "_b";
+  if (io == "xdp") {
+    for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {
+      c.a_to_b.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
+    }
+    add_direction(c.a_to_b, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");
+    add_direction(c.a_to_b, name + "_b_to_a", directions.b_to_a, app_b + ".output", app_a + ".input");
+    return;
+  }
+  // One direction: frames `from` receives cross `chain` and leave through `to`, which only sends.
+  const auto direction = [&](Config& engine, const std::string& from_app, const LinkEnd& from,
+                             const std::string& to_app, const LinkEnd& to, const std::string& chain,
+                             const DirectionSpec& spec) {
+    engine.app<RawSocket>(from_app,
+                          {.ifname = from.ifname, .netns = from.netns_path, .tx_ring = false, .segment = from.segment});
+    engine.app<RawSocket>(to_app, {.ifname = to.ifname, .netns = to.netns_path, .receive = false});
+    add_direction(engine, chain, spec, from_app + ".output", to_app + ".input");
+  };
+  direction(c.a_to_b, app_a, a, app_b, b, name + "_a_to_b", directions.a_to_b);
+  direction(c.b_to_a, app_b, b, app_a, a, name + "_b_to_a", directions.b_to_a);
+}
+
+}  // namespace synnet

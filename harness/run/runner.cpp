@@ -1,0 +1,360 @@
+// runner.cpp — runs a scenario: testbed, engine thread, traffic, timeline,
+// checks, teardown. See runner.hpp.
+#include "harness/run/runner.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "engine/engine.hpp"
+#include "engine/sys/system_error.hpp"
+#include "harness/run/blocked_signals.hpp"
+#include "engine/engine_group.hpp"
+#include "harness/measure/expectations.hpp"
+#include "harness/run/testbed.hpp"
+#include "harness/run/traffic.hpp"
+#include "netns/run_id.hpp"
+#include "harness/report/summary.hpp"
+
+namespace synnet {
+
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+using std::chrono::nanoseconds;
+
+double seconds_since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s.precision(digits);
+  s << std::fixed << v;
+  return s.str();
+}
+
+// The longest one-way delay a direction can add (for ping's linger).
+nanoseconds worst_delay(const ImpairmentSpec& s) {
+  nanoseconds d{0};
+  if (s.latency) d += std::chrono::microseconds(s.latency->delay_us);
+  if (s.jitter) d += std::chrono::microseconds(s.jitter->mean_us + 4 * s.jitter->stddev_us);
+  if (s.reorder) d += std::chrono::microseconds(s.reorder->delay_us);
+  return d;
+}
+nanoseconds worst_delay(const DirectionSpec& d) {
+  nanoseconds worst = worst_delay(d.impairments);
+  for (const FlowChain& f : d.flows) worst = std::max(worst, worst_delay(f.impairments));
+  return worst;
+}
+nanoseconds ping_linger(const Scenario& s) {
+  nanoseconds worst{0};
+  for (const ScenarioLink& l : s.links) worst = std::max(worst, worst_delay(l.a_to_b) + worst_delay(l.b_to_a));
+  for (const TimelineEvent& e : s.timeline) {
+    for (const auto* d : {&e.a_to_b, &e.b_to_a}) {
+      if (*d) worst = std::max(worst, 2 * worst_delay(**d));
+    }
+  }
+  return std::max<nanoseconds>(2s, 2 * worst);
+}
+
+
+// What the traffic thread shows the main thread.
+struct Progress {
+  std::mutex mutex;
+  std::size_t index = 0, total = 0;
+  std::string name, kind;
+  SteadyClock::time_point item_start{};
+  nanoseconds expected{0};
+  std::vector<std::string> done_lines;  // finished-item lines not yet logged
+};
+
+class Run {
+ public:
+  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines)
+      : s_(s), settings_(settings), bed_(bed), engines_(engines), current_(bed.links()),
+        linger_(ping_linger(s)) {}
+
+  // The traffic thread: every item in order.
+  void run_traffic() {
+    std::uint16_t port = 5201;
+    for (std::size_t i = 0; i < s_.traffic.size() && !cancelled_; ++i) {
+      const TrafficItem& item = s_.traffic[i];
+      {
+        std::lock_guard lock(progress_.mutex);
+        progress_.index = i + 1;
+        progress_.total = s_.traffic.size();
+        progress_.name = item.name;
+        progress_.kind = kind_of(item);
+        progress_.item_start = SteadyClock::now();
+        progress_.expected = expected_length(item);
+      }
+      if (item.engine_off) engine_off();
+      std::vector<ItemReport> reports;
+      if (const auto* group = std::get_if<ParallelGroup>(&item.what)) {
+        reports.resize(group->items.size());
+        std::vector<std::thread> threads;
+        for (std::size_t k = 0; k < group->items.size(); ++k) {
+          const std::uint16_t item_port = port++;
+          threads.emplace_back([&, k, item_port] { reports[k] = run_one(group->items[k], item_port); });
+        }
+        for (std::thread& t : threads) t.join();
+      } else {
+        reports.push_back(run_one(item, port++));
+      }
+      if (item.engine_off) engine_on();
+      std::lock_guard lock(progress_.mutex);
+      for (ItemReport& r : reports) {
+        progress_.done_lines.push_back(r.name + " (" + r.kind + "): " + (r.passed() ? "PASS" : "FAIL") + " in " +
+                                       fixed(r.seconds, 1) + " s");
+        items_.push_back(std::move(r));
+      }
+    }
+    traffic_done_ = true;
+  }
+
+  // The main thread: timeline, signals, engine health and progress, until
+  // the traffic is done or a signal came.
+  int supervise(SteadyClock::time_point t0, std::vector<std::string>& timeline_log) {
+    std::size_t next_event = 0;
+    int signal = 0;
+    while (!traffic_done_) {
+      nanoseconds wait = 200ms;
+      if (next_event < s_.timeline.size()) {
+        const nanoseconds until_event = s_.timeline[next_event].at - (SteadyClock::now() - t0);
+        wait = std::clamp<nanoseconds>(until_event, 1ms, wait);
+      }
+      const int sig = take_signal(wait);
+      if (sig > 0 && signal == 0) {
+        signal = sig;
+        cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
+      }
+      while (next_event < s_.timeline.size() && SteadyClock::now() - t0 >= s_.timeline[next_event].at) {
+        timeline_log.push_back(apply(s_.timeline[next_event], seconds_since(t0)));
+        ++next_event;
+      }
+      check_applied();
+      if (const std::string f = engines_.failure(); !f.empty() && error().empty()) {
+        cancel("the engine failed: " + f);
+      }
+      show_progress();
+    }
+    show_progress();
+    if (settings_.live && settings_.log) *settings_.log << "\r\033[K" << std::flush;
+    return signal;
+  }
+
+  std::vector<ItemReport> take_items() { return std::move(items_); }
+  std::string error() const {
+    std::lock_guard lock(error_mutex_);
+    return error_;
+  }
+  std::atomic<bool>& cancelled() { return cancelled_; }
+
+ private:
+  ItemReport run_one(const TrafficItem& item, std::uint16_t port) {
+    const auto start = SteadyClock::now();
+    TrafficContext ctx{.bed = bed_, .cancelled = cancelled_, .port = port, .linger = linger_};
+    ItemReport r = run_traffic_item(item, ctx);
+    r.seconds = seconds_since(start);
+    r.checks = check_expectations(item.expect, r.measurement, std::holds_alternative<ExecSpec>(item.what));
+    return r;
+  }
+
+  void cancel(const std::string& why) {
+    std::lock_guard lock(error_mutex_);  // the traffic thread cancels too (engine_on)
+    if (error_.empty()) error_ = why;
+    cancelled_ = true;
+  }
+
+  void engine_off() {
+    engines_.stop();
+    engines_.configure(std::vector<Config>(engines_.size()));  // closes the sockets: nothing can cross
+  }
+  void engine_on() {
+    std::lock_guard lock(directions_mutex_);
+    try {
+      engines_.configure(bed_.engine_configs(current_).parts());
+    } catch (const std::exception& e) {  // on the traffic thread: end the run, not the process
+      cancel(std::string("restarting the engines failed: ") + e.what());
+      return;
+    }
+    engines_.start();
+  }
+
+  std::string apply(const TimelineEvent& e, double at_s) {
+    const std::size_t i = bed_.link_index(e.link);
+    std::string text = fixed(at_s, 2) + " s: " + e.link;
+    {
+      std::lock_guard lock(directions_mutex_);
+      if (e.a_to_b) {
+        current_[i].a_to_b = *e.a_to_b;
+        text += " a_to_b {" + describe(*e.a_to_b) + "}";
+      }
+      if (e.b_to_a) {
+        current_[i].b_to_a = *e.b_to_a;
+        text += " b_to_a {" + describe(*e.b_to_a) + "}";
+      }
+      // Applied on the engine threads between breaths; while the engines are
+      // off, engine_on() applies the current directions anyway.
+      for (std::future<void>& done : engines_.post_configure(bed_.engine_configs(current_).parts())) {
+        pending_.push_back(std::move(done));
+      }
+    }
+    if (settings_.log) {
+      if (settings_.live) *settings_.log << "\r\033[K";
+      *settings_.log << "timeline " << text << "\n" << std::flush;
+    }
+    return text;
+  }
+
+  // A timeline change the engine refused (its future holds the exception)
+  // ends the run instead of going unnoticed.
+  void check_applied() {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->wait_for(0s) != std::future_status::ready) {
+        ++it;
+        continue;
+      }
+      try {
+        it->get();
+      } catch (const std::exception& e) {
+        cancel(std::string("a timeline change failed: ") + e.what());
+      }
+      it = pending_.erase(it);
+    }
+  }
+
+  void show_progress() {
+    if (!settings_.log) return;
+    std::lock_guard lock(progress_.mutex);
+    std::ostream& out = *settings_.log;
+    if (settings_.live) {
+      out << "\r\033[K";
+      for (const std::string& line : progress_.done_lines) out << "  " << line << "\n";
+      progress_.done_lines.clear();
+      if (!traffic_done_ && progress_.index > 0) {
+        out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
+            << ") " << fixed(seconds_since(progress_.item_start), 1) << " s";
+        if (progress_.expected > 0ns) out << " of ~" << fixed(std::chrono::duration<double>(progress_.expected).count(), 0) << " s";
+      }
+      out << std::flush;
+    } else {
+      for (const std::string& line : progress_.done_lines) out << "  " << line << "\n";
+      progress_.done_lines.clear();
+      if (progress_.index != announced_ && progress_.index > 0 && !traffic_done_) {
+        announced_ = progress_.index;
+        out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
+            << ")\n";
+      }
+      out << std::flush;
+    }
+  }
+
+  const Scenario& s_;
+  const RunSettings& settings_;
+  Testbed& bed_;
+  EngineGroup& engines_;
+  std::mutex directions_mutex_;
+  std::vector<LinkDirections> current_;
+  std::vector<std::future<void>> pending_;
+  nanoseconds linger_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> traffic_done_{false};
+  mutable std::mutex error_mutex_;
+  std::string error_;
+  Progress progress_;
+  std::size_t announced_ = 0;
+  std::vector<ItemReport> items_;
+};
+
+int wait_for_signal() {
+  for (;;) {
+    if (const int sig = take_signal(std::chrono::hours(1))) return sig;
+  }
+}
+
+void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
+  out << "\nthe network stays up with the engine running (--keep); enter it with:\n";
+  for (const ScenarioHost& h : s.hosts) {
+    out << "  ip netns exec " << bed.host(h.name).name() << " bash    # host " << h.name;
+    for (const std::string& a : h.addresses) out << " " << a;
+    out << "\n";
+  }
+  out << "press Ctrl-C (or send SIGTERM) to tear it down\n" << std::flush;
+}
+
+}  // namespace
+
+RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
+  const auto started = SteadyClock::now();
+  RunOutcome outcome;
+  RunReport& report = outcome.report;
+  report.scenario = scenario.name;
+  report.file = settings.file;
+  report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
+  std::ostream* log = settings.log;
+
+  const BlockedSignals blocked;
+  std::optional<RunId> run;
+  std::optional<Testbed> bed;
+  try {
+    run.emplace(RunId::create());
+    report.prefix = run->prefix();
+    if (log) *log << scenario.name << ": run " << run->prefix() << ", seed " << report.seed << "\n" << std::flush;
+    bed.emplace(*run, scenario);
+  } catch (const std::exception& e) {
+    throw setup_failure("setting up the network", e);
+  }
+
+  EngineGroup engines(EngineConfigs::kEngines, report.seed);  // one per direction (engine_link.hpp)
+  try {
+    engines.configure(bed->engine_configs(bed->links()).parts());
+  } catch (const std::exception& e) {
+    throw setup_failure("starting the engine", e);
+  }
+  Run r(scenario, settings, *bed, engines);
+  bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
+  if (!engine_off_first) engines.start();
+
+  const auto t0 = SteadyClock::now();
+  std::thread traffic([&r] { r.run_traffic(); });
+  try {
+    outcome.signal = r.supervise(t0, report.timeline);
+  } catch (...) {
+    r.cancelled() = true;
+    traffic.join();
+    throw;
+  }
+  traffic.join();
+
+  auto collect = [&] {
+    if (report.error.empty()) report.error = r.error();
+    if (const std::string f = engines.failure(); !f.empty() && report.error.empty()) {
+      report.error = "the engine failed: " + f;
+    }
+    report.counters = engines.counters();
+    report.seconds = seconds_since(started);
+  };
+  report.items = r.take_items();
+  if (settings.keep && outcome.signal == 0) {
+    collect();
+    if (settings.on_checked) settings.on_checked(report);
+    print_keep_help(log ? *log : std::cerr, scenario, *bed);
+    wait_for_signal();
+  }
+  engines.stop();
+  collect();
+  return outcome;
+}
+
+}  // namespace synnet

@@ -1,0 +1,57 @@
+// runner.hpp — runs a validated scenario for real: builds its testbed,
+// starts the engine on its own thread, runs the traffic while applying the
+// timeline, checks the expectations and tears everything down again.
+//
+//   RunOutcome o = run_scenario(scenario, {.file = "lossy-link.json", .log = &std::cerr, .live = isatty(2)});
+//   o.report.passed();   // every expectation held
+//   o.signal;            // SIGINT / SIGTERM when the run was interrupted (0 otherwise)
+//
+// Throws SetupError when the network or the engine cannot be set up (not
+// root, a name taken, an interface refused ...); nothing is left behind then.
+// Once running, failures are in the report: an item that could not run has
+// its error, an engine that failed ends the run with report.error.
+//
+// Signals: SIGINT and SIGTERM are blocked in the calling thread (and so in
+// every thread it starts) for the duration of the run and taken with
+// sigtimedwait: the running processes are terminated, the engine stops and
+// the testbed goes, then run_scenario returns with `signal` set. A SIGKILLed
+// run leaves its namespaces behind: `synnet-test --cleanup` removes them.
+//
+// Timeline times count from the moment the first traffic item starts.
+// Progress goes to `log`: with `live`, one line rewritten in place
+// ("[2/5] udp (iperf3) 3.2 s of ~5 s"); otherwise a line as each item starts
+// and ends.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "harness/report/report.hpp"
+#include "harness/run/session.hpp"
+#include "harness/scenario/scenario.hpp"
+
+namespace synnet {
+
+struct RunSettings {
+  std::string file{};                    // where the scenario came from (for the report)
+  std::optional<std::uint64_t> seed{};   // overrides the scenario's seed
+  bool keep = false;                     // after the checks, keep the network and engine up until Ctrl-C
+  std::ostream* log = nullptr;           // progress and notices; nullptr: silent
+  bool live = false;                     // `log` is a terminal
+  // With `keep`: called with the report once the checks are done, before the
+  // run waits for Ctrl-C (so the report is seen while the network is up).
+  std::function<void(const RunReport&)> on_checked{};
+};
+
+struct RunOutcome {
+  RunReport report{};
+  int signal = 0;
+};
+
+RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings);
+
+}  // namespace synnet

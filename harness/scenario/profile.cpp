@@ -1,0 +1,96 @@
+// profile.cpp — impairment flags and a profile into a scenario. See profile.hpp.
+#include "harness/scenario/profile.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace synnet {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct Direction {
+  const char* key;   // "a_to_b"
+  const char* flag;  // "up"
+};
+constexpr Direction kDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
+
+ordered_json flag_value(const std::string& key, const std::string& flag, const std::string& value) {
+  if (key != "mtu") return value;
+  std::size_t used = 0;
+  int mtu = 0;
+  try {
+    mtu = std::stoi(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || value.empty()) throw ProfileError("--" + flag + ": \"" + value + "\" is not a whole number of bytes (e.g. 1400)");
+  return mtu;
+}
+
+// "/links/0/a_to_b/loss/..." -> the flag that set it, or "".
+std::string flag_of(const std::string& path, const std::map<std::string, std::string>& source) {
+  for (const auto& [prefix, flag] : source) {
+    if (path == prefix || path.rfind(prefix + "/", 0) == 0) return flag;
+  }
+  return "";
+}
+
+}  // namespace
+
+const std::vector<std::string>& profile_flag_keys() {
+  static const std::vector<std::string> keys = {"loss", "delay", "jitter", "rate", "duplicate", "corrupt", "mtu"};
+  return keys;
+}
+
+Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text,
+                       const std::string& profile_name) {
+  ordered_json link = ordered_json::object();
+  if (!profile_text.empty()) {
+    link = ordered_json::parse(profile_text, nullptr, /*allow_exceptions=*/false);
+    if (link.is_discarded()) throw ProfileError("profile " + profile_name + ": not valid JSON");
+    if (!link.is_object()) throw ProfileError("profile " + profile_name + ": expected a JSON object (a scenario's link: a_to_b, b_to_a, io, mtu)");
+    for (const char* taken : {"a", "b", "name"}) {
+      if (link.contains(taken)) {
+        throw ProfileError("profile " + profile_name + ": /" + taken + ": set by synnet-test run (self is a, peer is b); remove it");
+      }
+    }
+  }
+  link["a"] = "self";
+  link["b"] = "peer";
+  std::map<std::string, std::string> source;  // JSON path -> the flag that set it
+  for (const std::string& key : profile_flag_keys()) {
+    for (const Direction& d : kDirections) {
+      // The one-way flag wins over the two-way one.
+      for (const std::string& flag : {key, std::string(d.flag) + "-" + key}) {
+        const auto it = flags.find(flag);
+        if (it == flags.end()) continue;
+        link[d.key][key] = flag_value(key, flag, it->second);
+        source["/links/0/" + std::string(d.key) + "/" + key] = flag;
+      }
+    }
+  }
+  for (const auto& [flag, value] : flags) {
+    bool known = false;
+    for (const std::string& key : profile_flag_keys()) known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
+    if (!known) throw ProfileError("--" + flag + ": not an impairment flag");
+  }
+  const ordered_json doc = {
+      {"name", "run"},
+      {"hosts", {{{"name", "self"}}, {{"name", "peer"}}}},
+      {"links", {link}},
+      {"traffic", {{{"name", "command"}, {"exec", {{"host", "self"}, {"argv", {"true"}}}}}}},
+  };
+  try {
+    return parse_scenario(doc.dump());
+  } catch (const ScenarioError& e) {
+    const std::string message = std::string(e.what()).substr(e.path().size() + 2);
+    if (const std::string flag = flag_of(e.path(), source); !flag.empty()) throw ProfileError("--" + flag + ": " + message);
+    if (e.path().rfind("/links/0", 0) == 0) {
+      throw ProfileError("profile " + profile_name + ": " + e.path().substr(8) + ": " + message);
+    }
+    throw ProfileError(e.what());
+  }
+}
+
+}  // namespace synnet

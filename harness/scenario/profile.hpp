@@ -1,0 +1,35 @@
+// profile.hpp — the scenario of `synnet-test run` and `attach`: one link
+// "self" <-> "peer" whose impairments come from flags and an optional profile.
+//
+//   Scenario s = profile_scenario({{"loss", "5%"}, {"up-delay", "40ms"}}, profile_text, "slow.json");
+//   // throws ProfileError naming the flag ("--up-rate: ...") or the profile path
+//
+// A profile is a JSON object in the scenario format's link section (a_to_b /
+// b_to_a / io / mtu, see scenarios/README.md). Flags set both directions
+// ("loss" -> a_to_b.loss and b_to_a.loss) or one ("up-loss", "down-loss"),
+// overriding the profile; the one-way flags win over the two-way ones. "up"
+// is a_to_b (self -> peer), "down" b_to_a. The result goes through the
+// scenario parser, so every value is checked as in a scenario file.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/scenario/scenario.hpp"
+
+namespace synnet {
+
+class ProfileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Flags by name without dashes ("loss", "up-delay", ...), values as typed.
+Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text = "",
+                          const std::string& profile_name = "");
+// The impairment keys a flag may name (loss, delay, jitter, rate, duplicate, corrupt, mtu).
+const std::vector<std::string>& profile_flag_keys();
+
+}  // namespace synnet

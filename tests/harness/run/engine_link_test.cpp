@@ -1,0 +1,100 @@
+// engine_link_test.cpp — add_engine_link: one scenario link's apps, split
+// over an engine per direction (packet) or whole on the first (xdp). No root
+// needed: a Config holds specs, it opens no socket.
+#include "harness/run/engine_link.hpp"
+
+#include <gtest/gtest.h>
+
+#include <typeindex>
+
+#include "engine/apps/io/raw_socket.hpp"
+#include "engine/apps/io/xdp_socket.hpp"
+
+namespace synnet {
+namespace {
+
+const LinkEnd kA{"l0a", "/run/netns/wire"};
+const LinkEnd kB{"l0b", "/run/netns/wire", /*segment=*/true};
+
+LinkDirections lossy_a_to_b() {
+  LinkDirections d;
+  d.a_to_b.impairments.loss = LossSpec{.ratio = 0.5};
+  return d;
+}
+
+bool is_socket(const Config& c, const std::string& app) {
+  const std::type_index type = c.apps().at(app).type();
+  return type == typeid(RawSocket) || type == typeid(XdpSocket);
+}
+
+// Follows output links from socket `from` up to the next socket (or a dead
+// end); the apps on the way, both ends included.
+std::vector<std::string> path_from(const Config& c, std::string from) {
+  std::vector<std::string> apps{from};
+  for (bool moved = true; moved && (apps.size() == 1 || !is_socket(c, from));) {
+    moved = false;
+    for (const LinkSpec& l : c.links()) {
+      if (l.from_app == from) {
+        from = l.to_app;
+        apps.push_back(from);
+        moved = true;
+        break;
+      }
+    }
+  }
+  return apps;
+}
+
+TEST(EngineLink, APacketLinkGetsAnEnginePerDirectionWithASendOnlySocketOnTheFarEnd) {
+  EngineConfigs c;
+  add_engine_link(c, "ab", "packet", kA, kB, lossy_a_to_b());
+  ASSERT_NO_THROW(c.a_to_b.validate());
+  ASSERT_NO_THROW(c.b_to_a.validate());
+
+  // a -> b: a's end receives (and never sends: no TX ring), b's end only sends.
+  EXPECT_EQ(c.a_to_b.apps().at("ab_a"), AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire",
+                                                                 .tx_ring = false}));
+  EXPECT_EQ(c.a_to_b.apps().at("ab_b"), AppSpec::of<RawSocket>({.ifname = "l0b", .netns = "/run/netns/wire",
+                                                                 .receive = false}));
+  const std::vector<std::string> there = path_from(c.a_to_b, "ab_a");
+  EXPECT_EQ(there.back(), "ab_b");
+  EXPECT_GT(there.size(), 2u) << "a -> b should cross its loss";
+
+  // b -> a: the mirror image; b's end keeps its segment mode where it receives.
+  EXPECT_EQ(c.b_to_a.apps().at("ab_b"), AppSpec::of<RawSocket>({.ifname = "l0b", .netns = "/run/netns/wire",
+                                                                 .tx_ring = false, .segment = true}));
+  EXPECT_EQ(c.b_to_a.apps().at("ab_a"), AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire",
+                                                                 .receive = false}));
+  EXPECT_EQ(path_from(c.b_to_a, "ab_b"), (std::vector<std::string>{"ab_b", "ab_a"})) << "b -> a has no impairment";
+
+  // No app of one direction's chain is in the other engine.
+  for (const auto& [name, spec] : c.a_to_b.apps()) {
+    if (name.starts_with("ab_a_to_b")) {
+      EXPECT_FALSE(c.b_to_a.apps().contains(name)) << name;
+    }
+  }
+}
+
+TEST(EngineLink, AnXdpLinkStaysWholeOnTheFirstEngine) {
+  EngineConfigs c;
+  add_engine_link(c, "ab", "xdp", kA, kB, lossy_a_to_b());
+  ASSERT_NO_THROW(c.a_to_b.validate());
+  EXPECT_TRUE(c.b_to_a.apps().empty()) << "an AF_XDP socket cannot be send-only";
+  EXPECT_EQ(c.a_to_b.apps().at("ab_a"), AppSpec::of<XdpSocket>({.ifname = "l0a", .netns = "/run/netns/wire"}));
+  EXPECT_EQ(path_from(c.a_to_b, "ab_b"), (std::vector<std::string>{"ab_b", "ab_a"}));
+  EXPECT_EQ(path_from(c.a_to_b, "ab_a").back(), "ab_b");
+}
+
+TEST(EngineLink, SeveralLinksShareTheTwoEngines) {
+  EngineConfigs c;
+  add_engine_link(c, "one", "packet", kA, kB, {});
+  add_engine_link(c, "two", "packet", {"l1a", "/run/netns/wire"}, {"l1b", "/run/netns/wire"}, {});
+  ASSERT_NO_THROW(c.a_to_b.validate());
+  ASSERT_NO_THROW(c.b_to_a.validate());
+  EXPECT_EQ(path_from(c.a_to_b, "two_a"), (std::vector<std::string>{"two_a", "two_b"}));
+  EXPECT_EQ(path_from(c.b_to_a, "one_b"), (std::vector<std::string>{"one_b", "one_a"}));
+  EXPECT_EQ(c.parts().size(), 2u);
+}
+
+}  // namespace
+}  // namespace synnet

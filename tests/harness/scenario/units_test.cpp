@@ -1,0 +1,75 @@
+#include "harness/scenario/units.hpp"
+
+#include <gtest/gtest.h>
+
+namespace synnet {
+namespace {
+
+std::string error_of(auto parse, std::string_view text) {
+  try {
+    parse(text);
+  } catch (const UnitError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Units, Rates) {
+  EXPECT_EQ(parse_rate("10Mbit"), 10'000'000u);
+  EXPECT_EQ(parse_rate("1.5Gbit"), 1'500'000'000u);
+  EXPECT_EQ(parse_rate("64kbit"), 64'000u);
+  EXPECT_EQ(parse_rate("64Kbit"), 64'000u);
+  EXPECT_EQ(parse_rate("800bit"), 800u);
+  EXPECT_EQ(parse_rate("0.1Tbit"), 100'000'000'000u);
+}
+
+TEST(Units, RateErrorsSayWhatToWrite) {
+  // The issue's own example.
+  EXPECT_EQ(error_of(parse_rate, "10 Mbps"), "\"10 Mbps\" is not a rate (try \"10Mbit\"; units: bit, kbit, Mbit, Gbit, Tbit)");
+  EXPECT_NE(error_of(parse_rate, "10Mbps").find("try \"10Mbit\""), std::string::npos);  // tc's mbps means bytes: say bits
+  EXPECT_NE(error_of(parse_rate, "10mbit").find("try \"10Mbit\""), std::string::npos);
+  EXPECT_NE(error_of(parse_rate, "1gbps").find("try \"1Gbit\""), std::string::npos);
+  EXPECT_EQ(error_of(parse_rate, "10"), "\"10\" is not a rate: it has no unit (try \"10Mbit\")");
+  EXPECT_EQ(error_of(parse_rate, "0Mbit"), "\"0Mbit\" is not a rate: it must be above 0");
+  EXPECT_EQ(error_of(parse_rate, "Mbit"), "\"Mbit\" is not a rate: it has no number");
+  EXPECT_NE(error_of(parse_rate, "0.5bit").find("too many decimal places for bit"), std::string::npos);
+  EXPECT_NE(error_of(parse_rate, "-10Mbit"), "no error");
+  EXPECT_NE(error_of(parse_rate, "1.2.3Mbit"), "no error");
+  EXPECT_NE(error_of(parse_rate, "99999999999999999999Tbit").find("too large"), std::string::npos);
+}
+
+TEST(Units, Durations) {
+  EXPECT_EQ(parse_duration("40ms"), 40'000'000u);
+  EXPECT_EQ(parse_duration("250us"), 250'000u);
+  EXPECT_EQ(parse_duration("250\xC2\xB5s"), 250'000u);  // µs
+  EXPECT_EQ(parse_duration("1.5s"), 1'500'000'000u);
+  EXPECT_EQ(parse_duration("7ns"), 7u);
+  EXPECT_EQ(parse_duration("0s"), 0u);
+  EXPECT_EQ(error_of(parse_duration, "40"), "\"40\" is not a duration: it has no unit (try \"40ms\")");
+  EXPECT_NE(error_of(parse_duration, "40 ms").find("try \"40ms\""), std::string::npos);
+  EXPECT_NE(error_of(parse_duration, "2sec").find("try \"2s\""), std::string::npos);
+  EXPECT_NE(error_of(parse_duration, "1h").find("units: ns, us, ms, s"), std::string::npos);
+  EXPECT_NE(error_of(parse_duration, "1.5ns").find("too many decimal places for ns"), std::string::npos);
+}
+
+TEST(Units, Percentages) {
+  EXPECT_DOUBLE_EQ(parse_percent("2%"), 0.02);
+  EXPECT_DOUBLE_EQ(parse_percent("0.1%"), 0.001);
+  EXPECT_DOUBLE_EQ(parse_percent("100%"), 1.0);
+  EXPECT_DOUBLE_EQ(parse_percent("0%"), 0.0);
+  EXPECT_EQ(error_of(parse_percent, "2"), "\"2\" is not a percentage: it has no unit (try \"2%\")");
+  EXPECT_EQ(error_of(parse_percent, "150%"), "\"150%\" is not a percentage: it is above 100%");
+  EXPECT_NE(error_of(parse_percent, "0.02"), "no error");  // a fraction, not a percentage: never guessed
+}
+
+TEST(Units, Bytes) {
+  EXPECT_EQ(parse_bytes("64KiB"), 65'536u);
+  EXPECT_EQ(parse_bytes("1.5KiB"), 1'536u);
+  EXPECT_EQ(parse_bytes("1MB"), 1'000'000u);
+  EXPECT_EQ(parse_bytes("1500B"), 1'500u);
+  EXPECT_NE(error_of(parse_bytes, "1.1KiB").find("too many decimal places for B"), std::string::npos);
+  EXPECT_NE(error_of(parse_bytes, "64k").find("try \"64KiB\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace synnet
