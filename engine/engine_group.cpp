@@ -90,9 +90,13 @@ std::vector<std::future<void>> EngineGroup::post_configure(const std::vector<Con
   return done;
 }
 
-void EngineGroup::start() {
-  for (auto& t : threads_) {
-    if (!t->running()) t->start();
+void EngineGroup::start(const std::vector<RunOptions>& options) {
+  if (!options.empty() && options.size() != engines_.size()) {
+    throw std::invalid_argument("an engine group of " + std::to_string(engines_.size()) + " engines got " +
+                                std::to_string(options.size()) + " run options");
+  }
+  for (std::size_t i = 0; i < threads_.size(); ++i) {
+    if (!threads_[i]->running()) threads_[i]->start(options.empty() ? RunOptions{} : options[i]);
   }
 }
 
@@ -105,6 +109,20 @@ bool EngineGroup::running() const noexcept {
     if (t->running()) return true;
   }
   return false;
+}
+
+bool EngineGroup::any_finished() const noexcept {
+  for (const auto& t : threads_) {
+    if (t->running() && t->finished()) return true;
+  }
+  return false;
+}
+
+std::exception_ptr EngineGroup::error() const {
+  for (const auto& t : threads_) {
+    if (std::exception_ptr e = t->error()) return e;
+  }
+  return nullptr;
 }
 
 std::string EngineGroup::failure() const {

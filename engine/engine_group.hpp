@@ -4,7 +4,7 @@
 //
 //   EngineGroup engines(2, seed);
 //   engines.configure(configs.parts());   // while stopped: part i on engine i
-//   engines.start();                        // each engine.run() on a new thread
+//   engines.start();                        // each engine.run() on a new thread (or start(options): one RunOptions each)
 //   auto done = engines.post_configure(next.parts());  // while running: between breaths
 //   engines.apply(next.parts());            // while running: all or nothing, waiting for it
 //   engines.failure();                      // "" or the first failure's text, from any thread
@@ -57,10 +57,13 @@ class EngineGroup {
   // to configure() or apply(), and the first error is thrown: all or nothing.
   void apply(const std::vector<Config>& parts);
 
-  void start();
+  // Starts the engines that are not running; options[i] (when given) is engine i's RunOptions.
+  void start(const std::vector<RunOptions>& options = {});
   void stop();
   bool running() const noexcept;
-  std::string failure() const;  // "" or the lowest-numbered failed engine's text
+  bool any_finished() const noexcept;  // an engine's run() has returned (failed, stopped or its duration over)
+  std::string failure() const;          // "" or the lowest-numbered failed engine's text
+  std::exception_ptr error() const;     // nullptr or what the lowest-numbered failed engine threw
   // Summed by name. A running engine's are read on its own thread, between breaths.
   std::map<std::string, std::uint64_t> counters() const;
 

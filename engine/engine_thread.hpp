@@ -2,8 +2,9 @@
 // stoppable and restartable, keeping what made it fail.
 //
 //   EngineThread t(engine);
-//   t.start();            // engine.run() on a new thread
-//   t.failure();          // "" or the EngineFailure's text, from any thread
+//   t.start();            // engine.run() on a new thread (or t.start(options): engine.run(options))
+//   t.failure();          // "" or the text of what run() threw (an EngineFailure, ...), from any thread
+//   t.error();            // what run() threw, to rethrow (nullptr: nothing), from any thread
 //   t.finished();         // engine.run() has returned (failed or stopped), from any thread
 //   t.stop();             // engine.stop() and join; the destructor does it too
 #pragma once
@@ -25,14 +26,15 @@ class EngineThread {
   EngineThread(const EngineThread&) = delete;
   EngineThread& operator=(const EngineThread&) = delete;
 
-  void start() {
+  void start(RunOptions options = {}) {
     finished_ = false;
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, options = std::move(options)] {
       try {
-        engine_.run();
+        engine_.run(options);
       } catch (const std::exception& e) {
         std::lock_guard lock(mutex_);
         failure_ = e.what();
+        error_ = std::current_exception();
       }
       finished_ = true;
     });
@@ -48,12 +50,17 @@ class EngineThread {
     std::lock_guard lock(mutex_);
     return failure_;
   }
+  std::exception_ptr error() const {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
 
  private:
   Engine& engine_;
   std::thread thread_;
   mutable std::mutex mutex_;
   std::string failure_;
+  std::exception_ptr error_;
   std::atomic<bool> finished_{false};
 };
 

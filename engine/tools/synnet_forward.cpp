@@ -10,7 +10,8 @@
 // each on its own thread, with a receiving socket on one interface and a
 // send-only one on the other: the kernel work of the hosts' network stacks,
 // which runs inside the engine's send(), then splits over two cores. --io xdp,
-// --bulk and --cpu run one engine for both directions by default.
+// --bulk and --cpu run one engine for both directions by default. Either way
+// the engines run in an EngineGroup (engine/engine_group.hpp), as synnet-test's do.
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
@@ -30,63 +31,55 @@
 #include "engine/apps/io/raw_socket.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
 #include "engine/engine.hpp"
+#include "engine/engine_group.hpp"
 #include "engine/sys/system_error.hpp"
 
 using namespace synnet;
 
-// Runs the two directions' engines, `there` on this thread (which takes the
-// stop signals and ends the other) and `back` on a second one, then prints
-// both final reports. Each report starts with its direction's title.
-// Returns the exit status.
-int run_per_direction(RunOptions run, const std::string& if1, const std::string& if2, const Config& there_config,
-                      const Config& back_config) {
-  const std::string there_title = if1 + " -> " + if2 + ":", back_title = if2 + " -> " + if1 + ":";
-  Engine there, back;
-  there.configure(there_config);
-  back.configure(back_config);
-  // The second thread must not take SIGINT/SIGTERM: block them before it starts.
+namespace {
+
+constexpr std::uint64_t kSeed = 1;  // nothing here is random: no impairments
+
+}  // namespace
+
+// Runs one engine per configuration on threads of their own (EngineGroup)
+// until SIGINT/SIGTERM, the end of run.duration, or an engine's end (either
+// direction ending ends both), then prints each engine's final report under
+// its title ("" = none). Returns the exit status: 1 when an engine failed
+// (EngineFailure: an interface deleted), 2 for a setup error inside a run.
+int run_engines(const RunOptions& run, EngineGroup& group, const std::vector<std::string>& titles) {
+  // The engines' threads must not take SIGINT/SIGTERM: this thread waits for them.
   sigset_t stop_signals, old_mask;
   sigemptyset(&stop_signals);
   for (int sig : run.stop_signals) sigaddset(&stop_signals, sig);
   ::pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
-  // Exit status 1 for an engine failure (an interface deleted), 2 for a setup error such as SystemError.
-  struct Outcome {
-    std::string failure;
-    int status = 0;
-  };
-  const auto run_one = [](Engine& engine, const RunOptions& options) {
-    try {
-      engine.run(options);
-    } catch (const EngineFailure& e) {
-      return Outcome{e.what(), 1};
-    } catch (const std::exception& e) {  // caught here too: the other thread must be joined whatever happened
-      return Outcome{e.what(), 2};
-    }
-    return Outcome{};
-  };
-  Outcome back_outcome;
-  RunOptions back_run = run;
-  back_run.stop_signals.clear();
-  back_run.report_title = back_title;
-  run.report_title = there_title;
-  std::thread back_thread([&] {
-    back_outcome = run_one(back, back_run);
-    there.stop();  // either direction ending ends both
-  });
-  Outcome there_outcome = run_one(there, run);
-  back.stop();
-  back_thread.join();
+  std::vector<RunOptions> options(group.size(), run);
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    options[i].stop_signals.clear();
+    options[i].report_title = titles[i];
+  }
+  group.start(options);
+  const timespec tick{0, 100'000'000};
+  while (::sigtimedwait(&stop_signals, nullptr, &tick) < 0 && !group.any_finished()) {
+  }
+  group.stop();
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   int status = 0;
-  for (const auto& [title, engine, outcome] :
-       {std::tuple{&there_title, &there, &there_outcome}, std::tuple{&back_title, &back, &back_outcome}}) {
-    if (outcome->status != 0) {
-      std::cerr << "synnet-forward: " << title->substr(0, title->size() - 1) << ": " << outcome->failure << "\n";
-      status = std::max(status, outcome->status);
+  if (const std::exception_ptr error = group.error()) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const EngineFailure& e) {
+      std::cerr << "synnet-forward: " << e.what() << "\n";
+      status = 1;
+    } catch (const std::exception& e) {
+      std::cerr << "synnet-forward: " << e.what() << "\n";
+      status = 2;
     }
-    std::cout << *title << "\n";
-    engine->report_links(std::cout);
-    engine->report_apps(std::cout);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (!titles[i].empty()) std::cout << titles[i] << "\n";
+    group.engine(i).report_links(std::cout);
+    group.engine(i).report_apps(std::cout);
   }
   return status;
 }
@@ -199,7 +192,9 @@ int main(int argc, char** argv) {
         c.link("rx.output -> tx.input");
         return c;
       };
-      return run_per_direction(run, if1, if2, direction(if1, if2), direction(if2, if1));
+      EngineGroup group(2, kSeed);
+      group.configure({direction(if1, if2), direction(if2, if1)});
+      return run_engines(run, group, {if1 + " -> " + if2 + ":", if2 + " -> " + if1 + ":"});
     }
 
     const auto network = [&](bool xdp) {
@@ -214,24 +209,15 @@ int main(int argc, char** argv) {
       c.link("if1.output -> if2.input").link("if2.output -> if1.input");
       return c;
     };
-    Engine engine;
+    EngineGroup group(1, kSeed);
     try {
-      engine.configure(network(io == "xdp"));
+      group.configure({network(io == "xdp")});
     } catch (const SystemError& e) {
       if (io != "xdp" || !fallback) throw;
       std::cerr << "synnet-forward: " << e.what() << "\nsynnet-forward: falling back to packet I/O\n";
-      engine.configure(network(false));
+      group.configure({network(false)});
     }
-    int status = 0;
-    try {
-      engine.run(run);
-    } catch (const EngineFailure& e) {
-      std::cerr << "synnet-forward: " << e.what() << "\n";
-      status = 1;
-    }
-    engine.report_links(std::cout);
-    engine.report_apps(std::cout);
-    return status;
+    return run_engines(run, group, {""});
   } catch (const std::exception& e) {
     std::cerr << "synnet-forward: " << e.what() << "\n";
     return 2;

@@ -1,9 +1,10 @@
-// attach.cpp — `synnet-test attach`: the engine between an existing
-// namespace's interface and its network; see attach.hpp.
+// attach_command.cpp — `synnet-test attach`: the engine between an existing
+// namespace's interface and its network; see attach_command.hpp.
 #include "harness/commands/attach_command.hpp"
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,18 +12,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "engine/engine.hpp"
-#include "harness/run/blocked_signals.hpp"
-#include "engine/engine_group.hpp"
-#include "harness/run/runner.hpp"
-#include "harness/run/testbed.hpp"
-#include "harness/commands/run_command.hpp"
-#include "netns/attachment.hpp"
-#include "netns/run_id.hpp"
 #include "engine/sys/text_file.hpp"
+#include "harness/commands/exit_status.hpp"
 #include "harness/report/summary.hpp"
+#include "harness/run/engine_link.hpp"
 #include "harness/run/session.hpp"
 #include "harness/scenario/profile.hpp"
+#include "netns/attachment.hpp"
 
 namespace synnet {
 
@@ -30,9 +26,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
-
-constexpr int kExitEngineFailed = 1;
-constexpr int kExitBad = 2;
 
 // The flags and the profile (read now) as a validated scenario; throws ProfileError.
 Scenario impairments(const AttachOptions& o) {
@@ -43,9 +36,10 @@ Scenario impairments(const AttachOptions& o) {
   return profile_scenario(o.flags, *text, o.profile);
 }
 
-std::vector<Config> engine_configs(const Scenario& s, const Attachment& a, const std::string& wire_path) {
+std::vector<Config> engine_configs(const Scenario& s, Attachment& a) {
   EngineConfigs c;
   const ScenarioLink& link = s.links.at(0);
+  const std::string wire_path = a.wire().path();
   // The original interface's offloads are not ours: senders on its network may
   // hand it GSO super-frames, which its port cuts into wire packets on arrival.
   add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
@@ -74,54 +68,34 @@ std::string netns_path_of(const std::string& netns_or_pid) {
 int run_attached(const AttachOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
   const std::string path = netns_path_of(o.netns);
-  Scenario scenario;
-  try {
-    scenario = impairments(o);
-  } catch (const ProfileError& e) {
-    log << "synnet-test attach: " << e.what() << "\n";
-    return kExitBad;
-  }
-  const std::uint64_t seed = o.seed ? *o.seed : random_seed();
-  const BlockedSignals blocked;  // from here on, Ctrl-C is ours to handle
-  std::optional<RunId> run;
-  std::optional<Attachment> attachment;
-  std::optional<EngineGroup> engines;  // one per direction (engine_link.hpp)
-  try {
-    run.emplace(RunId::create());
-    attachment.emplace(*run, path, o.dev);
-    engines.emplace(EngineConfigs::kEngines, seed);
-    engines->configure(engine_configs(scenario, *attachment, attachment->wire().path()));
-  } catch (const std::exception& e) {
-    engines.reset();
-    attachment.reset();  // puts back whatever was changed
-    const std::string hint = ::geteuid() == 0 ? "" : " (attach needs root: run it with sudo)";
-    log << "synnet-test attach: " << e.what() << hint << "\n";
-    return kExitBad;
-  }
-  engines->start();
+  Scenario scenario = impairments(o);
+  Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
+  Attachment& attachment = session.build<Attachment>(path, o.dev);
+  session.start_engines(engine_configs(scenario, attachment));
   // One write: a reader waiting for "attached" sees the whole of both lines.
   std::ostringstream banner;
-  banner << "synnet-test attach: attached to " << attachment->describe() << " in " << path << "; "
-         << directions(scenario) << "; seed " << seed << ", run " << run->prefix() << ", pid " << ::getpid() << "\n"
+  banner << "synnet-test attach: attached to " << attachment.describe() << " in " << path << "; "
+         << directions(scenario) << "; seed " << session.seed() << ", run " << session.run().prefix() << ", pid "
+         << ::getpid() << "\n"
          << "synnet-test attach: Ctrl-C" << (o.duration_s ? " or the end of " + seconds_text(*o.duration_s) + " s" : "")
          << " restores it" << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile)
          << "\n";
   log << banner.str() << std::flush;
 
   const auto deadline = o.duration_s ? SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                                          std::chrono::duration<double>(*o.duration_s))
+                                                                 std::chrono::duration<double>(*o.duration_s))
                                      : SteadyClock::time_point::max();
-  int status = 0;
+  int status = exit_status::kOk;
   for (;;) {
     const auto left = deadline - SteadyClock::now();
     if (left <= 0s) {
       log << "synnet-test attach: the duration is over\n";
       break;
     }
-    const int sig = take_signal(std::min<SteadyClock::duration>(left, 200ms));
-    if (const std::string f = engines->failure(); !f.empty()) {
+    const int sig = session.next_signal(std::min<SteadyClock::duration>(left, 200ms));
+    if (const std::string f = session.engine_failure(); !f.empty()) {
       log << "synnet-test attach: the engine failed: " << f << "\n";
-      status = kExitEngineFailed;
+      status = exit_status::kFailed;
       break;
     }
     if (sig == SIGHUP) {
@@ -131,7 +105,7 @@ int run_attached(const AttachOptions& o) {
       }
       try {
         const Scenario next = impairments(o);
-        engines->apply(engine_configs(next, *attachment, attachment->wire().path()));  // all or nothing
+        session.engines().apply(engine_configs(next, attachment));  // all or nothing
         scenario = next;
         log << "synnet-test attach: re-read " << o.profile << ": " << directions(scenario) << "\n" << std::flush;
       } catch (const std::exception& e) {
@@ -139,19 +113,19 @@ int run_attached(const AttachOptions& o) {
             << std::flush;
       }
     } else if (sig != 0) {
-      log << "synnet-test attach: " << (sigabbrev_np(sig) ? std::string("SIG") + sigabbrev_np(sig) : "signal") << ": restoring\n";
+      log << "synnet-test attach: " << (sigabbrev_np(sig) ? std::string("SIG") + sigabbrev_np(sig) : "signal")
+          << ": restoring\n";
       break;
     }
   }
-  engines->stop();
-  log << "synnet-test attach: engine: " << engine_summary(engines->counters(), scenario.links[0].name) << "\n";
-  engines.reset();  // closes their sockets on the interfaces before they move
+  log << "synnet-test attach: engine: " << engine_summary(session.stop_engines(), scenario.links[0].name) << "\n";
+  session.close_engines();  // closes their sockets on the interfaces before they move
   try {
-    attachment->restore();
+    attachment.restore();
   } catch (const std::exception& e) {
     log << "synnet-test attach: restoring " << o.dev << " in " << path << " failed: " << e.what()
         << "; run synnet-test --cleanup to try again\n";
-    return kExitEngineFailed;
+    return exit_status::kFailed;
   }
   log << "synnet-test attach: restored " << o.dev << " in " << path << "\n";
   return status;

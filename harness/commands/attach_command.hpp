@@ -1,4 +1,4 @@
-// attach.hpp — `synnet-test attach`: puts the engine's impairments between an
+// attach_command.hpp — `synnet-test attach`: puts the engine's impairments between an
 // existing namespace's interface (a container's eth0) and the network, until
 // Ctrl-C or the end of a duration, then restores the namespace exactly.
 //
@@ -19,9 +19,10 @@
 //
 // Progress and the engine's summary go to the log (stderr). The line
 // "synnet-test attach: attached ..." says the impairments are in place.
-// Exit status: 0 after a clean restore; 1 the engine failed or the restore
-// did (the message says what to do); 2 bad arguments or setup failure
-// (nothing changed: everything done was undone).
+// Returns the exit status (exit_status.hpp): 0 after a clean restore; 1 the
+// engine failed or the restore did (the message says what to do). Bad flags
+// or profile throw ProfileError, a setup failure SetupError (nothing changed:
+// everything done was undone).
 #pragma once
 
 #include <cstdint>

@@ -9,38 +9,31 @@
 //   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
 //   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
 //
-// Exit status: 0 every expectation held; 1 some did not; 2 a bad scenario,
-// bad arguments or a setup failure (nothing is left behind); 128+N when
-// signal N (SIGINT, SIGTERM) interrupted the run (also torn down).
-// `run`: CMD's own exit status; 125 when synnet-test itself failed (bad
-// flags, setup), 127 when CMD could not be run. `attach`: 0 restored, 1 the
-// engine or the restore failed, 2 bad arguments or setup failure.
+// This file is the command line only: options, help texts, and dispatch to
+// one file per command (test_command, run_command, attach_command,
+// cleanup_command). The exit statuses are exit_status.hpp's: 0 success, 1
+// what was tested failed, 2 synnet-test could not do its job (125 under
+// `run`, whose status is its command's), 128+N interrupted by signal N.
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 
-#include "harness/commands/attach_command.hpp"
-#include "harness/report/report.hpp"
-#include "harness/run/runner.hpp"
-#include "harness/scenario/scenario.hpp"
-#include "harness/commands/run_command.hpp"
-#include "netns/run_id.hpp"
 #include "engine/sys/text_file.hpp"
-#include "harness/scenario/profile.hpp"
+#include "harness/commands/attach_command.hpp"
+#include "harness/commands/cleanup_command.hpp"
+#include "harness/commands/exit_status.hpp"
+#include "harness/commands/run_command.hpp"
+#include "harness/commands/test_command.hpp"
 #include "harness/run/session.hpp"
+#include "harness/scenario/profile.hpp"
 
 using namespace synnet;
 
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitBad = 2;
-constexpr int kExitWrapFailed = 125;  // `run`: synnet-test failed, not the command
 
 const char* const kRunDescription =
     "Runs a command in a fresh network namespace (\"self\", 198.18.0.1) whose only link goes\n"
@@ -111,25 +104,17 @@ const char* const kDescription =
     "Exit status: 0 all expectations held, 1 some failed, 2 bad scenario or setup failure,\n"
     "130/143 interrupted by SIGINT/SIGTERM (everything is torn down).";
 
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::cerr << "synnet-test: cannot write " << path << ": " << std::strerror(errno) << "\n";
-    return false;
+// Runs a command; what stops it before it could do its job (bad flags or
+// profile, a setup failure) is said as "<who>: <what>" and exits `bad`.
+int guarded(const std::string& who, int bad, const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const ProfileError& e) {
+    std::cerr << who << ": " << e.what() << "\n";
+  } catch (const SetupError& e) {
+    std::cerr << who << ": " << e.what() << "\n";
   }
-  return true;
-}
-
-int do_cleanup() {
-  const CleanupReport r = cleanup();
-  std::cout << "runs cleaned up: " << r.runs.size() << "\n";
-  for (const std::string& ns : r.namespaces) std::cout << "  namespace " << ns << " removed\n";
-  for (const std::string& l : r.links) std::cout << "  interface " << l << " removed\n";
-  for (int pid : r.processes) std::cout << "  process " << pid << " killed\n";
-  for (const std::string& line : r.restored) std::cout << "  interface " << line << "\n";
-  return 0;
+  return bad;
 }
 
 // --loss/--up-loss/--down-loss and the like for every impairment key, into `flags`.
@@ -201,76 +186,29 @@ int main(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = cli.exit(e);
-    return rc == 0 ? 0 : (run->parsed() ? kExitWrapFailed : kExitBad);
+    return rc == 0 ? exit_status::kOk : (run->parsed() ? exit_status::kRunBad : exit_status::kBad);
   }
   if (attach->parsed()) {
     if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
-    return run_attached(attach_options);
+    return guarded("synnet-test attach", exit_status::kBad, [&] { return run_attached(attach_options); });
   }
   if (run->parsed()) {
-    std::optional<std::string> profile_text = std::string();
-    if (!profile.empty() && !(profile_text = read_text(profile))) {
-      std::cerr << "synnet-test run: cannot read " << profile << ": " << std::strerror(errno) << "\n";
-      return kExitWrapFailed;
-    }
-    try {
+    return guarded("synnet-test run", exit_status::kRunBad, [&] {
+      std::optional<std::string> profile_text = std::string();
+      if (!profile.empty() && !(profile_text = read_text(profile))) {
+        throw ProfileError("cannot read " + profile + ": " + std::strerror(errno));
+      }
       const Scenario s = profile_scenario(impairments, *profile_text, profile);
-      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
-    } catch (const ProfileError& e) {
-      std::cerr << "synnet-test run: " << e.what() << "\n";
-    } catch (const SetupError& e) {
-      std::cerr << "synnet-test run: " << e.what() << "\n";
-    }
-    return kExitWrapFailed;
+      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host,
+                             .seed = run_seed});
+    });
   }
-  if (do_clean) return do_cleanup();
+  if (do_clean) return run_cleanup();
   if (file.empty()) {
     std::cerr << "synnet-test: no scenario file given (try: synnet-test scenarios/veth-poc.json; --help for more)\n";
-    return kExitBad;
+    return exit_status::kBad;
   }
-
-  const std::optional<std::string> text = read_text(file);
-  if (!text) {
-    std::cerr << "synnet-test: cannot read " << file << ": " << std::strerror(errno) << "\n";
-    return kExitBad;
-  }
-  Scenario scenario;
-  try {
-    scenario = parse_scenario(*text);
-  } catch (const ScenarioError& e) {
-    std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
-    return kExitBad;
-  }
-  if (check_only) {
-    std::cout << file << ": valid scenario \"" << scenario.name << "\" (" << scenario.hosts.size() << " hosts, "
-              << scenario.links.size() << " links, " << scenario.traffic.size() << " traffic items)\n";
-    return 0;
-  }
-
-  RunSettings settings{.file = file, .seed = seed, .keep = keep, .log = quiet ? nullptr : &std::cerr,
-                       .live = !quiet && ::isatty(STDERR_FILENO) == 1};
-  bool printed = false;
-  settings.on_checked = [&](const RunReport& report) {
-    print_report(std::cout, report, ::isatty(STDOUT_FILENO) == 1);
-    std::cout << std::flush;
-    printed = true;
-  };
-  RunOutcome outcome;
-  int rc = 0;
-  try {
-    outcome = run_scenario(scenario, settings);
-    rc = outcome.signal != 0 ? 128 + outcome.signal : outcome.report.error.empty() ? (outcome.report.passed() ? 0 : kExitFailed) : kExitBad;
-  } catch (const SetupError& e) {
-    std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
-    outcome.report.scenario = scenario.name;
-    outcome.report.file = file;
-    outcome.report.error = e.what();
-    rc = kExitBad;
-  }
-  if (!printed && (rc != kExitBad || !outcome.report.items.empty())) {
-    print_report(std::cout, outcome.report, ::isatty(STDOUT_FILENO) == 1);
-  }
-  if (!json_file.empty() && !write_file(json_file, report_json(outcome.report).dump(2) + "\n")) rc = kExitBad;
-  if (!junit_file.empty() && !write_file(junit_file, report_junit(outcome.report))) rc = kExitBad;
-  return rc;
+  if (check_only) return check_test_file(file);
+  return run_test_file({.file = file, .json_file = json_file, .junit_file = junit_file, .seed = seed, .keep = keep,
+                        .quiet = quiet});
 }

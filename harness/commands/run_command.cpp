@@ -1,21 +1,17 @@
-// wrap.cpp — `synnet-test run`: the scenario its flags describe, and running
-// a command behind it. See wrap.hpp.
+// run_command.cpp — `synnet-test run`: a command behind a flaky link. See
+// run_command.hpp.
 #include "harness/commands/run_command.hpp"
 
 #include <signal.h>
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <thread>
 
-#include "engine/engine.hpp"
-#include "harness/run/blocked_signals.hpp"
-#include "engine/engine_group.hpp"
-#include "harness/run/runner.hpp"
 #include "harness/run/testbed.hpp"
 #include "netns/process.hpp"
 #include "netns/rtnetlink.hpp"
 #include "netns/run_id.hpp"
+#include "harness/commands/exit_status.hpp"
 #include "harness/report/summary.hpp"
 #include "harness/scenario/profile.hpp"
 #include "harness/run/session.hpp"
@@ -25,7 +21,6 @@ namespace synnet {
 namespace {
 
 using namespace std::chrono_literals;
-using nlohmann::ordered_json;
 
 constexpr std::chrono::seconds kSignalGrace{5};  // a forwarded Ctrl-C: then SIGTERM, SIGKILL
 constexpr const char* kWrapSubnet = "198.18.0.";  // self is .1, the peer .2 (/24)
@@ -34,55 +29,41 @@ constexpr const char* kWrapSubnet = "198.18.0.";  // self is .1, the peer .2 (/2
 
 int run_wrapped(const Scenario& s, const WrapOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
-  const std::uint64_t seed = o.seed ? *o.seed : random_seed();
-  const BlockedSignals blocked;
   if (o.far_side_is_host) {
     // The host end's subnet must be free here, or the host's replies would go elsewhere.
     for (const auto& [dev, address] : RtNetlink().addresses()) {
       if (address.rfind(kWrapSubnet, 0) == 0) {
-        throw ProfileError("--host: " + std::string(kWrapSubnet) + "0/24 is already in use on this machine (" + address +
-                        " on " + dev + (run_prefix_of(dev).empty() ? "" : ": another synnet-test run --host?") +
-                        "); end that first");
+        throw ProfileError("--host: " + std::string(kWrapSubnet) + "0/24 is already in use on this machine (" +
+                           address + " on " + dev +
+                           (run_prefix_of(dev).empty() ? "" : ": another synnet-test run --host?") + "); end that first");
       }
     }
   }
-  std::optional<RunId> run;
-  std::optional<Testbed> bed;
-  try {
-    run.emplace(RunId::create());
-    bed.emplace(*run, s, o.far_side_is_host ? "peer" : "");
-  } catch (const std::exception& e) {
-    throw setup_failure("setting up the network", e);
-  }
-  EngineGroup engines(EngineConfigs::kEngines, seed);  // one per direction (engine_link.hpp)
-  try {
-    engines.configure(bed->engine_configs(bed->links()).parts());
-  } catch (const std::exception& e) {
-    throw setup_failure("starting the engine", e);
-  }
-  engines.start();
+  Session session(o.seed ? *o.seed : random_seed());
+  Testbed& bed = session.build<Testbed>(s, o.far_side_is_host ? "peer" : "");
+  session.start_engines(bed.engine_configs(bed.links()).parts());
 
-  const std::string self = bed->address("self"), peer = bed->address("peer");
+  const std::string self = bed.address("self"), peer = bed.address("peer");
   const std::vector<std::string> env = {"SYNNET_SELF=" + self, "SYNNET_PEER=" + peer};
   log << "synnet-test run: SYNNET_SELF=" << self << " SYNNET_PEER=" << peer
-      << (o.far_side_is_host ? " (this machine, on " + bed->interface("peer") + ")" : "") << "; up {"
-      << describe(s.links[0].a_to_b) << "}, down {" << describe(s.links[0].b_to_a) << "}; seed " << seed << ", run "
-      << run->prefix() << "\n"
+      << (o.far_side_is_host ? " (this machine, on " + bed.interface("peer") + ")" : "") << "; up {"
+      << describe(s.links[0].a_to_b) << "}, down {" << describe(s.links[0].b_to_a) << "}; seed " << session.seed()
+      << ", run " << session.run().prefix() << "\n"
       << std::flush;
 
   std::optional<Process> peer_process;
   if (!o.peer_cmd.empty()) {
-    peer_process.emplace(Process::spawn(bed->host("peer").fd(), {.argv = {"sh", "-c", o.peer_cmd}, .env = env}));
+    peer_process.emplace(Process::spawn(bed.host("peer").fd(), {.argv = {"sh", "-c", o.peer_cmd}, .env = env}));
     std::this_thread::sleep_for(300ms);  // a head start; the command should still retry its first connection
   }
 
   int status = 0;
   try {
-    Process cmd = Process::spawn(bed->host("self").fd(), {.argv = o.argv, .env = env, .inherit_stdio = true});
+    Process cmd = Process::spawn(bed.host("self").fd(), {.argv = o.argv, .env = env, .inherit_stdio = true});
     int forwarded = 0;
     auto forwarded_at = std::chrono::steady_clock::now();
     while (!cmd.wait_for(50ms)) {
-      if (const int sig = take_signal(0ns)) {
+      if (const int sig = session.next_signal(0ns)) {
         if (forwarded == 0) {
           ::kill(-cmd.pid(), sig);  // the command first: it may want to clean up
           forwarded = sig;
@@ -92,16 +73,16 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
         }
       }
       if (forwarded != 0 && std::chrono::steady_clock::now() - forwarded_at > kSignalGrace) cmd.terminate();
-      if (const std::string f = engines.failure(); !f.empty()) {
+      if (const std::string f = session.engine_failure(); !f.empty()) {
         log << "synnet-test run: the engine failed: " << f << "; stopping the command\n";
         cmd.terminate();
       }
     }
     const ProcessResult r = cmd.wait();
-    status = r.signal != 0 ? 128 + r.signal : r.exit_code;
+    status = r.signal != 0 ? exit_status::signalled(r.signal) : r.exit_code;
   } catch (const std::exception& e) {
     log << "synnet-test run: cannot run " << o.argv.front() << ": " << e.what() << "\n";
-    status = 127;
+    status = exit_status::kRunNotStarted;
   }
 
   if (peer_process) {
@@ -111,10 +92,8 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
       log << "synnet-test run: the peer command " << p.describe() << "; its output:\n" << p.out << p.err;
     }
   }
-  engines.stop();
-  const auto counters = engines.counters();
-  const std::string prefix = bed->link_app_prefix(0);
-  log << "synnet-test run: engine: " << engine_summary(counters, prefix) << "\n";
+  const auto counters = session.stop_engines();
+  log << "synnet-test run: engine: " << engine_summary(counters, bed.link_app_prefix(0)) << "\n";
   return status;
 }
 

@@ -1,4 +1,4 @@
-// wrap.hpp — `synnet-test run`: runs a command in a fresh namespace whose
+// run_command.hpp — `synnet-test run`: runs a command in a fresh namespace whose
 // only link goes through the engine's impairments.
 //
 //   Scenario s = profile_scenario(flags, profile_text, "slow.json");  // throws ProfileError naming the flag
@@ -22,7 +22,8 @@
 // before it is killed, then everything is torn down. The peer command's
 // output is captured and shown on stderr when it failed. At the end, a
 // summary of what the engine did (packets each way, drops by reason) goes to
-// stderr. Setup failures throw SetupError (the CLI exits 125 then).
+// stderr. Setup failures throw SetupError, a --host whose subnet is taken
+// ProfileError (the CLI exits 125 for both: exit_status.hpp).
 #pragma once
 
 #include <cstdint>

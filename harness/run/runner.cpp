@@ -18,12 +18,10 @@
 
 #include "engine/engine.hpp"
 #include "engine/sys/system_error.hpp"
-#include "harness/run/blocked_signals.hpp"
 #include "engine/engine_group.hpp"
 #include "harness/measure/expectations.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/run/traffic.hpp"
-#include "netns/run_id.hpp"
 #include "harness/report/summary.hpp"
 
 namespace synnet {
@@ -304,27 +302,14 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
   std::ostream* log = settings.log;
 
-  const BlockedSignals blocked;
-  std::optional<RunId> run;
-  std::optional<Testbed> bed;
-  try {
-    run.emplace(RunId::create());
-    report.prefix = run->prefix();
-    if (log) *log << scenario.name << ": run " << run->prefix() << ", seed " << report.seed << "\n" << std::flush;
-    bed.emplace(*run, scenario);
-  } catch (const std::exception& e) {
-    throw setup_failure("setting up the network", e);
-  }
-
-  EngineGroup engines(EngineConfigs::kEngines, report.seed);  // one per direction (engine_link.hpp)
-  try {
-    engines.configure(bed->engine_configs(bed->links()).parts());
-  } catch (const std::exception& e) {
-    throw setup_failure("starting the engine", e);
-  }
-  Run r(scenario, settings, *bed, engines);
-  bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
-  if (!engine_off_first) engines.start();
+  Session session(report.seed);
+  report.prefix = session.run().prefix();
+  if (log) *log << scenario.name << ": run " << report.prefix << ", seed " << report.seed << "\n" << std::flush;
+  Testbed& bed = session.build<Testbed>(scenario);
+  const bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
+  session.start_engines(bed.engine_configs(bed.links()).parts(), /*start=*/!engine_off_first);
+  EngineGroup& engines = session.engines();
+  Run r(scenario, settings, bed, engines);
 
   const auto t0 = SteadyClock::now();
   std::thread traffic([&r] { r.run_traffic(); });
@@ -349,12 +334,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   if (settings.keep && outcome.signal == 0) {
     collect();
     if (settings.on_checked) settings.on_checked(report);
-    print_keep_help(log ? *log : std::cerr, scenario, *bed);
+    print_keep_help(log ? *log : std::cerr, scenario, bed);
     wait_for_signal();
   }
   engines.stop();
   collect();
-  return outcome;
+  return outcome;  // ~Session: the engines, then the testbed, then the run go
 }
 
 }  // namespace synnet

@@ -1,4 +1,4 @@
-// session.cpp — see session.hpp.
+// session.cpp — a run's lifecycle. See session.hpp.
 #include "harness/run/session.hpp"
 
 #include <random>
@@ -19,5 +19,38 @@ SetupError setup_failure(const std::string& stage, const std::exception& e) {
   }
   return SetupError(stage + ": " + e.what());
 }
+
+Session::Session(std::uint64_t seed) : seed_(seed) {
+  try {
+    run_.emplace(RunId::create());
+  } catch (const std::exception& e) {
+    throw setup_failure("setting up the network", e);
+  }
+}
+
+Session::~Session() {
+  engines_.reset();  // stopped and joined before the interfaces they use go
+  network_.reset();
+}
+
+void Session::start_engines(const std::vector<Config>& parts, bool start) {
+  try {
+    if (!engines_) engines_.emplace(parts.size(), seed_);
+    engines_->configure(parts);
+  } catch (const std::exception& e) {
+    throw setup_failure("starting the engine", e);
+  }
+  if (start) engines_->start();
+}
+
+std::string Session::engine_failure() const { return engines_ ? engines_->failure() : std::string(); }
+
+std::map<std::string, std::uint64_t> Session::stop_engines() {
+  if (!engines_) return {};
+  engines_->stop();
+  return engines_->counters();
+}
+
+void Session::close_engines() { engines_.reset(); }
 
 }  // namespace synnet

@@ -1,0 +1,96 @@
+// test_command.cpp — a scenario file run and reported. See test_command.hpp.
+#include "harness/commands/test_command.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "engine/sys/text_file.hpp"
+#include "harness/commands/exit_status.hpp"
+#include "harness/report/report.hpp"
+#include "harness/run/runner.hpp"
+#include "harness/scenario/scenario.hpp"
+
+namespace synnet {
+
+namespace {
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "synnet-test: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+// The file's scenario, or nullopt after saying on stderr what is wrong.
+std::optional<Scenario> read_scenario(const std::string& file) {
+  const std::optional<std::string> text = read_text(file);
+  if (!text) {
+    std::cerr << "synnet-test: cannot read " << file << ": " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  try {
+    return parse_scenario(*text);
+  } catch (const ScenarioError& e) {
+    std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+int check_test_file(const std::string& file) {
+  const std::optional<Scenario> scenario = read_scenario(file);
+  if (!scenario) return exit_status::kBad;
+  std::cout << file << ": valid scenario \"" << scenario->name << "\" (" << scenario->hosts.size() << " hosts, "
+            << scenario->links.size() << " links, " << scenario->traffic.size() << " traffic items)\n";
+  return exit_status::kOk;
+}
+
+int run_test_file(const TestOptions& o) {
+  const std::optional<Scenario> scenario = read_scenario(o.file);
+  if (!scenario) return exit_status::kBad;
+  RunSettings settings{.file = o.file,
+                       .seed = o.seed,
+                       .keep = o.keep,
+                       .log = o.quiet ? nullptr : &std::cerr,
+                       .live = !o.quiet && ::isatty(STDERR_FILENO) == 1};
+  bool printed = false;
+  settings.on_checked = [&](const RunReport& report) {
+    print_report(std::cout, report, ::isatty(STDOUT_FILENO) == 1);
+    std::cout << std::flush;
+    printed = true;
+  };
+  RunOutcome outcome;
+  int status = exit_status::kOk;
+  try {
+    outcome = run_scenario(*scenario, settings);
+    status = outcome.signal != 0             ? exit_status::signalled(outcome.signal)
+             : !outcome.report.error.empty() ? exit_status::kBad
+             : outcome.report.passed()       ? exit_status::kOk
+                                             : exit_status::kFailed;
+  } catch (const SetupError& e) {
+    std::cerr << "synnet-test: " << o.file << ": " << e.what() << "\n";
+    outcome.report.scenario = scenario->name;
+    outcome.report.file = o.file;
+    outcome.report.error = e.what();
+    status = exit_status::kBad;
+  }
+  if (!printed && (status != exit_status::kBad || !outcome.report.items.empty())) {
+    print_report(std::cout, outcome.report, ::isatty(STDOUT_FILENO) == 1);
+  }
+  if (!o.json_file.empty() && !write_file(o.json_file, report_json(outcome.report).dump(2) + "\n")) {
+    status = exit_status::kBad;
+  }
+  if (!o.junit_file.empty() && !write_file(o.junit_file, report_junit(outcome.report))) status = exit_status::kBad;
+  return status;
+}
+
+}  // namespace synnet
