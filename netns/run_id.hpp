@@ -1,10 +1,9 @@
-// run_id.hpp — RunId: a run's name prefix and its registration, and
-// cleanup() of what dead runs left behind.
+// run_id.hpp — RunId: a run's name prefix and its registration (cleanup.hpp
+// removes what dead runs left behind).
 //
 //   RunId run = RunId::create();      // e.g. prefix "snk3f9a", registered as alive
 //   run.name("client")                // "snk3f9a-client"; throws if over 15 characters
-//   CleanupReport r = cleanup();      // leftovers of dead runs, all prefixes
-//   CleanupReport r = cleanup("snk3f9a");
+//   run_is_alive("snk3f9a"), run_prefix_of("snk3f9a-client"), is_run_prefix("snk3f9a")
 //
 // Every namespace and interface a run creates is named "<prefix>-<role>",
 // where the prefix is "sn" and 5 characters of [0-9a-z]. A run registers
@@ -12,12 +11,6 @@
 // so a reused pid does not look alive) before it creates anything, and
 // unregisters when RunId is destroyed, after everything else it built.
 //
-// cleanup(filter) looks at run prefixes that start with `filter` and, for
-// each run whose process is dead (or never registered), SIGKILLs the
-// processes still inside its namespaces (matched by namespace inode), puts
-// back an interface it had attached to (restore_attachment), deletes
-// its interfaces in the caller's namespace, removes its namespaces and its
-// registration. Live runs and names without a run prefix are never touched.
 #pragma once
 
 #include <string>
@@ -51,15 +44,7 @@ std::string run_prefix_of(std::string_view name);
 // Whether s is a run prefix itself, such as "snk3f9a" (a registry or state file's name).
 bool is_run_prefix(std::string_view s);
 bool run_is_alive(const std::string& prefix);
-
-struct CleanupReport {
-  std::vector<std::string> runs;        // dead runs found
-  std::vector<std::string> namespaces;  // removed
-  std::vector<std::string> links;       // removed from the caller's namespace
-  std::vector<int> processes;           // killed
-  std::vector<std::string> restored;    // interfaces put back into their namespaces (attach), one line each
-};
-
-CleanupReport cleanup(std::string_view filter = kRunFamily);
+// Where run `prefix` is registered: kRunRegistryDir/<prefix>.
+std::string run_registry_path(const std::string& prefix);
 
 }  // namespace synnet

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "harness/commands/exit_status.hpp"
-#include "netns/run_id.hpp"
+#include "netns/cleanup.hpp"
 
 namespace synnet {
 

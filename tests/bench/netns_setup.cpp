@@ -11,6 +11,7 @@
 #include <iostream>
 #include <vector>
 
+#include "netns/cleanup.hpp"
 #include "netns/process.hpp"
 #include "tests/bench/bench_util.hpp"
 #include "tests/netns/netns_testing.hpp"

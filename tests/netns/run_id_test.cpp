@@ -1,4 +1,5 @@
 // Run prefixes, names, the registry of live runs, and cleanup of dead runs.
+#include "netns/cleanup.hpp"
 #include "netns/run_id.hpp"
 
 #include <gtest/gtest.h>
