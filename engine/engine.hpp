@@ -20,7 +20,7 @@
 // busy_poll, they leave it, and they return before the next block (any fd
 // that became readable meanwhile then ends that block at once). Otherwise
 // every packet a sender hands a watched socket costs that sender an epoll
-// callback, about a sixth of a veth sender's CPU in ci/bench veth-pps.
+// callback (tests/bench/RESULTS.md has its measured cost).
 //
 // Thread safety: stop() and post() may be called from any thread; everything
 // else belongs to the thread that runs the engine.

@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 2));
   cli.add_option("--cpu", cpu,
                  "run on this CPU only; on the CPU that sends into it, an idle forwarder wakes without an "
-                 "inter-processor interrupt (lower latency at low rates; see the README's idle figures)")
+                 "inter-processor interrupt (lower latency at low rates; see engine/apps/io/README.md, idle latency)")
       ->check(CLI::Range(0, CPU_SETSIZE - 1));
   cli.add_option("--duration", duration_s, "stop after this many seconds (default: run until Ctrl-C)")
       ->check(CLI::PositiveNumber);

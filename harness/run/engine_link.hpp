@@ -10,7 +10,7 @@
 // TCP (and the sender's ACK processing and next transmissions) inside the
 // engine's send() into its veth. One engine thread then does both hosts'
 // kernel work on one core; an engine per direction splits it over two
-// (ci/bench veth-tcp on 2 cores: 0.58-0.72x the bridge instead of 0.38-0.44x).
+// (ci/bench veth-tcp measures it; tests/bench/RESULTS.md has the figures).
 //
 // For io "packet", link <name>'s apps are:
 //   c.a_to_b: "<name>_a" RawSocket receiving on a's end (no TX ring: it never
