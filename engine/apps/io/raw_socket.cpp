@@ -354,18 +354,8 @@ void RawSocket::send_pending() {
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
-void RawSocket::stop() {
-  for (Packet* p : pending_) pool().free(p);
-  pending_.clear();
-  cut_.clear(pool());
-}
-
-// Every kHousekeepingPeriod while the engine is awake: has the interface gone? The kernel
-// reports ENETDOWN through SO_ERROR when it goes down, which is recoverable,
-// and again when it is deleted only if it was up: a send-only socket hears of
-// neither. So the check is by ifindex, every time; and from a sign of trouble
-// (SO_ERROR, a failed send) until the interface is up and running again, the
-// socket keeps the engine waking for it.
+// Has the interface gone (checked by ifindex: a send-only socket hears of
+// nothing)? From a sign of trouble until it runs again, keep the engine waking.
 void RawSocket::housekeeping() {
   next_housekeeping_ = now() + kHousekeepingPeriod;
   if (take_socket_error(fd_.get()) != 0) suspect_ = true;
@@ -374,12 +364,6 @@ void RawSocket::housekeeping() {
     suspect_ = false;
     tx_retry_.reset();
   }
-}
-
-void RawSocket::refresh_kernel_stats() const {
-  tpacket_stats stats{};
-  socklen_t len = sizeof stats;
-  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) == 0) rx_kernel_drops_ += stats.tp_drops;
 }
 
 void RawSocket::counters(const CounterVisitor& emit) const {

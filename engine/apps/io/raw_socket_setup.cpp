@@ -1,6 +1,7 @@
-// raw_socket_setup.cpp — RawSocketSpec::validate and RawSocket's constructor:
-// the AF_PACKET socket's options, its rings and its binding. The rest of
-// RawSocket (pull, push, kick, housekeeping) is in raw_socket.cpp.
+// raw_socket_setup.cpp — RawSocketSpec::validate, RawSocket's constructor
+// (the AF_PACKET socket's options, its rings and its binding), stop() and
+// the kernel's statistics. The rest of RawSocket (pull, push, kick,
+// housekeeping, counters) is in raw_socket.cpp.
 #include "engine/apps/io/raw_socket.hpp"
 
 #include <arpa/inet.h>
@@ -98,6 +99,18 @@ RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec
     throw SystemError(errno, where + ": bind");
   }
   if (receive_) ctx.watch_fd(fd_.get());
+}
+
+void RawSocket::stop() {
+  for (Packet* p : pending_) pool().free(p);
+  pending_.clear();
+  cut_.clear(pool());
+}
+
+void RawSocket::refresh_kernel_stats() const {
+  tpacket_stats stats{};
+  socklen_t len = sizeof stats;
+  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) == 0) rx_kernel_drops_ += stats.tp_drops;
 }
 
 }  // namespace synnet
