@@ -15,16 +15,17 @@
 //
 // Exit status: 0 after --duration or Ctrl-C/SIGTERM, 1 when the engine failed
 // (e.g. an interface was deleted), 2 for bad arguments or setup errors.
-#include <CLI/CLI.hpp>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <thread>
 #include <tuple>
 
@@ -109,7 +110,10 @@ int main(int argc, char** argv) {
       "checksum offload is off on the sending interfaces (ethtool -K IF tx off); with it on,\n"
       "partial checksums are completed here, and --bulk keeps super-frames whole.",
       "synnet-forward"};
-  std::string if1, if2, netns, io = "packet", tx = "ring", xdp_attach = "native";
+  using Raw = RawSocketSpec;
+  std::string if1, if2, netns, io = "packet";
+  Raw::Tx tx = Raw::Tx::ring;
+  XdpSocketSpec::Attach xdp_attach = XdpSocketSpec::Attach::native;
   bool busy_poll = false, quiet = false, zero_copy = false, fallback = false, bulk = false;
   double duration_s = 0;
   int cpu = -1, engines = 0;
@@ -121,16 +125,24 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"packet", "xdp"}))
       ->capture_default_str();
   cli.add_option("--xdp-attach", xdp_attach, "xdp: native (driver mode) or generic (SKB mode, works everywhere)")
-      ->check(CLI::IsMember({"native", "generic"}))
-      ->capture_default_str();
+      ->transform(CLI::CheckedTransformer(
+                      std::map<std::string, XdpSocketSpec::Attach>{{"native", XdpSocketSpec::Attach::native},
+                                                                   {"generic", XdpSocketSpec::Attach::generic}})
+                      .description("{native,generic}"))
+      ->type_name("TEXT")
+      ->default_str("native");
   cli.add_flag("--zero-copy", zero_copy, "xdp: bind in zero-copy mode (NICs such as ixgbe, i40e, ice, mlx5)");
   cli.add_flag("--fallback", fallback, "xdp: if an AF_XDP socket cannot bind, say why and use packet I/O");
   cli.add_option("--tx", tx, "packet mode's transmit path: ring (TPACKET_V2 TX ring) or sendmmsg")
-      ->check(CLI::IsMember({"ring", "sendmmsg"}))
-      ->capture_default_str();
+      ->transform(CLI::CheckedTransformer(
+                      std::map<std::string, Raw::Tx>{{"ring", Raw::Tx::ring}, {"sendmmsg", Raw::Tx::sendmmsg}})
+                      .description("{ring,sendmmsg}"))
+      ->type_name("TEXT")
+      ->default_str("ring");
   cli.add_flag("--bulk", bulk,
                "packet: carry GSO super-frames whole (PACKET_VNET_HDR), checksums left to the devices; "
-               "senders' gso_max_size must stay <= " + std::to_string(RawSocket::kBulkGsoMaxSize) + " (the default)");
+               "senders' gso_max_size must stay <= " +
+                   std::to_string(RawSocket::kBulkGsoMaxSize) + " (the default)");
   cli.add_flag("--busy-poll", busy_poll, "never block when idle (benchmarks; costs a full core)");
   cli.add_option("--engines", engines,
                  "2: an engine per direction, each on its own thread, with a receiving socket on one interface "
@@ -183,12 +195,13 @@ int main(int argc, char** argv) {
     run.report_load = !quiet;
     run.report_links = !quiet;
     if (duration_s > 0) run.duration = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(duration_s));
+    const Raw::Offloads offloads = bulk ? Raw::Offloads::bulk : Raw::Offloads::wire;
     if (per_direction) {
       // Frames `from` receives (and never sends: no TX ring) go out on `to`, which only sends.
       const auto direction = [&](const std::string& from, const std::string& to) {
         Config c;
-        c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx_ring = false, .bulk = bulk});
-        c.app<RawSocket>("tx", {.ifname = to, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk, .receive = false});
+        c.app<RawSocket>("rx", {.ifname = from, .netns = netns, .tx = Raw::Tx::sendmmsg, .offloads = offloads});
+        c.app<RawSocket>("tx", {.ifname = to, .netns = netns, .rx = Raw::Rx::none, .tx = tx, .offloads = offloads});
         c.link("rx.output -> tx.input");
         return c;
       };
@@ -203,7 +216,7 @@ int main(int argc, char** argv) {
         if (xdp) {
           c.app<XdpSocket>(name, {.ifname = ifname, .netns = netns, .attach = xdp_attach, .zero_copy = zero_copy});
         } else {
-          c.app<RawSocket>(name, {.ifname = ifname, .netns = netns, .tx_ring = tx == "ring", .bulk = bulk});
+          c.app<RawSocket>(name, {.ifname = ifname, .netns = netns, .tx = tx, .offloads = offloads});
         }
       }
       c.link("if1.output -> if2.input").link("if2.output -> if1.input");

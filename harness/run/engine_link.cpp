@@ -21,9 +21,12 @@ void add_engine_link(EngineConfigs& c, const std::string& name, const std::strin
   const auto direction = [&](Config& engine, const std::string& from_app, const LinkEnd& from,
                              const std::string& to_app, const LinkEnd& to, const std::string& chain,
                              const DirectionSpec& spec) {
-    engine.app<RawSocket>(from_app,
-                          {.ifname = from.ifname, .netns = from.netns_path, .tx_ring = false, .segment = from.segment});
-    engine.app<RawSocket>(to_app, {.ifname = to.ifname, .netns = to.netns_path, .receive = false});
+    using Raw = RawSocketSpec;
+    engine.app<RawSocket>(from_app, {.ifname = from.ifname,
+                                     .netns = from.netns_path,
+                                     .tx = Raw::Tx::sendmmsg,
+                                     .offloads = from.segment ? Raw::Offloads::segment : Raw::Offloads::wire});
+    engine.app<RawSocket>(to_app, {.ifname = to.ifname, .netns = to.netns_path, .rx = Raw::Rx::none});
     add_direction(engine, chain, spec, from_app + ".output", to_app + ".input");
   };
   direction(c.a_to_b, app_a, a, app_b, b, name + "_a_to_b", directions.a_to_b);

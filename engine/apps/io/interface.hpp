@@ -7,6 +7,7 @@
 //   interface_running(sock.get(), info.ifindex)   // IFF_UP and IFF_RUNNING (carrier)
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
 //   TxRetry r;  if (r.due(now)) ...;  ctx.wake_at(r.failed(now));   // when to send again after a failure
+//   kHousekeepingPeriod, kTxBusyWait                                 // the I/O apps' waits
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
 // The ioctls go through a socket opened in the interface's namespace, so
@@ -36,18 +37,27 @@ void fail_if_deleted(AppContext& ctx, int sock, const std::string& ifname, int i
 bool interface_running(int sock, int ifindex) noexcept;
 // Reads and clears the socket's pending error (SO_ERROR); 0 when none.
 int take_socket_error(int sock) noexcept;
-void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix, const std::map<int, std::uint64_t>& counts);
+void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix,
+                         const std::map<int, std::uint64_t>& counts);
 std::string io_where(const char* kind, const std::string& ifname, const std::string& netns);
+
+// How often an I/O app does its housekeeping while the engine is awake (is
+// the interface gone? back up?), and so the longest a deleted interface goes
+// unnoticed and a down one keeps the engine waking.
+inline constexpr Duration kHousekeepingPeriod = std::chrono::milliseconds(50);
+// How soon an I/O app looks again when the kernel is busy rather than failing
+// (a full TX ring, EAGAIN, a send that left frames): no TxRetry backoff.
+inline constexpr Duration kTxBusyWait = std::chrono::microseconds(20);
 
 // When an I/O app may call send() again. After a failure (the interface
 // down, no carrier) not for kFirst, twice as long after each further one, at
-// most kLast (the I/O apps' housekeeping period), until succeeded() or
+// most kLast (kHousekeepingPeriod), until succeeded() or
 // reset(); pause_until() holds sends back without counting a failure. Frames
 // that wait for an interface to come back cost 20 tries a second, not a
 // thousand. The app asks the engine to wake at at() while !due().
 class TxRetry {
  public:
-  static constexpr Duration kFirst = std::chrono::milliseconds(1), kLast = std::chrono::milliseconds(50);
+  static constexpr Duration kFirst = std::chrono::milliseconds(1), kLast = kHousekeepingPeriod;
   bool due(Time now) const noexcept { return now >= at_; }
   Time at() const noexcept { return at_; }
   Time failed(Time now) noexcept {  // returns the new at()

@@ -1,166 +1,30 @@
 #include "engine/apps/io/raw_socket.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
-#include <stdexcept>
 
 #include "engine/apps/io/interface.hpp"
+#include "engine/apps/io/tpacket_ring.hpp"
+#include "engine/apps/io/vnet_header.hpp"
 #include "engine/checksum.hpp"
 #include "engine/gso.hpp"
-#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 
 namespace {
 
-using namespace std::chrono_literals;
-
-constexpr std::uint32_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
-constexpr std::uint32_t kVlanHeader = 4;
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
-constexpr std::size_t kTxBatch = 64;     // frames per sendmmsg(2)
 constexpr std::uint32_t kRecvBatch = 64;  // frames per recvmmsg(2)
 // Segment mode: a frame read may become this many wire packets (a 64 KiB
 // super-frame cut at an MSS of 512 bytes or more), so a frame is read only
 // while the output link has that much room; the rest waits in the kernel.
 constexpr std::uint32_t kSegmentRoom = 128;
 
-// struct virtio_net_hdr from <linux/virtio_net.h> (which does not compile as
-// C++; a member is named "class"), in the host's byte order, as PACKET_VNET_HDR uses it.
-struct VnetHdr {
-  std::uint8_t flags;
-  std::uint8_t gso_type;
-  std::uint16_t hdr_len, gso_size, csum_start, csum_offset;
-};
-static_assert(sizeof(VnetHdr) == 10);
-constexpr std::uint8_t kVnetNeedsCsum = 1;  // VIRTIO_NET_HDR_F_NEEDS_CSUM
-
-std::uint32_t status_of(const std::uint8_t* frame) noexcept {
-  return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(frame)->tp_status, __ATOMIC_ACQUIRE);
-}
-
-void set_status(std::uint8_t* frame, std::uint32_t status) noexcept {
-  __atomic_store_n(&reinterpret_cast<tpacket2_hdr*>(frame)->tp_status, status, __ATOMIC_RELEASE);
-}
-
-std::uint32_t next_pow2(std::uint32_t x) {
-  std::uint32_t p = 1;
-  while (p < x) p <<= 1;
-  return p;
-}
-
-void set_option(int fd, int option, int value, const std::string& what) {
-  if (::setsockopt(fd, SOL_PACKET, option, &value, sizeof value) != 0) throw SystemError(errno, what);
-}
-
 }  // namespace
-
-void RawSocketSpec::validate() const {
-  if (ifname.empty() || ifname.size() >= IFNAMSIZ) {
-    throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to " + std::to_string(IFNAMSIZ - 1) +
-                                " characters");
-  }
-  if (ring_frames != 0 && (ring_frames < 8 || (ring_frames & (ring_frames - 1)) != 0)) {
-    throw std::invalid_argument("ring_frames: " + std::to_string(ring_frames) + " must be 0 (the default) or a power of two, at least 8");
-  }
-  if (bulk && segment) {
-    throw std::invalid_argument("segment: cuts super-frames on arrival, bulk carries them whole: choose one");
-  }
-  if (segment && !receive) {
-    throw std::invalid_argument("segment: acts on arrival, and a send-only socket (receive = false) receives nothing");
-  }
-}
-
-RawSocket::RawSocket(AppContext& ctx, const Spec& spec) : App(ctx), ifname_(spec.ifname) {
-  const std::string where = io_where("rawsock", ifname_, spec.netns);
-  receive_ = spec.receive;
-  const std::uint16_t protocol = receive_ ? htons(ETH_P_ALL) : 0;  // 0: the kernel hands this socket nothing
-  fd_ = socket_in_netns(spec.netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, protocol, where);
-  const InterfaceInfo info = interface_info(fd_.get(), ifname_, where);
-  ifindex_ = info.ifindex;
-  max_frame_ = info.mtu + ETH_HLEN + kVlanHeader;
-  if (max_frame_ > kPacketCapacity) {
-    throw SystemError(EMSGSIZE, where + ": MTU " + std::to_string(info.mtu) + " needs frames larger than a packet (" +
-                                    std::to_string(kPacketCapacity) + " bytes)");
-  }
-
-  set_option(fd_.get(), PACKET_VERSION, TPACKET_V2, where + ": PACKET_VERSION TPACKET_V2");
-  set_option(fd_.get(), PACKET_QDISC_BYPASS, 1, where + ": PACKET_QDISC_BYPASS");
-  set_option(fd_.get(), PACKET_IGNORE_OUTGOING, 1, where + ": PACKET_IGNORE_OUTGOING");
-  // A TX frame the kernel refuses would otherwise stay in the ring as
-  // TP_STATUS_WRONG_FORMAT, and the kernel would send nothing behind it until
-  // that slot came round again; with PACKET_LOSS it skips the frame.
-  // prepare_tx() applies the kernel's rules first, so none should reach it.
-  if (spec.tx_ring) set_option(fd_.get(), PACKET_LOSS, 1, where + ": PACKET_LOSS");
-  bulk_ = spec.bulk || spec.segment;
-  segment_ = spec.segment;
-  if (bulk_) {  // before the rings: the kernel refuses it (EBUSY) once they exist
-    set_option(fd_.get(), PACKET_VNET_HDR, 1, where + ": PACKET_VNET_HDR");
-    vnet_bytes_ = sizeof(VnetHdr);
-  }
-
-  // Frames hold a header, room for the MAC offset, a vnet header (bulk) and
-  // one full frame (bulk: a super-frame as large as a packet takes).
-  const std::uint32_t largest = bulk_ ? std::max(kBulkMaxFrame, max_frame_) : max_frame_;
-  const std::uint32_t frame_bytes = TPACKET_ALIGN(TPACKET2_HDRLEN) + 64 + vnet_bytes_ + largest;
-  // Bulk: whole pages, not a power of two (64 KB super-frames would take 128 KB frames).
-  frame_size_ = bulk_ ? (frame_bytes + 4095) / 4096 * 4096 : std::max<std::uint32_t>(2048, next_pow2(frame_bytes));
-  const std::uint32_t block_size = std::max<std::uint32_t>(frame_size_, 1u << 16);
-  const std::uint32_t frames_per_block = block_size / frame_size_;
-  const auto ring_request = [&](std::uint32_t default_frames) {
-    const std::uint32_t frames = std::max(spec.ring_frames != 0 ? spec.ring_frames : default_frames, frames_per_block);
-    return tpacket_req{block_size, frames / frames_per_block, frame_size_, frames};
-  };
-  const tpacket_req rx_req = ring_request(bulk_ ? kBulkRingFrames : kRxRingFrames);
-  const tpacket_req tx_req = ring_request(bulk_ ? kBulkRingFrames : kTxRingFrames);
-  // A kernel that refuses a ring gets recvmmsg/sendmmsg instead (the rx_ring
-  // and tx_ring counters say which path runs).
-  rx_ring_enabled_ = receive_ && spec.rx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &rx_req, sizeof rx_req) == 0;
-  tx_ring_enabled_ = spec.tx_ring && ::setsockopt(fd_.get(), SOL_PACKET, PACKET_TX_RING, &tx_req, sizeof tx_req) == 0;
-  if (!rx_ring_enabled_) set_option(fd_.get(), PACKET_AUXDATA, 1, where + ": PACKET_AUXDATA");
-  if (rx_ring_enabled_ || tx_ring_enabled_) {  // the kernel maps the RX ring first, then the TX ring
-    const std::size_t rx_bytes = rx_ring_enabled_ ? std::size_t{block_size} * rx_req.tp_block_nr : 0;
-    const std::size_t tx_bytes = tx_ring_enabled_ ? std::size_t{block_size} * tx_req.tp_block_nr : 0;
-    map_size_ = rx_bytes + tx_bytes;
-    void* map = ::mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0);
-    if (map == MAP_FAILED) throw SystemError(errno, where + ": mmap rings");
-    map_ = static_cast<std::uint8_t*>(map);
-    if (rx_ring_enabled_) rx_ = {map_, rx_req.tp_frame_nr, 0};
-    if (tx_ring_enabled_) tx_ = {map_ + rx_bytes, tx_req.tp_frame_nr, 0};
-  }
-  pending_.reserve(kTxBatch);
-
-  sockaddr_ll addr{};
-  addr.sll_family = AF_PACKET;
-  addr.sll_protocol = protocol;
-  addr.sll_ifindex = ifindex_;
-  if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    const int err = errno;
-    if (map_ != nullptr) ::munmap(map_, map_size_);
-    throw SystemError(err, where + ": bind");
-  }
-  if (receive_) {
-    try {
-      ctx.watch_fd(fd_.get());
-    } catch (...) {  // the destructor will not run: the mapping would keep the socket capturing
-      if (map_ != nullptr) ::munmap(map_, map_size_);
-      throw;
-    }
-  }
-}
-
-RawSocket::~RawSocket() {
-  if (map_ != nullptr) ::munmap(map_, map_size_);
-}
 
 void RawSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
@@ -186,8 +50,9 @@ std::uint32_t RawSocket::frames_for(std::uint32_t budget) const noexcept {
 }
 
 void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
+  TpacketRing& rx = rings_.rx();
   while (frames_for(budget) > 0) {
-    std::uint8_t* f = frame(rx_, rx_.next);
+    std::uint8_t* f = rx.frame(rx.next);
     const std::uint32_t status = status_of(f);
     if ((status & TP_STATUS_USER) == 0) break;
     const auto* hdr = reinterpret_cast<const tpacket2_hdr*>(f);
@@ -209,7 +74,7 @@ void RawSocket::pull_ring(Link* out, std::uint32_t budget) {
       }
     }
     set_status(f, TP_STATUS_KERNEL);
-    rx_.next = (rx_.next + 1) & (rx_.frames - 1);
+    rx.advance();
   }
 }
 
@@ -287,27 +152,13 @@ std::uint32_t RawSocket::deliver(Link* out, Packet* p) {
 // super-frames), else completes a partial checksum. False: dropped, counted.
 bool RawSocket::finish_frame(Packet& p, std::uint32_t status, std::uint16_t vlan_tci, std::uint16_t vlan_tpid,
                              const void* vnet_hdr) {
-  const bool tagged = (status & TP_STATUS_VLAN_VALID) != 0 && p.length >= 12;
-  if (tagged) {
-    const std::uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ? vlan_tpid : ETH_P_8021Q;
-    const std::uint16_t tag[2] = {htons(tpid), htons(vlan_tci)};
-    std::memmove(p.data + 16, p.data + 12, p.length - 12);
-    std::memcpy(p.data + 12, tag, sizeof tag);
-    p.length += kVlanHeader;
-  }
+  const bool tagged = put_back_vlan_tag(p, status, vlan_tci, vlan_tpid);
   if (status & TP_STATUS_CSUMNOTREADY) ++rx_csum_partial_;
   if (vnet_hdr != nullptr) {  // bulk: carry what the device would have done, and check it
     VnetHdr h;
     std::memcpy(&h, vnet_hdr, sizeof h);
-    if ((h.flags & kVnetNeedsCsum) != 0) {
-      // The kernel counts csum_start from the frame it delivered, without the tag put back above.
-      p.offload.csum_partial = true;
-      p.offload.csum_start = static_cast<std::uint16_t>(h.csum_start + (tagged ? kVlanHeader : 0));
-      p.offload.csum_offset = h.csum_offset;
-    }
-    if (h.gso_type != kGsoNone) {
-      p.offload.gso_type = h.gso_type;
-      p.offload.gso_size = h.gso_size;
+    p.offload = offload_of(h, tagged ? kVlanHeader : 0);
+    if (p.offload.gso_type != kGsoNone) {
       if (!gso_parse(p)) {
         ++rx_gso_malformed_;
         pool().free(&p);
@@ -359,22 +210,23 @@ void RawSocket::push() {
     }
     return;
   }
+  TpacketRing& tx = rings_.tx();
   while (!in->empty() || !cut_.empty()) {
-    std::uint8_t* f = frame(tx_, tx_.next);
+    std::uint8_t* f = tx.frame(tx.next);
     if (status_of(f) != TP_STATUS_AVAILABLE) {  // ring full (unsent or in flight): leave the rest on the link
       ++tx_ring_full_;
       kick();
-      ctx().wake_at(now() + 20us);  // come back soon even if nothing else happens
+      ctx().wake_at(now() + kTxBusyWait);  // come back soon even if nothing else happens
       return;
     }
     Packet* p = next_to_send(in);
     if (p == nullptr) continue;
     if (prepare_tx(*p)) {
-      const std::uint32_t vnet = write_vnet_hdr(f + kTxDataOffset, *p);
-      std::memcpy(f + kTxDataOffset + vnet, p->data, p->length);
+      const std::uint32_t vnet = write_vnet_hdr(f + kTpacketTxDataOffset, *p);
+      std::memcpy(f + kTpacketTxDataOffset + vnet, p->data, p->length);
       reinterpret_cast<tpacket2_hdr*>(f)->tp_len = vnet + p->length;
       set_status(f, TP_STATUS_SEND_REQUEST);
-      tx_.next = (tx_.next + 1) & (tx_.frames - 1);
+      tx.advance();
       ++tx_unsent_count_;
       ++tx_packets_;
       tx_bytes_ += p->length;
@@ -419,17 +271,7 @@ bool RawSocket::prepare_tx(Packet& p) {
 // Returns the bytes written (0 without bulk).
 std::uint32_t RawSocket::write_vnet_hdr(std::uint8_t* to, const Packet& p) noexcept {
   if (!bulk_) return 0;
-  VnetHdr h{};
-  if (p.offload.csum_partial) {
-    h.flags = kVnetNeedsCsum;
-    h.csum_start = p.offload.csum_start;
-    h.csum_offset = p.offload.csum_offset;
-  }
-  if (p.offload.gso_size != 0) {
-    h.gso_type = p.offload.gso_type;
-    h.gso_size = p.offload.gso_size;
-    h.hdr_len = p.offload.header_bytes;
-  }
+  const VnetHdr h = vnet_header_of(p.offload);
   std::memcpy(to, &h, sizeof h);
   return vnet_bytes_;
 }
@@ -438,8 +280,9 @@ std::uint32_t RawSocket::write_vnet_hdr(std::uint8_t* to, const Packet& p) noexc
 // (TP_STATUS_SEND_REQUEST), counted from the oldest we wrote; frames it took
 // are sending (their pages still in use) or available again.
 bool RawSocket::tx_unsent() noexcept {
-  while (tx_unsent_count_ > 0 && status_of(frame(tx_, tx_unsent_)) != TP_STATUS_SEND_REQUEST) {
-    tx_unsent_ = (tx_unsent_ + 1) & (tx_.frames - 1);
+  const TpacketRing& tx = rings_.tx();
+  while (tx_unsent_count_ > 0 && status_of(tx.frame(tx_unsent_)) != TP_STATUS_SEND_REQUEST) {
+    tx_unsent_ = tx.after(tx_unsent_);
     --tx_unsent_count_;
   }
   return tx_unsent_count_ > 0;
@@ -460,7 +303,7 @@ void RawSocket::kick() {
   const int err = sent ? 0 : errno;
   if (sent || err == EAGAIN || err == EINTR) {
     tx_retry_.succeeded();
-    if (tx_unsent()) ctx().wake_at(tx_retry_.pause_until(now() + 20us));
+    if (tx_unsent()) ctx().wake_at(tx_retry_.pause_until(now() + kTxBusyWait));
     return;
   }
   ++tx_errors_[err];
@@ -500,7 +343,7 @@ void RawSocket::send_pending() {
     }
     const int err = errno;
     if (err == EAGAIN || err == EINTR) {
-      ctx().wake_at(now() + 20us);
+      ctx().wake_at(now() + kTxBusyWait);
       break;
     }
     ++tx_errors_[err];
@@ -511,32 +354,16 @@ void RawSocket::send_pending() {
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
-void RawSocket::stop() {
-  for (Packet* p : pending_) pool().free(p);
-  pending_.clear();
-  cut_.clear(pool());
-}
-
-// Every 50 ms while the engine is awake: has the interface gone? The kernel
-// reports ENETDOWN through SO_ERROR when it goes down, which is recoverable,
-// and again when it is deleted only if it was up: a send-only socket hears of
-// neither. So the check is by ifindex, every time; and from a sign of trouble
-// (SO_ERROR, a failed send) until the interface is up and running again, the
-// socket keeps the engine waking for it.
+// Has the interface gone (checked by ifindex: a send-only socket hears of
+// nothing)? From a sign of trouble until it runs again, keep the engine waking.
 void RawSocket::housekeeping() {
-  next_housekeeping_ = now() + 50ms;
+  next_housekeeping_ = now() + kHousekeepingPeriod;
   if (take_socket_error(fd_.get()) != 0) suspect_ = true;
   fail_if_deleted(ctx(), fd_.get(), ifname_, ifindex_);
   if (suspect_ && interface_running(fd_.get(), ifindex_)) {  // back: what waits in the TX ring goes now
     suspect_ = false;
     tx_retry_.reset();
   }
-}
-
-void RawSocket::refresh_kernel_stats() const {
-  tpacket_stats stats{};
-  socklen_t len = sizeof stats;
-  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) == 0) rx_kernel_drops_ += stats.tp_drops;
 }
 
 void RawSocket::counters(const CounterVisitor& emit) const {

@@ -4,6 +4,7 @@
 #include <linux/if_xdp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <xdp/xsk.h>
 
 #include <bpf/libbpf.h>
@@ -11,6 +12,7 @@
 
 #include <cstdarg>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -18,14 +20,12 @@
 
 #include "engine/apps/io/interface.hpp"
 #include "engine/checksum.hpp"
-#include "engine/sys/system_error.hpp"
 #include "engine/sys/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 
 namespace {
-
-using namespace std::chrono_literals;
 
 constexpr std::uint32_t kFrameSize = XSK_UMEM__DEFAULT_FRAME_SIZE;  // 4096
 constexpr std::uint32_t kMaxFramesPerBreath = 256;
@@ -44,12 +44,9 @@ std::string bind_hint(int err, const XdpSocketSpec& spec) {
     case ENOSPC:
       return " (veth: native XDP needs the peer's tx queue count <= this device's rx queue count, "
              "`ethtool -L PEER tx N`; or attach = \"generic\")";
-    case EINVAL:
-      return " (queue " + std::to_string(spec.queue) + " may not exist: `ethtool -l IF` lists the queues)";
-    case EPERM:
-      return " (needs root, or CAP_NET_ADMIN with CAP_BPF)";
-    default:
-      return "";
+    case EINVAL: return " (queue " + std::to_string(spec.queue) + " may not exist: `ethtool -l IF` lists the queues)";
+    case EPERM: return " (needs root, or CAP_NET_ADMIN with CAP_BPF)";
+    default: return "";
   }
 }
 
@@ -58,24 +55,45 @@ std::string bind_hint(int err, const XdpSocketSpec& spec) {
 int quiet_libbpf(enum libbpf_print_level, const char*, va_list) { return 0; }
 int quiet_libxdp(enum libxdp_print_level, const char*, va_list) { return 0; }
 
+const char* attach_name(XdpSocketSpec::Attach a) { return a == XdpSocketSpec::Attach::generic ? "generic" : "native"; }
+
+struct UmemDelete {
+  void operator()(xsk_umem* umem) const noexcept { xsk_umem__delete(umem); }
+};
+
+// Deleting an XSK socket also detaches the XDP program, found by ifindex in
+// the calling thread's namespace: it must run in the interface's, `netns`.
+// (From the engine's it left the program on the interface, so the next
+// socket could not bind, and asked about the interface with that ifindex in
+// the engine's own namespace instead.)
+struct XskDelete {
+  int netns = -1;
+  void operator()(xsk_socket* xsk) const noexcept {
+    try {
+      in_netns(netns, [xsk] { xsk_socket__delete(xsk); });
+    } catch (const std::exception&) {  // no thread or no setns: close the socket, never detach elsewhere
+      ::close(xsk_socket__fd(xsk));
+    }
+  }
+};
+
 }  // namespace
 
+// Members in the order they are built: the destructor deletes the socket, then the UMEM.
 struct XdpSocket::Rings {
   xsk_ring_prod fill{};
   xsk_ring_cons completion{};
   xsk_ring_cons rx{};
   xsk_ring_prod tx{};
-  xsk_umem* umem = nullptr;
-  xsk_socket* xsk = nullptr;
+  std::unique_ptr<xsk_umem, UmemDelete> umem;
+  std::unique_ptr<xsk_socket, XskDelete> xsk;
 };
 
 void XdpSocketSpec::validate() const {
-  if (ifname.empty() || ifname.size() > 15) throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to 15 characters");
+  if (ifname.empty() || ifname.size() > 15)
+    throw std::invalid_argument("ifname: \"" + ifname + "\" must have 1 to 15 characters");
   if (frames < 64 || (frames & (frames - 1)) != 0) {
     throw std::invalid_argument("frames: " + std::to_string(frames) + " must be a power of two, at least 64");
-  }
-  if (attach != "native" && attach != "generic") {
-    throw std::invalid_argument("attach: \"" + attach + "\" is not \"native\" or \"generic\"");
   }
 }
 
@@ -92,12 +110,8 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
                                     std::to_string(kFrameSize) + "-byte frames (use RawSocket for jumbo frames)");
   }
 
-  umem_size_ = std::size_t{spec.frames} * kFrameSize;
-  umem_area_ = ::mmap(nullptr, umem_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (umem_area_ == MAP_FAILED) {
-    umem_area_ = nullptr;
-    throw SystemError(errno, where + ": map UMEM");
-  }
+  umem_area_ = Mapping::map(std::size_t{spec.frames} * kFrameSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                            -1, where + ": map UMEM");
   const std::uint32_t half = spec.frames / 2;
   xsk_umem_config umem_cfg{};
   umem_cfg.fill_size = half;
@@ -107,7 +121,7 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
   xsk_socket_config cfg{};
   cfg.rx_size = half;
   cfg.tx_size = half;
-  cfg.xdp_flags = spec.attach == "generic" ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+  cfg.xdp_flags = spec.attach == XdpSocketSpec::Attach::generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
   cfg.bind_flags = static_cast<std::uint16_t>((spec.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
   static std::once_flag quiet;
   std::call_once(quiet, [] {
@@ -118,71 +132,44 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
   // interface's namespace: xsk_umem__create opens the AF_XDP socket that the
   // first xsk_socket__create then binds, by ifindex, in the socket's namespace.
   const auto create = [&]() -> std::pair<const char*, int> {
-    if (const int e = xsk_umem__create(&rings_->umem, umem_area_, umem_size_, &rings_->fill, &rings_->completion, &umem_cfg);
-        e != 0) {
-      return {"create UMEM", e};
-    }
-    return {"bind AF_XDP socket", xsk_socket__create(&rings_->xsk, ifname_.c_str(), spec.queue, rings_->umem,
-                                                     &rings_->rx, &rings_->tx, &cfg)};
+    xsk_umem* umem = nullptr;
+    const int e =
+        xsk_umem__create(&umem, umem_area_.data(), umem_area_.size(), &rings_->fill, &rings_->completion, &umem_cfg);
+    rings_->umem.reset(umem);
+    if (e != 0) return {"create UMEM", e};
+    xsk_socket* xsk = nullptr;
+    const int r = xsk_socket__create(&xsk, ifname_.c_str(), spec.queue, umem, &rings_->rx, &rings_->tx, &cfg);
+    rings_->xsk = std::unique_ptr<xsk_socket, XskDelete>(xsk, XskDelete{netns_.get()});
+    return {"bind AF_XDP socket", r};
   };
   // The kernel frees a closed socket's hold on its queue a little later (in a
   // work queue): a socket that replaces one on the same queue may see EBUSY
   // for some milliseconds. kBindRetries tries, kBindRetryEvery apart.
   auto [stage, r] = in_netns(netns_.get(), create);
   for (int attempt = 1; r == -EBUSY && attempt < kBindRetries; ++attempt) {
-    if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
-    rings_->umem = nullptr;
+    rings_->umem.reset();
     std::this_thread::sleep_for(kBindRetryEvery);
     std::tie(stage, r) = in_netns(netns_.get(), create);
   }
   if (r != 0) {
-    if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
-    rings_->umem = nullptr;
-    ::munmap(umem_area_, umem_size_);
-    umem_area_ = nullptr;
-    throw SystemError(-r, where + ": " + stage + " on queue " + std::to_string(spec.queue) + " (" + spec.attach +
-                              (spec.zero_copy ? ", zero-copy" : ", copy") + " mode)" + bind_hint(-r, spec));
+    throw SystemError(-r, where + ": " + stage + " on queue " + std::to_string(spec.queue) + " (" +
+                              attach_name(spec.attach) + (spec.zero_copy ? ", zero-copy" : ", copy") + " mode)" +
+                              bind_hint(-r, spec));
   }
-  fd_ = xsk_socket__fd(rings_->xsk);
+  fd_ = xsk_socket__fd(rings_->xsk.get());
 
-  try {  // from here a throw must undo the socket: the destructor will not run
-    // The first half of the UMEM receives (all of it on the fill ring), the second half sends.
-    std::uint32_t idx = 0;
-    if (xsk_ring_prod__reserve(&rings_->fill, half, &idx) != half) {
-      throw SystemError(ENOMEM, where + ": fill ring");
-    }
-    for (std::uint32_t i = 0; i < half; ++i) *xsk_ring_prod__fill_addr(&rings_->fill, idx + i) = std::uint64_t{i} * kFrameSize;
-    xsk_ring_prod__submit(&rings_->fill, half);
-    tx_free_.reserve(half);
-    for (std::uint32_t i = half; i < spec.frames; ++i) tx_free_.push_back(std::uint64_t{i} * kFrameSize);
-    ctx.watch_fd(fd_);
-  } catch (...) {
-    release();
-    throw;
-  }
+  // The first half of the UMEM receives (all of it on the fill ring), the second half sends.
+  std::uint32_t idx = 0;
+  if (xsk_ring_prod__reserve(&rings_->fill, half, &idx) != half) throw SystemError(ENOMEM, where + ": fill ring");
+  for (std::uint32_t i = 0; i < half; ++i)
+    *xsk_ring_prod__fill_addr(&rings_->fill, idx + i) = std::uint64_t{i} * kFrameSize;
+  xsk_ring_prod__submit(&rings_->fill, half);
+  tx_free_.reserve(half);
+  for (std::uint32_t i = half; i < spec.frames; ++i) tx_free_.push_back(std::uint64_t{i} * kFrameSize);
+  ctx.watch_fd(fd_);
 }
 
-XdpSocket::~XdpSocket() { release(); }
-
-void XdpSocket::release() noexcept {
-  // xsk_socket__delete also detaches the XDP program, found by ifindex in the
-  // calling thread's namespace: it must run in the interface's. (From here it
-  // left the program on the interface, so the next socket could not bind,
-  // and asked about the interface with that ifindex in the engine's own
-  // namespace instead.)
-  try {
-    in_netns(netns_.get(), [this] {
-      if (rings_->xsk != nullptr) xsk_socket__delete(rings_->xsk);
-    });
-  } catch (const std::exception&) {  // no thread or no setns: close the socket, never detach elsewhere
-    if (fd_ >= 0) ::close(fd_);
-  }
-  rings_->xsk = nullptr;
-  if (rings_->umem != nullptr) xsk_umem__delete(rings_->umem);
-  rings_->umem = nullptr;
-  if (umem_area_ != nullptr) ::munmap(umem_area_, umem_size_);
-  umem_area_ = nullptr;
-}
+XdpSocket::~XdpSocket() = default;  // rings_ (the socket, the UMEM), then umem_area_
 
 void XdpSocket::pull() {
   if (now() >= next_housekeeping_) housekeeping();
@@ -209,7 +196,7 @@ void XdpSocket::pull() {
           ++rx_alloc_failed_;
           break;  // the rest stays in the RX ring
         }
-        std::memcpy(p->data, xsk_umem__get_data(umem_area_, d->addr), d->len);
+        std::memcpy(p->data, xsk_umem__get_data(umem_area_.data(), d->addr), d->len);
         p->length = d->len;
         ++rx_packets_;
         rx_bytes_ += d->len;
@@ -232,7 +219,8 @@ void XdpSocket::pull() {
 
 void XdpSocket::reclaim_completions() {
   std::uint32_t idx = 0;
-  const std::uint32_t n = xsk_ring_cons__peek(&rings_->completion, static_cast<std::uint32_t>(tx_free_.capacity()), &idx);
+  const std::uint32_t n =
+      xsk_ring_cons__peek(&rings_->completion, static_cast<std::uint32_t>(tx_free_.capacity()), &idx);
   for (std::uint32_t i = 0; i < n; ++i) tx_free_.push_back(*xsk_ring_cons__comp_addr(&rings_->completion, idx + i));
   xsk_ring_cons__release(&rings_->completion, n);
 }
@@ -244,24 +232,24 @@ void XdpSocket::push() {
   while (!in->empty() || !cut_.empty()) {
     if (tx_free_.empty()) {  // every TX frame is in flight: leave the rest on the link
       ++tx_ring_full_;
-      ctx().wake_at(now() + 20us);
+      ctx().wake_at(now() + kTxBusyWait);
       break;
     }
     std::uint32_t idx = 0;
     if (xsk_ring_prod__reserve(&rings_->tx, 1, &idx) != 1) {
       ++tx_ring_full_;
-      ctx().wake_at(now() + 20us);
+      ctx().wake_at(now() + kTxBusyWait);
       break;
     }
     Packet* p = cut_.take(in, pool());  // a super-frame from a bulk RawSocket goes as its wire packets
-    if (p == nullptr) {                  // none: the pool was empty
-      rings_->tx.cached_prod -= 1;       // unreserve
+    if (p == nullptr) {                 // none: the pool was empty
+      rings_->tx.cached_prod -= 1;      // unreserve
       continue;
     }
     const bool oversize = p->length > max_frame_;
-    if (oversize || (p->offload.csum_partial &&
-                     complete_checksum_at(p->data, p->length, p->offload.csum_start, p->offload.csum_offset) !=
-                                         ChecksumResult::kCompleted)) {
+    if (oversize ||
+        (p->offload.csum_partial && complete_checksum_at(p->data, p->length, p->offload.csum_start,
+                                                         p->offload.csum_offset) != ChecksumResult::kCompleted)) {
       ++(oversize ? tx_oversize_ : tx_csum_dropped_);
       rings_->tx.cached_prod -= 1;  // unreserve
       pool().free(p);
@@ -269,7 +257,7 @@ void XdpSocket::push() {
     }
     const std::uint64_t addr = tx_free_.back();
     tx_free_.pop_back();
-    std::memcpy(xsk_umem__get_data(umem_area_, addr), p->data, p->length);
+    std::memcpy(xsk_umem__get_data(umem_area_.data(), addr), p->data, p->length);
     xdp_desc* d = xsk_ring_prod__tx_desc(&rings_->tx, idx);
     d->addr = addr;
     d->len = p->length;
@@ -291,7 +279,7 @@ std::uint32_t XdpSocket::tx_unsent() noexcept {
 // call (the kernel's TX batch; it says EAGAIN when more wait); zero-copy
 // when the driver says it needs a wakeup. So this runs every breath while
 // frames wait, and asks for the next breath at once while the kernel takes
-// frames, 20 us later when it took none, after tx_retry_'s wait after an error.
+// frames, kTxBusyWait later when it took none, after tx_retry_'s wait after an error.
 void XdpSocket::kick_tx() {
   if (!xsk_ring_prod__needs_wakeup(&rings_->tx)) return;
   const std::uint32_t before = tx_unsent();
@@ -308,7 +296,7 @@ void XdpSocket::kick_tx() {
     tx_retry_.succeeded();
     // More to send: at once after progress (the kernel's batch ended), a
     // little later if the device took nothing (busy).
-    if (const std::uint32_t left = tx_unsent(); left > 0) ctx().wake_at(left < before ? now() : now() + 20us);
+    if (const std::uint32_t left = tx_unsent(); left > 0) ctx().wake_at(left < before ? now() : now() + kTxBusyWait);
     return;
   }
   ++tx_errors_[err];
@@ -317,7 +305,7 @@ void XdpSocket::kick_tx() {
 }
 
 void XdpSocket::housekeeping() {
-  next_housekeeping_ = now() + 50ms;
+  next_housekeeping_ = now() + kHousekeepingPeriod;
   fail_if_deleted(ctx(), ctl_.get(), ifname_, ifindex_);
 }
 

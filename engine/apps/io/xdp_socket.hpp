@@ -12,8 +12,8 @@
 //   netns       — path of the network namespace that holds it ("" = the engine's own)
 //   queue       — the interface's RX/TX queue to bind (default 0)
 //   frames      — UMEM frames of 4096 bytes (half for receiving, half for sending), default 4096
-//   attach      — "native" (the driver runs XDP; veth and most NIC drivers) or
-//                 "generic" (the kernel's SKB mode: works everywhere, slower)
+//   attach      — native (default: the driver runs XDP; veth and most NIC drivers) or
+//                 generic (the kernel's SKB mode: works everywhere, slower)
 //   zero_copy   — true: bind in zero-copy mode (NICs whose drivers support it:
 //                 ixgbe, i40e, ice, mlx5); false (default): copy mode (veth has
 //                 no zero-copy)
@@ -51,17 +51,20 @@
 
 #include "engine/app.hpp"
 #include "engine/apps/io/interface.hpp"
-#include "engine/sys/fd.hpp"
 #include "engine/gso.hpp"
+#include "engine/sys/fd.hpp"
+#include "engine/sys/mapping.hpp"
 
 namespace synnet {
 
 struct XdpSocketSpec {
+  enum class Attach { native, generic };
+
   std::string ifname;
   std::string netns{};
   std::uint32_t queue = 0;
   std::uint32_t frames = 4096;
-  std::string attach = "native";
+  Attach attach = Attach::native;
   bool zero_copy = false;
   bool operator==(const XdpSocketSpec&) const = default;
   void validate() const;
@@ -75,7 +78,7 @@ class XdpSocket final : public App {
   static constexpr Duration kBindRetryEvery = std::chrono::milliseconds(10);
 
   XdpSocket(AppContext& ctx, const Spec& spec);  // throws SystemError saying why it cannot bind
-  ~XdpSocket() override;
+  ~XdpSocket() override;                         // closes the socket (detaching the XDP program), then frees the UMEM
   void pull() override;
   void push() override;
   void stop() override { cut_.clear(pool()); }
@@ -83,9 +86,8 @@ class XdpSocket final : public App {
   int socket_fd() const noexcept { return fd_; }  // for diagnostics and tests
 
  private:
-  struct Rings;  // libxdp's ring structures, kept out of this header
+  struct Rings;  // libxdp's ring structures and handles, kept out of this header
   void reclaim_completions();
-  void release() noexcept;  // closes the socket (detaching the XDP program) and frees the UMEM
   std::uint32_t tx_unsent() noexcept;
   void kick_tx();
   void housekeeping();
@@ -95,10 +97,11 @@ class XdpSocket final : public App {
   Fd ctl_;    // a socket in the interface's namespace, for ioctls
   int ifindex_ = 0;
   std::uint32_t max_frame_ = 0;
-  void* umem_area_ = nullptr;
-  std::size_t umem_size_ = 0;
+  // Built in this order, undone in the reverse: the UMEM's memory, then in
+  // rings_ the UMEM and the socket.
+  Mapping umem_area_;
   std::unique_ptr<Rings> rings_;
-  int fd_ = -1;  // the XSK socket (owned by libxdp)
+  int fd_ = -1;                         // the XSK socket (owned by rings_)
   std::vector<std::uint64_t> tx_free_;  // UMEM addresses free for sending
   TxRetry tx_retry_;                    // no sendto() before its at() (after an error)
   Time next_housekeeping_{0};

@@ -13,6 +13,8 @@
 namespace synnet {
 namespace {
 
+using Raw = RawSocketSpec;
+
 const LinkEnd kA{"l0a", "/run/netns/wire"};
 const LinkEnd kB{"l0b", "/run/netns/wire", /*segment=*/true};
 
@@ -52,19 +54,21 @@ TEST(EngineLink, APacketLinkGetsAnEnginePerDirectionWithASendOnlySocketOnTheFarE
   ASSERT_NO_THROW(c.b_to_a.validate());
 
   // a -> b: a's end receives (and never sends: no TX ring), b's end only sends.
-  EXPECT_EQ(c.a_to_b.apps().at("ab_a"), AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire",
-                                                                 .tx_ring = false}));
-  EXPECT_EQ(c.a_to_b.apps().at("ab_b"), AppSpec::of<RawSocket>({.ifname = "l0b", .netns = "/run/netns/wire",
-                                                                 .receive = false}));
+  EXPECT_EQ(c.a_to_b.apps().at("ab_a"),
+            AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire", .tx = Raw::Tx::sendmmsg}));
+  EXPECT_EQ(c.a_to_b.apps().at("ab_b"),
+            AppSpec::of<RawSocket>({.ifname = "l0b", .netns = "/run/netns/wire", .rx = Raw::Rx::none}));
   const std::vector<std::string> there = path_from(c.a_to_b, "ab_a");
   EXPECT_EQ(there.back(), "ab_b");
   EXPECT_GT(there.size(), 2u) << "a -> b should cross its loss";
 
   // b -> a: the mirror image; b's end keeps its segment mode where it receives.
-  EXPECT_EQ(c.b_to_a.apps().at("ab_b"), AppSpec::of<RawSocket>({.ifname = "l0b", .netns = "/run/netns/wire",
-                                                                 .tx_ring = false, .segment = true}));
-  EXPECT_EQ(c.b_to_a.apps().at("ab_a"), AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire",
-                                                                 .receive = false}));
+  EXPECT_EQ(
+      c.b_to_a.apps().at("ab_b"),
+      AppSpec::of<RawSocket>(
+          {.ifname = "l0b", .netns = "/run/netns/wire", .tx = Raw::Tx::sendmmsg, .offloads = Raw::Offloads::segment}));
+  EXPECT_EQ(c.b_to_a.apps().at("ab_a"),
+            AppSpec::of<RawSocket>({.ifname = "l0a", .netns = "/run/netns/wire", .rx = Raw::Rx::none}));
   EXPECT_EQ(path_from(c.b_to_a, "ab_b"), (std::vector<std::string>{"ab_b", "ab_a"})) << "b -> a has no impairment";
 
   // No app of one direction's chain is in the other engine.
