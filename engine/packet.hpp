@@ -10,7 +10,7 @@
 // small-packet copies cheap.
 //
 // A packet is one wire frame, unless its `offload` says otherwise: in bulk mode
-// (RawSocketSpec::bulk) a packet can be a GSO super-frame that stands for
+// (RawSocketSpec::Offloads::bulk) a packet can be a GSO super-frame that stands for
 // `offload.segments` wire packets, with its TCP/UDP checksum left partial. The
 // offload metadata sits in the padding before the data, so it costs no space.
 //

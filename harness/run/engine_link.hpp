@@ -43,7 +43,7 @@ struct LinkDirections {
 struct LinkEnd {
   std::string ifname;
   std::string netns_path;
-  bool segment = false;  // RawSocketSpec::segment: its offloads are not ours; cut super-frames on arrival
+  bool segment = false;  // RawSocketSpec::Offloads::segment: its offloads are not ours; cut super-frames on arrival
 };
 
 // The configurations of a run's two engines.
