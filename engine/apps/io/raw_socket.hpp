@@ -27,7 +27,7 @@
 // A full TX ring leaves packets on the input link. Frames the kernel did not
 // send yet (socket buffer full, interface down) stay in the ring, in order,
 // and are asked for again (TxRetry). A deleted interface ends the run with
-// EngineFailure naming it. The design and its numbers: DESIGN-NOTES.txt.
+// EngineFailure naming it. The design: README.md in this folder.
 //
 // Counters (frames: a super-frame counts one):
 //   rx_ring, tx_ring        1: the ring is in use; 0: recvmmsg, sendmmsg
