@@ -46,9 +46,9 @@ std::string fixed(double v, int digits) {
 // The longest one-way delay a direction can add (for ping's linger).
 nanoseconds worst_delay(const ImpairmentSpec& s) {
   nanoseconds d{0};
-  if (s.latency) d += std::chrono::microseconds(s.latency->delay_us);
-  if (s.jitter) d += std::chrono::microseconds(s.jitter->mean_us + 4 * s.jitter->stddev_us);
-  if (s.reorder) d += std::chrono::microseconds(s.reorder->delay_us);
+  for_each_effect([&](const auto& effect) {
+    if (const auto& e = s.*effect.member) d += std::chrono::microseconds(effect.worst_delay_us(*e));
+  });
   return d;
 }
 nanoseconds worst_delay(const DirectionSpec& d) {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <type_traits>
 
 namespace synnet {
 
@@ -12,11 +13,18 @@ using namespace json_reader;
 
 namespace {
 
+// The keys of the effects (effects.hpp, in chain order) between `before` and `after`.
+std::vector<std::string> effect_keys(std::vector<std::string> before, const std::vector<std::string>& after) {
+  for_each_effect([&before](const auto& effect) { before.emplace_back(effect.key); });
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
+
 // Every kind of impairment object and its keys, in the order the README lists them.
 const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> table = {
-      {"direction", {"mtu", "outage", "loss", "corrupt", "duplicate", "rate", "delay", "jitter", "reorder", "flows"}},
-      {"flow", {"match", "mtu", "outage", "loss", "corrupt", "duplicate", "rate", "delay", "jitter", "reorder"}},
+      {"direction", effect_keys({}, {"flows"})},
+      {"flow", effect_keys({"match"}, {})},
       {"match", {"protocol", "src", "dst", "src_ports", "dst_ports"}},
       {"loss", {"model", "ratio", "p", "r", "loss_bad", "loss_good", "p13", "p31", "p32", "p23", "p14"}},
       {"delay", {"time", "limit"}},
@@ -32,13 +40,13 @@ const std::vector<std::string>& keys(std::string_view kind) { return *impairment
 
 // ---- Impairments ----------------------------------------------------------
 
-MtuSpec parse_mtu(const Value& v) {
+MtuSpec parse_spec(const Value& v, std::type_identity<MtuSpec>) {
   MtuSpec s;
   s.mtu_bytes = static_cast<std::uint32_t>(as_uint(v, Mtu::kMinMtuBytes, Mtu::kMaxMtuBytes));
   return validated(s, v.path);
 }
 
-OutageSpec parse_outage(const Value& v) {
+OutageSpec parse_spec(const Value& v, std::type_identity<OutageSpec>) {
   const Fields f(v, keys("outage"), {"duration"});
   OutageSpec s;
   if (const auto start = f.get("start")) s.start_us = as_micros(*start);
@@ -53,7 +61,7 @@ OutageSpec parse_outage(const Value& v) {
   return validated(s, v.path);
 }
 
-LossSpec parse_loss(const Value& v) {
+LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
   LossSpec s;
   if (v->is_string()) {
     s.ratio = as_percent(v);
@@ -97,19 +105,19 @@ LossSpec parse_loss(const Value& v) {
   return validated(s, v.path);
 }
 
-CorruptSpec parse_corrupt(const Value& v) {
+CorruptSpec parse_spec(const Value& v, std::type_identity<CorruptSpec>) {
   CorruptSpec s;
   s.ratio = as_percent(v);
   return validated(s, v.path);
 }
 
-DuplicateSpec parse_duplicate(const Value& v) {
+DuplicateSpec parse_spec(const Value& v, std::type_identity<DuplicateSpec>) {
   DuplicateSpec s;
   s.ratio = as_percent(v);
   return validated(s, v.path);
 }
 
-RateSpec parse_rate_spec(const Value& v) {
+RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
   RateSpec s;
   if (v->is_string()) {
     s.rate_bps = as_rate(v);
@@ -134,7 +142,7 @@ RateSpec parse_rate_spec(const Value& v) {
   return validated(s, v.path);
 }
 
-LatencySpec parse_delay(const Value& v) {
+LatencySpec parse_spec(const Value& v, std::type_identity<LatencySpec>) {
   LatencySpec s;
   if (v->is_string()) {
     s.delay_us = as_micros(v);
@@ -147,7 +155,7 @@ LatencySpec parse_delay(const Value& v) {
   return validated(s, v.path);
 }
 
-JitterSpec parse_jitter(const Value& v) {
+JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
   JitterSpec s;
   if (v->is_string()) {
     // "5ms": uniform in [0, 10 ms], i.e. mean 5 ms and stddev 5 ms / √3 (distribution.hpp's uniform).
@@ -168,7 +176,7 @@ JitterSpec parse_jitter(const Value& v) {
   return validated(s, v.path);
 }
 
-ReorderSpec parse_reorder(const Value& v) {
+ReorderSpec parse_spec(const Value& v, std::type_identity<ReorderSpec>) {
   const Fields f(v, keys("reorder"), {"ratio", "delay"});
   ReorderSpec s;
   s.ratio = as_percent(f.need("ratio"));
@@ -177,18 +185,14 @@ ReorderSpec parse_reorder(const Value& v) {
   return validated(s, v.path);
 }
 
-// The impairment keys of a direction or a flow, read in the order the engine applies them.
+// The impairment keys of a direction or a flow, read in the order the engine
+// applies them, each by its parse_spec overload (above).
 ImpairmentSpec parse_impairments(const Fields& f) {
   ImpairmentSpec s;
-  if (const auto v = f.get("mtu")) s.mtu = parse_mtu(*v);
-  if (const auto v = f.get("outage")) s.outage = parse_outage(*v);
-  if (const auto v = f.get("loss")) s.loss = parse_loss(*v);
-  if (const auto v = f.get("corrupt")) s.corrupt = parse_corrupt(*v);
-  if (const auto v = f.get("duplicate")) s.duplicate = parse_duplicate(*v);
-  if (const auto v = f.get("rate")) s.rate = parse_rate_spec(*v);
-  if (const auto v = f.get("delay")) s.latency = parse_delay(*v);
-  if (const auto v = f.get("jitter")) s.jitter = parse_jitter(*v);
-  if (const auto v = f.get("reorder")) s.reorder = parse_reorder(*v);
+  for_each_effect([&](const auto& effect) {
+    using Spec = typename std::remove_cvref_t<decltype(effect)>::Spec;
+    if (const auto v = f.get(effect.key)) s.*effect.member = parse_spec(*v, std::type_identity<Spec>{});
+  });
   return s;
 }
 

@@ -780,6 +780,24 @@ TEST(ScenarioSchema, EveryReferenceResolves) {
   EXPECT_GT(refs, 20);
 }
 
+// The effects table (effects.hpp) is what a direction and a flow may hold:
+// every row has its key in the schema, and the schema no effect the table lacks.
+TEST(ScenarioSchema, DeclaresEveryEffectOfTheTableAndNoOther) {
+  const nlohmann::json schema = load_schema();
+  std::set<std::string> effects;
+  for_each_effect([&effects](const auto& effect) { effects.emplace(effect.key); });
+  EXPECT_EQ(effects.size(), std::tuple_size_v<decltype(kEffects)>);
+  for (const auto& [def, extra] :
+       {std::pair{"/$defs/direction/properties", "flows"}, std::pair{"/$defs/flow/properties", "match"}}) {
+    SCOPED_TRACE(def);
+    std::set<std::string> declared;
+    for (const auto& item : schema.at(nlohmann::json::json_pointer(def)).items()) declared.insert(item.key());
+    std::set<std::string> expected = effects;
+    expected.insert(extra);
+    EXPECT_EQ(declared, expected);
+  }
+}
+
 TEST(ScenarioSchema, KeysOfAnUnknownKindAreAnError) {
   EXPECT_THROW(scenario_keys("nonsense"), std::invalid_argument);
   EXPECT_FALSE(scenario_keys("scenario").empty());
