@@ -103,7 +103,7 @@ ItemReport run_ping(const TrafficItem& item, const PingSpec& ping, TrafficContex
 
 ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficContext& ctx) {
   ItemReport r = report_for(item);
-  const bool udp = spec.protocol == "udp";
+  const bool udp = spec.protocol == Iperf3Protocol::kUdp;
   const std::string port = std::to_string(ctx.port);
   const std::string server_addr = ctx.bed.address(spec.server);
   const std::vector<std::string> server_argv = {"iperf3", "-s", "-1", "-p", port, "-B", server_addr, "--forceflush"};

@@ -69,34 +69,37 @@ LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
   }
   if (!v->is_object()) wrong_type(v, "a percentage string (e.g. \"5%\") or an object");
   const Fields f(v, keys("loss"), {"model"});
-  s.model = one_of(f.need("model"), {"random", "gilbert_elliott", "markov4"});
+  s.model = one_of<LossModel>(f.need("model"), {{"random", LossModel::kRandom},
+                                                {"gilbert_elliott", LossModel::kGilbertElliott},
+                                                {"markov4", LossModel::kMarkov4}});
   struct Param {
     const char* key;
     double LossSpec::*field;
-    const char* model;
+    LossModel model;
     bool required;
   };
   static constexpr Param params[] = {
-      {"ratio", &LossSpec::ratio, "random", true},
-      {"p", &LossSpec::p, "gilbert_elliott", true},
-      {"r", &LossSpec::r, "gilbert_elliott", true},
-      {"loss_bad", &LossSpec::loss_bad, "gilbert_elliott", false},
-      {"loss_good", &LossSpec::loss_good, "gilbert_elliott", false},
-      {"p13", &LossSpec::p13, "markov4", true},
-      {"p31", &LossSpec::p31, "markov4", true},
-      {"p32", &LossSpec::p32, "markov4", false},
-      {"p23", &LossSpec::p23, "markov4", false},
-      {"p14", &LossSpec::p14, "markov4", false},
+      {"ratio", &LossSpec::ratio, LossModel::kRandom, true},
+      {"p", &LossSpec::p, LossModel::kGilbertElliott, true},
+      {"r", &LossSpec::r, LossModel::kGilbertElliott, true},
+      {"loss_bad", &LossSpec::loss_bad, LossModel::kGilbertElliott, false},
+      {"loss_good", &LossSpec::loss_good, LossModel::kGilbertElliott, false},
+      {"p13", &LossSpec::p13, LossModel::kMarkov4, true},
+      {"p31", &LossSpec::p31, LossModel::kMarkov4, true},
+      {"p32", &LossSpec::p32, LossModel::kMarkov4, false},
+      {"p23", &LossSpec::p23, LossModel::kMarkov4, false},
+      {"p14", &LossSpec::p14, LossModel::kMarkov4, false},
   };
   for (const Param& p : params) {
     const auto value = f.get(p.key);
     if (value && s.model != p.model) {
-      fail(value->path, std::string("belongs to the ") + p.model + " model, not " + s.model);
+      fail(value->path,
+           std::string("belongs to the ") + loss_model_name(p.model) + " model, not " + loss_model_name(s.model));
     }
   }
   for (const Param& p : params) {
     if (p.required && s.model == p.model && !f.get(p.key)) {
-      fail(v.path, "missing " + quote(p.key) + " (the " + p.model + " model needs it)");
+      fail(v.path, "missing " + quote(p.key) + " (the " + loss_model_name(p.model) + " model needs it)");
     }
   }
   for (const Param& p : params) {
@@ -133,8 +136,9 @@ RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
     s.overhead_bytes = static_cast<std::uint32_t>(n);
   }
   if (const auto queue = f.get("queue")) s.queue_bytes = as_bytes(*queue);
-  if (const auto mode = f.get("mode")) s.mode = one_of(*mode, {"shaper", "policer"});
-  if (s.mode == "policer" && f.get("queue")) {
+  if (const auto mode = f.get("mode"))
+    s.mode = one_of<RateMode>(*mode, {{"shaper", RateMode::kShaper}, {"policer", RateMode::kPolicer}});
+  if (s.mode == RateMode::kPolicer && f.get("queue")) {
     fail(f.get("queue")->path,
          "a policer has no queue (it drops what exceeds the rate): remove \"queue\" or use "
          "\"mode\": \"shaper\"");
@@ -159,7 +163,7 @@ JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
   JitterSpec s;
   if (v->is_string()) {
     // "5ms": uniform in [0, 10 ms], i.e. mean 5 ms and stddev 5 ms / √3 (distribution.hpp's uniform).
-    s.distribution = "uniform";
+    s.distribution = Distribution::kUniform;
     s.mean_us = as_micros(v);
     s.stddev_us = static_cast<std::uint64_t>(std::llround(static_cast<double>(s.mean_us) / std::sqrt(3.0)));
     return validated(s, v.path);
@@ -169,7 +173,10 @@ JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
   s.mean_us = as_micros(f.need("mean"));
   s.stddev_us = as_micros(f.need("stddev"));
   if (const auto d = f.get("distribution")) {
-    s.distribution = one_of(*d, {"uniform", "normal", "pareto", "paretonormal"});
+    s.distribution = one_of<Distribution>(*d, {{"uniform", Distribution::kUniform},
+                                               {"normal", Distribution::kNormal},
+                                               {"pareto", Distribution::kPareto},
+                                               {"paretonormal", Distribution::kParetoNormal}});
   }
   if (const auto reorder = f.get("reorder")) s.reorder = as_bool(*reorder);
   if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));

@@ -210,12 +210,6 @@ std::uint64_t as_size(const Value& v, std::uint64_t lo, std::uint64_t hi) {
   return n;
 }
 
-std::string one_of(const Value& v, const std::vector<std::string>& choices) {
-  const std::string& s = as_string(v);
-  if (!contains(choices, s)) fail(v.path, quote(s) + " is not one of " + join(choices));
-  return s;
-}
-
 Json parse_json(std::string_view text) {
   struct Open {  // an object or array being read
     bool array = false;

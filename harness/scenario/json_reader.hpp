@@ -103,8 +103,6 @@ std::uint64_t as_micros(const Value& v);    // a duration in whole microseconds 
 // A byte count written either as an integer or as a size string ("1400B"), in lo..hi.
 std::uint64_t as_size(const Value& v, std::uint64_t lo, std::uint64_t hi);
 
-// A string that is one of `choices`: "\"x\" is not one of a, b" otherwise.
-std::string one_of(const Value& v, const std::vector<std::string>& choices);
 // A string that names one of `choices`, as its value: "\"x\" is not one of a, b" otherwise.
 template <class T>
 T one_of(const Value& v, std::initializer_list<std::pair<const char*, T>> choices) {

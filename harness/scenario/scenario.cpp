@@ -190,7 +190,7 @@ ScenarioLink parse_link(const Value& v, Context& ctx) {
     fail(name_path, (f.get("name") ? "" : "its default ") + std::string("name ") + quote(link.name) +
                         " is already the name of " + it->second + (f.get("name") ? "" : ": give it a \"name\""));
   }
-  if (const auto io = f.get("io")) link.io = one_of(*io, {"packet", "xdp"});
+  if (const auto io = f.get("io")) link.io = one_of<LinkIo>(*io, {{"packet", LinkIo::kPacket}, {"xdp", LinkIo::kXdp}});
   if (const auto mtu = f.get("mtu")) link.mtu = static_cast<std::uint32_t>(as_uint(*mtu, 68, 9000));
   if (const auto d = f.get("a_to_b")) link.a_to_b = parse_direction(*d);
   if (const auto d = f.get("b_to_a")) link.b_to_a = parse_direction(*d);
@@ -283,10 +283,11 @@ Iperf3Spec parse_iperf3(const Value& v, const Context& ctx) {
   s.client = host_ref(f.need("client"), ctx);
   s.server = host_ref(f.need("server"), ctx);
   require_same_link(ctx, f.need("client"), f.need("server"));
-  if (const auto protocol = f.get("protocol")) s.protocol = one_of(*protocol, {"tcp", "udp"});
+  if (const auto protocol = f.get("protocol"))
+    s.protocol = one_of<Iperf3Protocol>(*protocol, {{"tcp", Iperf3Protocol::kTcp}, {"udp", Iperf3Protocol::kUdp}});
   if (const auto bitrate = f.get("bitrate")) s.bitrate = as_rate(*bitrate);
   if (const auto length = f.get("length")) {
-    s.length = static_cast<std::uint32_t>(as_size(*length, 1, s.protocol == "udp" ? 65507 : kU32Max));
+    s.length = static_cast<std::uint32_t>(as_size(*length, 1, s.protocol == Iperf3Protocol::kUdp ? 65507 : kU32Max));
   }
   if (const auto duration = f.get("duration")) {
     const std::uint64_t ns = as_duration(*duration);
@@ -459,7 +460,7 @@ TrafficItem parse_item(const Value& v, const std::string& index, bool in_group, 
     measures = Measures::kPing;
   } else if (kind == "iperf3") {
     const Iperf3Spec s = parse_iperf3(spec, ctx);
-    measures = s.protocol == "udp" ? Measures::kIperf3Udp : Measures::kIperf3Tcp;
+    measures = s.protocol == Iperf3Protocol::kUdp ? Measures::kIperf3Udp : Measures::kIperf3Tcp;
     item.what = s;
   } else if (kind == "exec") {
     item.what = parse_exec(spec, ctx);

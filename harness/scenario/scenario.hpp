@@ -38,12 +38,15 @@ struct ScenarioHost {
   std::vector<std::string> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
 };
 
+// How the engine reaches a link's veths.
+enum class LinkIo { kPacket, kXdp };  // "packet" (AF_PACKET rings) or "xdp"
+
 // A link: host a <-> engine <-> host b, impaired per direction.
 struct ScenarioLink {
-  std::string name;           // default "<a>-<b>"; the timeline refers to links by name
-  std::string a, b;           // host names
-  std::string io = "packet";  // "packet" (AF_PACKET rings) or "xdp"
-  std::uint32_t mtu = 1500;   // of the veths
+  std::string name;  // default "<a>-<b>"; the timeline refers to links by name
+  std::string a, b;  // host names
+  LinkIo io = LinkIo::kPacket;
+  std::uint32_t mtu = 1500;  // of the veths
   DirectionSpec a_to_b{}, b_to_a{};
 };
 
@@ -78,9 +81,11 @@ struct PingSpec {
   std::uint32_t size = 56;  // ICMP payload bytes
 };
 
+enum class Iperf3Protocol { kTcp, kUdp };
+
 struct Iperf3Spec {
-  std::string client, server;              // host names
-  std::string protocol = "tcp";            // "tcp" or "udp"
+  std::string client, server;  // host names
+  Iperf3Protocol protocol = Iperf3Protocol::kTcp;
   std::optional<std::uint64_t> bitrate{};  // bit/s; iperf3's default when absent (1 Mbit/s for UDP)
   std::optional<std::uint32_t> length{};   // bytes per write / datagram
   std::chrono::nanoseconds duration = std::chrono::seconds(5);

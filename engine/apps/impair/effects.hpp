@@ -86,7 +86,8 @@ inline constexpr auto kEffects = std::make_tuple(
                    }},
     Effect<Loss>{"loss", "loss", &ImpairmentSpec::loss, true, effect_rows::no_delay<LossSpec>,
                  [](const LossSpec& s, const EffectFormat& f) {
-                   return s.model == "random" ? "loss " + f.percent(s.ratio) : "loss " + s.model;
+                   return s.model == LossModel::kRandom ? "loss " + f.percent(s.ratio)
+                                                        : "loss " + std::string(loss_model_name(s.model));
                  }},
     Effect<Corrupt>{"corrupt", "corrupt", &ImpairmentSpec::corrupt, true, effect_rows::no_delay<CorruptSpec>,
                     [](const CorruptSpec& s, const EffectFormat& f) { return "corrupt " + f.percent(s.ratio); }},

@@ -33,10 +33,10 @@ TEST(Describe, ALossModelOtherThanRandomIsNamed) {
   d.impairments.loss->ratio = 0.1;
   EXPECT_EQ(describe(d), "loss 10%");
   d.impairments.loss = LossSpec{};
-  d.impairments.loss->model = "gilbert_elliott";
+  d.impairments.loss->model = LossModel::kGilbertElliott;
   d.impairments.loss->p = 0.01;
   EXPECT_EQ(describe(d), "loss gilbert_elliott");
-  d.impairments.loss->model = "markov4";
+  d.impairments.loss->model = LossModel::kMarkov4;
   EXPECT_EQ(describe(d), "loss markov4");
 }
 
