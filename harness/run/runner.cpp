@@ -287,7 +287,7 @@ void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
   out << "\nthe network stays up with the engine running (--keep); enter it with:\n";
   for (const ScenarioHost& h : s.hosts) {
     out << "  ip netns exec " << bed.host(h.name).name() << " bash    # host " << h.name;
-    for (const std::string& a : h.addresses) out << " " << a;
+    for (const HostAddress& a : h.addresses) out << " " << a;
     out << "\n";
   }
   out << "press Ctrl-C (or send SIGTERM) to tear it down\n" << std::flush;

@@ -14,10 +14,10 @@
 #include "harness/scenario/scenario.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "engine/config.hpp"
+#include "harness/scenario/address.hpp"
 #include "harness/scenario/impairments_json.hpp"
 #include "harness/scenario/json_reader.hpp"
 
@@ -81,56 +81,20 @@ std::string host_name(const Value& v, const Context& ctx) {
   return name;
 }
 
-bool same_leading_bits(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b, unsigned bits) {
-  for (unsigned i = 0; i < bits; ++i) {
-    const unsigned mask = 0x80u >> (i % 8);
-    if ((a[i / 8] & mask) != (b[i / 8] & mask)) return false;
-  }
-  return true;
-}
-
 // Checks one host address ("198.18.0.1/24") and records it, so that no other host has it.
-std::string host_address(const Value& v, const std::string& host, Context& ctx) {
-  const std::string& text = as_string(v);
-  const std::size_t slash = text.find('/');
-  const bool v6 = text.find(':') != std::string::npos;
-  if (slash == std::string::npos) {
-    fail(v.path, quote(text) + " has no prefix length: write it as CIDR, e.g. " + quote(text + (v6 ? "/64" : "/24")));
-  }
-  IpPrefix address;
+HostAddress host_address(const Value& v, const std::string& host, Context& ctx) {
+  HostAddress a;
   try {
-    address = IpPrefix::parse(text.substr(0, slash));
-  } catch (const std::invalid_argument&) {
-    fail(v.path, quote(text) + ": " + quote(text.substr(0, slash)) + " is not an IPv4 or IPv6 address");
+    a = parse_host_address(as_string(v));
+  } catch (const std::invalid_argument& e) {
+    fail(v.path, e.what());
   }
-  const unsigned max = address.family == 4 ? 32 : 128;
-  unsigned length = 0;
-  const std::string_view digits = std::string_view(text).substr(slash + 1);
-  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
-  if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size() || length > max) {
-    fail(v.path, quote(text) + ": the prefix length " + quote(digits) + " is not in 0.." + std::to_string(max));
-  }
-  static const IpPrefix v4_range = IpPrefix::parse("198.18.0.0/15"), v6_range = IpPrefix::parse("2001:2::/48");
-  const IpPrefix& range = address.family == 4 ? v4_range : v6_range;
-  const std::string why = address.family == 4
-                              ? " (IPv4 test addresses lie in 198.18.0.0/15, the benchmarking range, so a test network "
-                                "never collides with a real one)"
-                              : " (IPv6 test addresses lie in 2001:2::/48, the benchmarking range, so a test network "
-                                "never collides with a real one)";
-  if (!same_leading_bits(address.addr, range.addr, range.length)) {
-    fail(v.path, quote(text) + " is outside " + range.str() + why);
-  }
-  if (length < range.length) {
-    fail(v.path, quote(text) + ": its subnet /" + std::to_string(length) + " reaches outside " + range.str() + why +
-                     "; use a prefix length of " + std::to_string(range.length) + " or more");
-  }
-  std::string bare = address.str();
-  bare.erase(bare.find('/'));
+  const std::string bare = a.ip();
   if (const auto it = ctx.address_owners.find(bare); it != ctx.address_owners.end()) {
     fail(v.path, "address " + bare + " is already " + it->second);
   }
   ctx.address_owners.emplace(bare, "host " + quote(host) + "'s (" + v.path + ")");
-  return text;
+  return a;
 }
 
 ScenarioHost parse_host(const Value& v, std::size_t index, Context& ctx) {
@@ -150,7 +114,7 @@ ScenarioHost parse_host(const Value& v, std::size_t index, Context& ctx) {
       fail(v.path, "its default address " + bare + "/24 is already " + it->second + ": give it \"addresses\"");
     }
     ctx.address_owners.emplace(bare, "host " + quote(h.name) + "'s default (" + v.path + ")");
-    h.addresses.push_back(bare + "/24");
+    h.addresses.push_back(parse_host_address(bare + "/24"));
   }
   ctx.host_paths.emplace(h.name, v.path);
   ctx.host_names.push_back(h.name);
@@ -261,8 +225,7 @@ PingSpec parse_ping(const Value& v, const Context& ctx) {
     }
   } else {
     const auto& addresses = ctx.hosts.at(p.to)->addresses;
-    if (std::none_of(addresses.begin(), addresses.end(),
-                     [](const std::string& a) { return a.find(':') == std::string::npos; })) {
+    if (std::none_of(addresses.begin(), addresses.end(), [](const HostAddress& a) { return !a.ipv6(); })) {
       fail(f.need("to").path, "host " + quote(p.to) + " has no IPv4 address: give \"to_address\"");
     }
   }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/apps/impair/chain.hpp"
+#include "harness/scenario/address.hpp"
 #include "harness/scenario/json_reader.hpp"
 
 namespace synnet {
@@ -35,7 +36,7 @@ using ScenarioError = json_reader::JsonError;
 // A host: a network namespace with one interface on its link.
 struct ScenarioHost {
   std::string name;                    // [a-z][a-z0-9]{0,6}, not "wire": it names the namespace
-  std::vector<std::string> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
+  std::vector<HostAddress> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
 };
 
 // How the engine reaches a link's veths.

@@ -38,6 +38,12 @@ constexpr const char* kBase = R"({
   "traffic": [{"ping": {"from": "a", "to": "b"}}]
 })";
 
+std::vector<std::string> texts(const std::vector<HostAddress>& addresses) {
+  std::vector<std::string> out;
+  for (const HostAddress& a : addresses) out.push_back(a.str());
+  return out;
+}
+
 void expect_bound(const std::optional<Bound>& b, std::optional<double> min, std::optional<double> max,
                   const std::string& text) {
   ASSERT_TRUE(b.has_value()) << text;
@@ -122,11 +128,11 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
 
   ASSERT_EQ(s.hosts.size(), 4u);
   EXPECT_EQ(s.hosts[0].name, "a");
-  EXPECT_EQ(s.hosts[0].addresses, (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
-  EXPECT_EQ(s.hosts[1].addresses, (std::vector<std::string>{"198.18.0.2/24"}));
+  EXPECT_EQ(texts(s.hosts[0].addresses), (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
+  EXPECT_EQ(texts(s.hosts[1].addresses), (std::vector<std::string>{"198.18.0.2/24"}));
   EXPECT_EQ(s.hosts[2].name, "c1");
-  EXPECT_EQ(s.hosts[2].addresses, (std::vector<std::string>{"198.18.0.3/24"}));
-  EXPECT_EQ(s.hosts[3].addresses, (std::vector<std::string>{"198.18.0.4/24"}));
+  EXPECT_EQ(texts(s.hosts[2].addresses), (std::vector<std::string>{"198.18.0.3/24"}));
+  EXPECT_EQ(texts(s.hosts[3].addresses), (std::vector<std::string>{"198.18.0.4/24"}));
 
   ASSERT_EQ(s.links.size(), 2u);
   const ScenarioLink& ab = s.links[0];
@@ -148,11 +154,17 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   i.loss->loss_good = 0.005;
   i.corrupt = CorruptSpec{.ratio = 0.001};
   i.duplicate = DuplicateSpec{.ratio = 0.01};
-  i.rate = RateSpec{
-      .rate_bps = 10'000'000, .burst_bytes = 15'000, .overhead_bytes = 24, .queue_bytes = 65'536, .mode = RateMode::kShaper};
+  i.rate = RateSpec{.rate_bps = 10'000'000,
+                    .burst_bytes = 15'000,
+                    .overhead_bytes = 24,
+                    .queue_bytes = 65'536,
+                    .mode = RateMode::kShaper};
   i.latency = LatencySpec{.delay_us = 40'000, .limit_packets = 100'000};
-  i.jitter = JitterSpec{
-      .mean_us = 5'000, .stddev_us = 2'000, .distribution = Distribution::kPareto, .reorder = true, .limit_packets = 5'000};
+  i.jitter = JitterSpec{.mean_us = 5'000,
+                        .stddev_us = 2'000,
+                        .distribution = Distribution::kPareto,
+                        .reorder = true,
+                        .limit_packets = 5'000};
   i.reorder = ReorderSpec{.ratio = 0.25, .delay_us = 10'000, .limit_packets = 100};
   FlowChain udp;
   udp.rule.protocol = 17;
@@ -171,8 +183,11 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   udp.impairments.latency = LatencySpec{};
   udp.impairments.latency->delay_us = 1'000;
   // "3ms": uniform in [0, 6 ms], i.e. stddev 3 ms / √3 = 1732.05 us, rounded.
-  udp.impairments.jitter = JitterSpec{
-      .mean_us = 3'000, .stddev_us = 1'732, .distribution = Distribution::kUniform, .reorder = false, .limit_packets = 1'000'000};
+  udp.impairments.jitter = JitterSpec{.mean_us = 3'000,
+                                      .stddev_us = 1'732,
+                                      .distribution = Distribution::kUniform,
+                                      .reorder = false,
+                                      .limit_packets = 1'000'000};
   udp.impairments.reorder = ReorderSpec{.ratio = 0.5, .delay_us = 2'000, .limit_packets = 10'000};
   FlowChain tcp;
   tcp.rule.protocol = 6;
@@ -295,7 +310,7 @@ TEST(ScenarioParse, Defaults) {
   EXPECT_FALSE(s.seed.has_value());
   ASSERT_EQ(s.hosts.size(), 4u);
   for (std::size_t i = 0; i < s.hosts.size(); ++i) {
-    EXPECT_EQ(s.hosts[i].addresses, std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
+    EXPECT_EQ(texts(s.hosts[i].addresses), std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
   }
   ASSERT_EQ(s.links.size(), 1u);
   EXPECT_EQ(s.links[0].name, "a-b");
@@ -338,8 +353,11 @@ TEST(ScenarioParse, ShortFormsAndItemDefaults) {
   want.loss->ratio = 0.05;  // model "random"
   want.latency = LatencySpec{.delay_us = 40'000, .limit_packets = 1'000'000};
   // "5ms": uniform in [0, 10 ms]: mean 5 ms, stddev 5 ms / √3 = 2886.75 us, rounded to 2887.
-  want.jitter = JitterSpec{
-      .mean_us = 5'000, .stddev_us = 2'887, .distribution = Distribution::kUniform, .reorder = false, .limit_packets = 1'000'000};
+  want.jitter = JitterSpec{.mean_us = 5'000,
+                           .stddev_us = 2'887,
+                           .distribution = Distribution::kUniform,
+                           .reorder = false,
+                           .limit_packets = 1'000'000};
   want.rate = RateSpec{};
   want.rate->rate_bps = 10'000'000;
   want.mtu = MtuSpec{.mtu_bytes = 1400};
@@ -668,6 +686,20 @@ TEST(ScenarioErrors, EachMalformedScenarioNamesItsPathAndProblem) {
       EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(HostAddress, ParsedOnceIntoFamilyAddressAndPrefixLength) {
+  const HostAddress v4 = parse_host_address("198.18.0.1/24");
+  EXPECT_FALSE(v4.ipv6());
+  EXPECT_EQ(v4.ip(), "198.18.0.1");
+  EXPECT_EQ(v4.str(), "198.18.0.1/24");
+  EXPECT_EQ(v4.prefix_length, 24);
+  const HostAddress v6 = parse_host_address("2001:2:0::1/64");
+  EXPECT_TRUE(v6.ipv6());
+  EXPECT_EQ(v6.ip(), "2001:2::1");
+  EXPECT_EQ(v6.str(), "2001:2::1/64");
+  EXPECT_THROW(parse_host_address("198.18.0.1"), std::invalid_argument);
+  EXPECT_THROW(parse_host_address("10.0.0.1/24"), std::invalid_argument);
 }
 
 TEST(ScenarioErrors, TheBaseOfTheMalformedCasesIsValid) { EXPECT_NO_THROW(parse_scenario(kBase)); }
