@@ -40,6 +40,10 @@ const std::vector<std::string>& keys(std::string_view kind) { return *impairment
 
 // ---- Impairments ----------------------------------------------------------
 
+// One parse_spec per effect, picked by its spec type: parse_impairments calls
+// them through the effects table (effects.hpp), so a new effect without one
+// does not build.
+
 MtuSpec parse_spec(const Value& v, std::type_identity<MtuSpec>) {
   MtuSpec s;
   s.mtu_bytes = static_cast<std::uint32_t>(as_uint(v, Mtu::kMinMtuBytes, Mtu::kMaxMtuBytes));
