@@ -53,6 +53,13 @@ std::string counters_summary(const std::map<std::string, std::uint64_t>& c, cons
   return drops.empty() ? s : s + " (" + drops + ")";
 }
 
+// How describe() prints an effect's numbers.
+constexpr EffectFormat kFormat = {
+    .percent = [](double fraction) { return format_percent(fraction); },
+    .micros = [](std::uint64_t us) { return format_seconds(static_cast<double>(us) / 1e6); },
+    .rate = [](std::uint64_t bps) { return format_rate(static_cast<double>(bps)); },
+};
+
 }  // namespace
 
 std::string engine_summary(const std::map<std::string, std::uint64_t>& counters, const std::string& link_prefix) {
@@ -62,19 +69,9 @@ std::string engine_summary(const std::map<std::string, std::uint64_t>& counters,
 
 std::string describe(const DirectionSpec& d) {
   std::vector<std::string> parts;
-  const ImpairmentSpec& i = d.impairments;
-  auto us = [](std::uint64_t v) { return format_seconds(static_cast<double>(v) / 1e6); };
-  if (i.mtu) parts.push_back("mtu " + std::to_string(i.mtu->mtu_bytes));
-  if (i.outage) parts.push_back("outage " + us(i.outage->duration_us) + " at " + us(i.outage->start_us));
-  if (i.loss) {
-    parts.push_back(i.loss->model == "random" ? "loss " + format_percent(i.loss->ratio) : "loss " + i.loss->model);
-  }
-  if (i.corrupt) parts.push_back("corrupt " + format_percent(i.corrupt->ratio));
-  if (i.duplicate) parts.push_back("duplicate " + format_percent(i.duplicate->ratio));
-  if (i.rate) parts.push_back("rate " + format_rate(static_cast<double>(i.rate->rate_bps)));
-  if (i.latency) parts.push_back("delay " + us(i.latency->delay_us));
-  if (i.jitter) parts.push_back("jitter " + us(i.jitter->mean_us) + " ± " + us(i.jitter->stddev_us));
-  if (i.reorder) parts.push_back("reorder " + format_percent(i.reorder->ratio));
+  for_each_effect([&](const auto& effect) {
+    if (const auto& s = d.impairments.*effect.member) parts.push_back(effect.describe(*s, kFormat));
+  });
   if (!d.flows.empty()) parts.push_back(std::to_string(d.flows.size()) + (d.flows.size() == 1 ? " flow rule" : " flow rules"));
   if (parts.empty()) return "none";
   std::string out;

@@ -6,10 +6,10 @@
 
 namespace synnet {
 
-void add_engine_link(EngineConfigs& c, const std::string& name, const std::string& io, const LinkEnd& a,
+void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a,
                      const LinkEnd& b, const LinkDirections& directions) {
   const std::string app_a = name + "_a", app_b = name + "_b";
-  if (io == "xdp") {
+  if (io == LinkIo::kXdp) {
     for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {
       c.a_to_b.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
     }

@@ -2,7 +2,7 @@
 // engine, split over a run's two engines: one per direction.
 //
 //   EngineConfigs c;
-//   add_engine_link(c, "ab", "packet", {"snx-l0a", wire}, {"snx-l0b", wire}, {a_to_b, b_to_a});
+//   add_engine_link(c, "ab", LinkIo::kPacket, {"snx-l0a", wire}, {"snx-l0b", wire}, {a_to_b, b_to_a});
 //   EngineGroup engines(EngineConfigs::kEngines, seed);
 //   engines.configure(c.parts());          // c.a_to_b on engine 0, c.b_to_a on engine 1
 //
@@ -32,6 +32,7 @@
 
 #include "engine/apps/impair/chain.hpp"
 #include "engine/config.hpp"
+#include "harness/scenario/scenario.hpp"
 
 namespace synnet {
 
@@ -54,7 +55,7 @@ struct EngineConfigs {
 };
 
 // Adds link `name`'s apps to c as described above.
-void add_engine_link(EngineConfigs& c, const std::string& name, const std::string& io, const LinkEnd& a,
+void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a,
                      const LinkEnd& b, const LinkDirections& directions);
 
 }  // namespace synnet

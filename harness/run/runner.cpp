@@ -44,9 +44,9 @@ std::string fixed(double v, int digits) {
 // The longest one-way delay a direction can add (for ping's linger).
 nanoseconds worst_delay(const ImpairmentSpec& s) {
   nanoseconds d{0};
-  if (s.latency) d += std::chrono::microseconds(s.latency->delay_us);
-  if (s.jitter) d += std::chrono::microseconds(s.jitter->mean_us + 4 * s.jitter->stddev_us);
-  if (s.reorder) d += std::chrono::microseconds(s.reorder->delay_us);
+  for_each_effect([&](const auto& effect) {
+    if (const auto& e = s.*effect.member) d += std::chrono::microseconds(effect.worst_delay_us(*e));
+  });
   return d;
 }
 nanoseconds worst_delay(const DirectionSpec& d) {
@@ -285,7 +285,7 @@ void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
   out << "\nthe network stays up with the engine running (--keep); enter it with:\n";
   for (const ScenarioHost& h : s.hosts) {
     out << "  ip netns exec " << bed.host(h.name).name() << " bash    # host " << h.name;
-    for (const std::string& a : h.addresses) out << " " << a;
+    for (const HostAddress& a : h.addresses) out << " " << a;
     out << "\n";
   }
   out << "press Ctrl-C (or send SIGTERM) to tear it down\n" << std::flush;

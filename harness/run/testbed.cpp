@@ -37,8 +37,7 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
     // No IPv6 address: no IPv6 at all, so no router solicitations or MLD
     // reports cross the engine at random moments (a seeded run's random
     // decisions then fall on the same packets every time).
-    const bool v6 = std::any_of(h.addresses.begin(), h.addresses.end(),
-                                [](const std::string& a) { return a.find(':') != std::string::npos; });
+    const bool v6 = std::any_of(h.addresses.begin(), h.addresses.end(), [](const HostAddress& a) { return a.ipv6(); });
     if (!v6) {
       for (const char* key : {"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"}) {
         hosts_.back()->set_sysctl(key, "1");
@@ -65,16 +64,16 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
         Ethtool(netns->fd()).set_offloads(dev, off);
         netns->netlink().set_up(dev);
       }
-      for (const std::string& prefix : find_host(scenario, *end).addresses) {
-        addresses_.push_back(Address::add(ns, ifname, prefix));
+      for (const HostAddress& a : find_host(scenario, *end).addresses) {
+        addresses_.push_back(Address::add(ns, ifname, a.str()));
       }
     }
     // Each end knows the other's MAC for good: no ARP or NDP through the
     // impairments, so a first packet is neither delayed nor lost by them.
     for (const auto& [self, peer] : {std::pair{&link.a, &link.b}, std::pair{&link.b, &link.a}}) {
       const std::string peer_mac = host(*peer).netlink().link_info(interface(*peer)).mac;
-      for (const std::string& prefix : find_host(scenario, *peer).addresses) {
-        host(*self).netlink().add_neighbor(interface(*self), prefix.substr(0, prefix.find('/')), peer_mac);
+      for (const HostAddress& a : find_host(scenario, *peer).addresses) {
+        host(*self).netlink().add_neighbor(interface(*self), a.ip(), peer_mac);
       }
     }
   }
@@ -103,9 +102,8 @@ std::vector<std::string> Testbed::host_names() const {
 }
 
 std::string Testbed::address(const std::string& name, bool ipv6) const {
-  for (const std::string& prefix : find_host(scenario_, name).addresses) {
-    const bool is_v6 = prefix.find(':') != std::string::npos;
-    if (is_v6 == ipv6) return prefix.substr(0, prefix.find('/'));
+  for (const HostAddress& a : find_host(scenario_, name).addresses) {
+    if (a.ipv6() == ipv6) return a.ip();
   }
   throw std::out_of_range("host \"" + name + "\" has no " + (ipv6 ? "IPv6" : "IPv4") + " address");
 }

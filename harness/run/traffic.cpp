@@ -103,7 +103,7 @@ ItemReport run_ping(const TrafficItem& item, const PingSpec& ping, TrafficContex
 
 ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficContext& ctx) {
   ItemReport r = report_for(item);
-  const bool udp = spec.protocol == "udp";
+  const bool udp = spec.protocol == Iperf3Protocol::kUdp;
   const std::string port = std::to_string(ctx.port);
   const std::string server_addr = ctx.bed.address(spec.server);
   const std::vector<std::string> server_argv = {"iperf3", "-s", "-1", "-p", port, "-B", server_addr, "--forceflush"};
@@ -193,12 +193,13 @@ ItemReport run_exec(const TrafficItem& item, const ExecSpec& spec, TrafficContex
 }  // namespace
 
 const char* kind_of(const TrafficItem& item) {
-  switch (item.what.index()) {
-    case 0: return "ping";
-    case 1: return "iperf3";
-    case 2: return "exec";
-    default: return "parallel";
-  }
+  struct Kind {
+    const char* operator()(const PingSpec&) const { return "ping"; }
+    const char* operator()(const Iperf3Spec&) const { return "iperf3"; }
+    const char* operator()(const ExecSpec&) const { return "exec"; }
+    const char* operator()(const ParallelGroup&) const { return "parallel"; }
+  };
+  return std::visit(Kind{}, item.what);
 }
 
 nanoseconds expected_length(const TrafficItem& item) {

@@ -39,7 +39,13 @@ std::string flag_of(const std::string& path, const std::map<std::string, std::st
 }  // namespace
 
 const std::vector<std::string>& profile_flag_keys() {
-  static const std::vector<std::string> keys = {"loss", "delay", "jitter", "rate", "duplicate", "corrupt", "mtu"};
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    for_each_effect([&out](const auto& effect) {
+      if (effect.flag) out.emplace_back(effect.key);
+    });
+    return out;
+  }();
   return keys;
 }
 

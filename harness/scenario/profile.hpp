@@ -29,7 +29,8 @@ class ProfileError : public std::runtime_error {
 // Flags by name without dashes ("loss", "up-delay", ...), values as typed.
 Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text = "",
                           const std::string& profile_name = "");
-// The impairment keys a flag may name (loss, delay, jitter, rate, duplicate, corrupt, mtu).
+// The impairment keys a flag may name, in chain order: the effects.hpp rows
+// with `flag` (mtu, loss, corrupt, duplicate, rate, delay, jitter).
 const std::vector<std::string>& profile_flag_keys();
 
 }  // namespace synnet

@@ -2,7 +2,7 @@
 // and checks. The JSON format is documented in scenarios/README.md and in the
 // JSON Schema scenarios/synnet-scenario.schema.json.
 //
-//   Scenario s = parse_scenario(text, "lossy-link.json");   // throws ScenarioError
+//   Scenario s = parse_scenario(*read_text("scenarios/lossy-link.json"));   // throws ScenarioError
 //
 // Parsing is strict and complete before anything is created: unknown keys,
 // wrong types, bad units and dangling names (a link to a host that does not
@@ -25,32 +25,29 @@
 #include <vector>
 
 #include "engine/apps/impair/chain.hpp"
+#include "harness/scenario/address.hpp"
+#include "harness/scenario/json_reader.hpp"
 
 namespace synnet {
 
-class ScenarioError : public std::runtime_error {
- public:
-  ScenarioError(std::string path, const std::string& message)
-      : std::runtime_error((path.empty() ? std::string("(document)") : path) + ": " + message),
-        path_(std::move(path)) {}
-  const std::string& path() const noexcept { return path_; }
-
- private:
-  std::string path_;
-};
+// A scenario's errors are the JSON reader's: what() "<json path>: <message>", path().
+using ScenarioError = json_reader::JsonError;
 
 // A host: a network namespace with one interface on its link.
 struct ScenarioHost {
   std::string name;                    // [a-z][a-z0-9]{0,6}, not "wire": it names the namespace
-  std::vector<std::string> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
+  std::vector<HostAddress> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
 };
+
+// How the engine reaches a link's veths.
+enum class LinkIo { kPacket, kXdp };  // "packet" (AF_PACKET rings) or "xdp"
 
 // A link: host a <-> engine <-> host b, impaired per direction.
 struct ScenarioLink {
-  std::string name;             // default "<a>-<b>"; the timeline refers to links by name
-  std::string a, b;             // host names
-  std::string io = "packet";    // "packet" (AF_PACKET rings) or "xdp"
-  std::uint32_t mtu = 1500;     // of the veths
+  std::string name;  // default "<a>-<b>"; the timeline refers to links by name
+  std::string a, b;  // host names
+  LinkIo io = LinkIo::kPacket;
+  std::uint32_t mtu = 1500;  // of the veths
   DirectionSpec a_to_b{}, b_to_a{};
 };
 
@@ -85,9 +82,11 @@ struct PingSpec {
   std::uint32_t size = 56;  // ICMP payload bytes
 };
 
+enum class Iperf3Protocol { kTcp, kUdp };
+
 struct Iperf3Spec {
   std::string client, server;  // host names
-  std::string protocol = "tcp";  // "tcp" or "udp"
+  Iperf3Protocol protocol = Iperf3Protocol::kTcp;
   std::optional<std::uint64_t> bitrate{};  // bit/s; iperf3's default when absent (1 Mbit/s for UDP)
   std::optional<std::uint32_t> length{};   // bytes per write / datagram
   std::chrono::nanoseconds duration = std::chrono::seconds(5);

@@ -7,23 +7,16 @@ namespace synnet {
 void add_impairment_chain(Config& config, const std::string& prefix, const ImpairmentSpec& spec,
                           const std::string& from, const std::string& to) {
   std::string upstream = from;
-  // Adds the app for one effect when the spec has it, and links it in.
-  const auto add = [&]<class A>(const char* effect, const std::optional<typename A::Spec>& s) {
+  // The app of each effect the spec has, linked in chain order.
+  for_each_effect([&](const auto& effect) {
+    using App = typename std::remove_cvref_t<decltype(effect)>::App;
+    const auto& s = spec.*effect.member;
     if (!s) return;
-    const std::string name = prefix + "_" + effect;
-    config.app<A>(name, *s);
+    const std::string name = prefix + "_" + std::string(effect.name);
+    config.app<App>(name, *s);
     config.link(upstream + " -> " + name + ".input");
     upstream = name + ".output";
-  };
-  add.template operator()<Mtu>("mtu", spec.mtu);
-  add.template operator()<Outage>("outage", spec.outage);
-  add.template operator()<Loss>("loss", spec.loss);
-  add.template operator()<Corrupt>("corrupt", spec.corrupt);
-  add.template operator()<Duplicate>("duplicate", spec.duplicate);
-  add.template operator()<Rate>("rate", spec.rate);
-  add.template operator()<Latency>("latency", spec.latency);
-  add.template operator()<Jitter>("jitter", spec.jitter);
-  add.template operator()<Reorder>("reorder", spec.reorder);
+  });
   config.link(upstream + " -> " + to);
 }
 

@@ -10,7 +10,8 @@
 //   add_direction(config, "a_to_b", d, "if_a.output", "if_b.input");
 //
 // One direction's apps are named "<prefix>_<effect>" and linked in this fixed
-// order, which models a bottleneck link and then the path behind it:
+// order (the rows of effects.hpp's kEffects), which models a bottleneck link
+// and then the path behind it:
 //   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → reorder
 // With flows, a FlowSplit ("<prefix>_split") sends each packet to the chain of
 // the first rule it matches ("<prefix>_f<i>_<effect>"), the rest to the
@@ -25,32 +26,10 @@
 #include <vector>
 
 #include "engine/apps/flow/flow_split.hpp"
-#include "engine/apps/impair/corrupt.hpp"
-#include "engine/apps/impair/duplicate.hpp"
-#include "engine/apps/impair/jitter.hpp"
-#include "engine/apps/impair/latency.hpp"
-#include "engine/apps/impair/loss.hpp"
-#include "engine/apps/impair/mtu.hpp"
-#include "engine/apps/impair/outage.hpp"
-#include "engine/apps/impair/rate.hpp"
-#include "engine/apps/impair/reorder.hpp"
+#include "engine/apps/impair/effects.hpp"
 #include "engine/config.hpp"
 
 namespace synnet {
-
-struct ImpairmentSpec {
-  std::optional<MtuSpec> mtu{};
-  std::optional<OutageSpec> outage{};
-  std::optional<LossSpec> loss{};
-  std::optional<CorruptSpec> corrupt{};
-  std::optional<DuplicateSpec> duplicate{};
-  std::optional<RateSpec> rate{};
-  std::optional<LatencySpec> latency{};
-  std::optional<JitterSpec> jitter{};
-  std::optional<ReorderSpec> reorder{};
-  bool operator==(const ImpairmentSpec&) const = default;
-  bool empty() const noexcept { return *this == ImpairmentSpec{}; }
-};
 
 struct FlowChain {
   FlowRule rule;  // rule.output is ignored: each flow gets its own port

@@ -7,21 +7,16 @@
 namespace synnet {
 
 void JitterSpec::validate() const {
-  try {
-    parse_distribution(distribution);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("distribution: ") + e.what());
-  }
   require_at_most_an_hour("mean_us", mean_us);
   require_at_most_an_hour("stddev_us", stddev_us);
-  if (distribution == "pareto" && stddev_us > 0 && mean_us == 0) {
+  if (distribution == Distribution::kPareto && stddev_us > 0 && mean_us == 0) {
     throw std::invalid_argument("mean_us: a pareto distribution needs a mean above 0");
   }
   if (limit_packets == 0) throw std::invalid_argument("limit_packets: must be at least 1");
 }
 
 void Jitter::reconfigure(const Spec& spec) {
-  distribution_ = parse_distribution(spec.distribution);
+  distribution_ = spec.distribution;
   mean_ns_ = static_cast<double>(spec.mean_us) * 1000.0;
   stddev_ns_ = static_cast<double>(spec.stddev_us) * 1000.0;
   reorder_ = spec.reorder;

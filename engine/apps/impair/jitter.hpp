@@ -7,7 +7,7 @@
 // Spec (JitterSpec):
 //   mean_us        — mean of the added delay, microseconds
 //   stddev_us      — its standard deviation, microseconds
-//   distribution   — "uniform", "normal" (default), "pareto" or "paretonormal"
+//   distribution   — kUniform, kNormal (default), kPareto or kParetoNormal
 //                    (see distribution.hpp: each has exactly this mean and stddev)
 //   reorder        — false (default): order is preserved, as on a real wire: a
 //                    packet never leaves before the one that arrived before it,
@@ -33,7 +33,7 @@ namespace synnet {
 struct JitterSpec {
   std::uint64_t mean_us = 0;
   std::uint64_t stddev_us = 0;
-  std::string distribution = "normal";
+  Distribution distribution = Distribution::kNormal;
   bool reorder = false;
   std::uint32_t limit_packets = 1'000'000;
   bool operator==(const JitterSpec&) const = default;

@@ -7,26 +7,34 @@
 
 namespace synnet {
 
+const char* loss_model_name(LossModel m) noexcept {
+  switch (m) {
+    case LossModel::kRandom: return "random";
+    case LossModel::kGilbertElliott: return "gilbert_elliott";
+    case LossModel::kMarkov4: return "markov4";
+  }
+  return "?";
+}
+
 void LossSpec::validate() const {
   const LossSpec d;  // the defaults
   struct Field {
     const char* name;
     double value, default_value;
-    const char* model;
+    LossModel model;
   };
-  const Field fields[] = {{"ratio", ratio, d.ratio, "random"},     {"p", p, d.p, "gilbert_elliott"},
-                          {"r", r, d.r, "gilbert_elliott"},        {"loss_bad", loss_bad, d.loss_bad, "gilbert_elliott"},
-                          {"loss_good", loss_good, d.loss_good, "gilbert_elliott"},
-                          {"p13", p13, d.p13, "markov4"},          {"p31", p31, d.p31, "markov4"},
-                          {"p32", p32, d.p32, "markov4"},          {"p23", p23, d.p23, "markov4"},
-                          {"p14", p14, d.p14, "markov4"}};
-  if (model != "random" && model != "gilbert_elliott" && model != "markov4") {
-    throw std::invalid_argument("model: \"" + model + "\" is not random, gilbert_elliott or markov4");
-  }
+  constexpr LossModel random = LossModel::kRandom, ge = LossModel::kGilbertElliott, markov4 = LossModel::kMarkov4;
+  const Field fields[] = {{"ratio", ratio, d.ratio, random},     {"p", p, d.p, ge},
+                          {"r", r, d.r, ge},        {"loss_bad", loss_bad, d.loss_bad, ge},
+                          {"loss_good", loss_good, d.loss_good, ge},
+                          {"p13", p13, d.p13, markov4},          {"p31", p31, d.p31, markov4},
+                          {"p32", p32, d.p32, markov4},          {"p23", p23, d.p23, markov4},
+                          {"p14", p14, d.p14, markov4}};
   for (const Field& f : fields) {
     require_probability(f.name, f.value);
     if (f.model != model && f.value != f.default_value) {
-      throw std::invalid_argument(std::string(f.name) + ": belongs to the " + f.model + " model, not " + model);
+      throw std::invalid_argument(std::string(f.name) + ": belongs to the " + loss_model_name(f.model) + " model, not " +
+                                  loss_model_name(model));
     }
   }
   if (p13 + p14 > 1.0) throw std::invalid_argument("p13: p13 + p14 must not exceed 1");
@@ -34,19 +42,16 @@ void LossSpec::validate() const {
 }
 
 void Loss::reconfigure(const Spec& spec) {
-  const Model next = spec.model == "gilbert_elliott" ? Model::kGilbertElliott
-                     : spec.model == "markov4"        ? Model::kMarkov4
-                                                      : Model::kRandom;
-  if (next != model_) state_ = 1;  // a new model starts in its good state
-  model_ = next;
+  if (spec.model != model_) state_ = 1;  // a new model starts in its good state
+  model_ = spec.model;
   spec_ = spec;
 }
 
 bool Loss::lose_next() noexcept {
   switch (model_) {
-    case Model::kRandom:
+    case LossModel::kRandom:
       return rng_.uniform() < spec_.ratio;
-    case Model::kGilbertElliott: {
+    case LossModel::kGilbertElliott: {
       const double u = rng_.uniform();
       if (state_ == 1 && u < spec_.p) {
         state_ = 2;
@@ -55,7 +60,7 @@ bool Loss::lose_next() noexcept {
       }
       return rng_.uniform() < (state_ == 2 ? spec_.loss_bad : spec_.loss_good);
     }
-    case Model::kMarkov4: {
+    case LossModel::kMarkov4: {
       const double u = rng_.uniform();
       switch (state_) {
         case 1:

@@ -5,14 +5,14 @@
 //             +------+
 //
 // Spec (LossSpec): model and its probabilities (each in [0, 1]):
-//   model = "random"           — each packet is lost with probability `ratio`
-//   model = "gilbert_elliott"  — netem's `loss gemodel p r 1-h 1-k`: a good and a
+//   model = kRandom            — each packet is lost with probability `ratio`
+//   model = kGilbertElliott    — netem's `loss gemodel p r 1-h 1-k`: a good and a
 //       bad state; per packet, first the state may change (good→bad with `p`,
 //       bad→good with `r`), then the packet is lost with `loss_bad` (1-h) in the
 //       bad state or `loss_good` (1-k) in the good one. With the defaults
 //       (loss_bad 1, loss_good 0) bursts last 1/r packets on average and the
 //       loss ratio is p/(p+r).
-//   model = "markov4"          — netem's `loss state p13 p31 p32 p23 p14`
+//   model = kMarkov4           — netem's `loss state p13 p31 p32 p23 p14`
 //       (Salsano et al.): 1 = received in a gap, 2 = received in a burst,
 //       3 = lost in a burst, 4 = isolated loss. Per packet the state moves
 //       1→3 (p13), 1→4 (p14), 2→3 (p23), 3→1 (p31), 3→2 (p32), 4→1 (always),
@@ -40,8 +40,11 @@
 
 namespace synnet {
 
+enum class LossModel { kRandom, kGilbertElliott, kMarkov4 };
+const char* loss_model_name(LossModel m) noexcept;  // "random", "gilbert_elliott", "markov4"
+
 struct LossSpec {
-  std::string model = "random";
+  LossModel model = LossModel::kRandom;
   double ratio = 0;  // random
   double p = 0, r = 1, loss_bad = 1, loss_good = 0;          // gilbert_elliott
   double p13 = 0, p31 = 1, p32 = 0, p23 = 0, p14 = 0;        // markov4
@@ -61,11 +64,10 @@ class Loss final : public App {
   bool lose_next() noexcept;  // one decision (exposed for statistical tests)
 
  private:
-  enum class Model { kRandom, kGilbertElliott, kMarkov4 };
   void push_super_frame(Packet* p, Link* out);
 
   Spec spec_;
-  Model model_ = Model::kRandom;
+  LossModel model_ = LossModel::kRandom;
   Rng rng_;
   int state_ = 1;  // gilbert_elliott: 1 good, 2 bad; markov4: 1..4
   bool last_lost_ = false;

@@ -15,7 +15,7 @@
 //   queue_bytes     — shaper: most bytes waiting; 0 (default): the larger of
 //                     64 KiB and 50 ms at the rate. A packet that does not fit
 //                     is dropped (tail drop). Must stay 0 for a policer.
-//   mode            — "shaper" (default) or "policer"
+//   mode            — kShaper (default) or kPolicer
 // A packet goes when the bucket holds its cost, or when the bucket is full (so
 // a packet larger than the burst cannot stall: the bucket goes into debt).
 // Tokens accumulate continuously from the engine's clock, so the average
@@ -41,12 +41,14 @@
 
 namespace synnet {
 
+enum class RateMode { kShaper, kPolicer };
+
 struct RateSpec {
   std::uint64_t rate_bps = 0;
   std::uint64_t burst_bytes = 0;
   std::uint32_t overhead_bytes = 0;
   std::uint64_t queue_bytes = 0;
-  std::string mode = "shaper";
+  RateMode mode = RateMode::kShaper;
   bool operator==(const RateSpec&) const = default;
   void validate() const;
 };

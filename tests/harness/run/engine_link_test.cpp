@@ -49,7 +49,7 @@ std::vector<std::string> path_from(const Config& c, std::string from) {
 
 TEST(EngineLink, APacketLinkGetsAnEnginePerDirectionWithASendOnlySocketOnTheFarEnd) {
   EngineConfigs c;
-  add_engine_link(c, "ab", "packet", kA, kB, lossy_a_to_b());
+  add_engine_link(c, "ab", LinkIo::kPacket, kA, kB, lossy_a_to_b());
   ASSERT_NO_THROW(c.a_to_b.validate());
   ASSERT_NO_THROW(c.b_to_a.validate());
 
@@ -81,7 +81,7 @@ TEST(EngineLink, APacketLinkGetsAnEnginePerDirectionWithASendOnlySocketOnTheFarE
 
 TEST(EngineLink, AnXdpLinkStaysWholeOnTheFirstEngine) {
   EngineConfigs c;
-  add_engine_link(c, "ab", "xdp", kA, kB, lossy_a_to_b());
+  add_engine_link(c, "ab", LinkIo::kXdp, kA, kB, lossy_a_to_b());
   ASSERT_NO_THROW(c.a_to_b.validate());
   EXPECT_TRUE(c.b_to_a.apps().empty()) << "an AF_XDP socket cannot be send-only";
   EXPECT_EQ(c.a_to_b.apps().at("ab_a"), AppSpec::of<XdpSocket>({.ifname = "l0a", .netns = "/run/netns/wire"}));
@@ -91,8 +91,8 @@ TEST(EngineLink, AnXdpLinkStaysWholeOnTheFirstEngine) {
 
 TEST(EngineLink, SeveralLinksShareTheTwoEngines) {
   EngineConfigs c;
-  add_engine_link(c, "one", "packet", kA, kB, {});
-  add_engine_link(c, "two", "packet", {"l1a", "/run/netns/wire"}, {"l1b", "/run/netns/wire"}, {});
+  add_engine_link(c, "one", LinkIo::kPacket, kA, kB, {});
+  add_engine_link(c, "two", LinkIo::kPacket, {"l1a", "/run/netns/wire"}, {"l1b", "/run/netns/wire"}, {});
   ASSERT_NO_THROW(c.a_to_b.validate());
   ASSERT_NO_THROW(c.b_to_a.validate());
   EXPECT_EQ(path_from(c.a_to_b, "two_a"), (std::vector<std::string>{"two_a", "two_b"}));

@@ -38,6 +38,12 @@ constexpr const char* kBase = R"({
   "traffic": [{"ping": {"from": "a", "to": "b"}}]
 })";
 
+std::vector<std::string> texts(const std::vector<HostAddress>& addresses) {
+  std::vector<std::string> out;
+  for (const HostAddress& a : addresses) out.push_back(a.str());
+  return out;
+}
+
 void expect_bound(const std::optional<Bound>& b, std::optional<double> min, std::optional<double> max,
                   const std::string& text) {
   ASSERT_TRUE(b.has_value()) << text;
@@ -122,18 +128,18 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
 
   ASSERT_EQ(s.hosts.size(), 4u);
   EXPECT_EQ(s.hosts[0].name, "a");
-  EXPECT_EQ(s.hosts[0].addresses, (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
-  EXPECT_EQ(s.hosts[1].addresses, (std::vector<std::string>{"198.18.0.2/24"}));
+  EXPECT_EQ(texts(s.hosts[0].addresses), (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
+  EXPECT_EQ(texts(s.hosts[1].addresses), (std::vector<std::string>{"198.18.0.2/24"}));
   EXPECT_EQ(s.hosts[2].name, "c1");
-  EXPECT_EQ(s.hosts[2].addresses, (std::vector<std::string>{"198.18.0.3/24"}));
-  EXPECT_EQ(s.hosts[3].addresses, (std::vector<std::string>{"198.18.0.4/24"}));
+  EXPECT_EQ(texts(s.hosts[2].addresses), (std::vector<std::string>{"198.18.0.3/24"}));
+  EXPECT_EQ(texts(s.hosts[3].addresses), (std::vector<std::string>{"198.18.0.4/24"}));
 
   ASSERT_EQ(s.links.size(), 2u);
   const ScenarioLink& ab = s.links[0];
   EXPECT_EQ(ab.name, "ab");
   EXPECT_EQ(ab.a, "a");
   EXPECT_EQ(ab.b, "b");
-  EXPECT_EQ(ab.io, "xdp");
+  EXPECT_EQ(ab.io, LinkIo::kXdp);
   EXPECT_EQ(ab.mtu, 9000u);
 
   DirectionSpec a_to_b;
@@ -141,18 +147,24 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   i.mtu = MtuSpec{.mtu_bytes = 1400};
   i.outage = OutageSpec{.start_us = 2'000'000, .duration_us = 3'000'000, .period_us = 10'000'000};
   i.loss = LossSpec{};
-  i.loss->model = "gilbert_elliott";
+  i.loss->model = LossModel::kGilbertElliott;
   i.loss->p = 0.01;
   i.loss->r = 0.25;
   i.loss->loss_bad = 0.9;
   i.loss->loss_good = 0.005;
   i.corrupt = CorruptSpec{.ratio = 0.001};
   i.duplicate = DuplicateSpec{.ratio = 0.01};
-  i.rate = RateSpec{
-      .rate_bps = 10'000'000, .burst_bytes = 15'000, .overhead_bytes = 24, .queue_bytes = 65'536, .mode = "shaper"};
+  i.rate = RateSpec{.rate_bps = 10'000'000,
+                    .burst_bytes = 15'000,
+                    .overhead_bytes = 24,
+                    .queue_bytes = 65'536,
+                    .mode = RateMode::kShaper};
   i.latency = LatencySpec{.delay_us = 40'000, .limit_packets = 100'000};
-  i.jitter = JitterSpec{
-      .mean_us = 5'000, .stddev_us = 2'000, .distribution = "pareto", .reorder = true, .limit_packets = 5'000};
+  i.jitter = JitterSpec{.mean_us = 5'000,
+                        .stddev_us = 2'000,
+                        .distribution = Distribution::kPareto,
+                        .reorder = true,
+                        .limit_packets = 5'000};
   i.reorder = ReorderSpec{.ratio = 0.25, .delay_us = 10'000, .limit_packets = 100};
   FlowChain udp;
   udp.rule.protocol = 17;
@@ -171,8 +183,11 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   udp.impairments.latency = LatencySpec{};
   udp.impairments.latency->delay_us = 1'000;
   // "3ms": uniform in [0, 6 ms], i.e. stddev 3 ms / √3 = 1732.05 us, rounded.
-  udp.impairments.jitter = JitterSpec{
-      .mean_us = 3'000, .stddev_us = 1'732, .distribution = "uniform", .reorder = false, .limit_packets = 1'000'000};
+  udp.impairments.jitter = JitterSpec{.mean_us = 3'000,
+                                      .stddev_us = 1'732,
+                                      .distribution = Distribution::kUniform,
+                                      .reorder = false,
+                                      .limit_packets = 1'000'000};
   udp.impairments.reorder = ReorderSpec{.ratio = 0.5, .delay_us = 2'000, .limit_packets = 10'000};
   FlowChain tcp;
   tcp.rule.protocol = 6;
@@ -182,7 +197,7 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
 
   DirectionSpec b_to_a;
   b_to_a.impairments.loss = LossSpec{};
-  b_to_a.impairments.loss->model = "markov4";
+  b_to_a.impairments.loss->model = LossModel::kMarkov4;
   b_to_a.impairments.loss->p13 = 0.01;
   b_to_a.impairments.loss->p31 = 0.5;
   b_to_a.impairments.loss->p32 = 0.1;
@@ -190,11 +205,11 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   b_to_a.impairments.loss->p14 = 0.001;
   b_to_a.impairments.rate = RateSpec{};
   b_to_a.impairments.rate->rate_bps = 1'000'000'000;
-  b_to_a.impairments.rate->mode = "policer";
+  b_to_a.impairments.rate->mode = RateMode::kPolicer;
   EXPECT_EQ(ab.b_to_a, b_to_a);
 
   EXPECT_EQ(s.links[1].name, "c1-d");
-  EXPECT_EQ(s.links[1].io, "packet");
+  EXPECT_EQ(s.links[1].io, LinkIo::kPacket);
   EXPECT_EQ(s.links[1].mtu, 1500u);
   EXPECT_EQ(s.links[1].a_to_b, DirectionSpec{});
 
@@ -251,7 +266,7 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   const auto& iperf = std::get<Iperf3Spec>(udp_item.what);
   EXPECT_EQ(iperf.client, "a");
   EXPECT_EQ(iperf.server, "b");
-  EXPECT_EQ(iperf.protocol, "udp");
+  EXPECT_EQ(iperf.protocol, Iperf3Protocol::kUdp);
   EXPECT_EQ(iperf.bitrate, std::optional<std::uint64_t>(5'000'000));
   EXPECT_EQ(iperf.length, std::optional<std::uint32_t>(1400));
   EXPECT_EQ(iperf.duration, 3s);
@@ -279,7 +294,7 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   EXPECT_EQ(items[0].name, "iperf3-3.0");
   EXPECT_EQ(items[0].path, "/traffic/3/parallel/0");
   const auto& inner = std::get<Iperf3Spec>(items[0].what);
-  EXPECT_EQ(inner.protocol, "tcp");
+  EXPECT_EQ(inner.protocol, Iperf3Protocol::kTcp);
   EXPECT_EQ(inner.length, std::optional<std::uint32_t>(8000));
   expect_bound(items[0].expect.throughput, 1e6, 2e9, "1Mbit .. 2Gbit");
   EXPECT_EQ(items[1].name, "side");
@@ -295,11 +310,11 @@ TEST(ScenarioParse, Defaults) {
   EXPECT_FALSE(s.seed.has_value());
   ASSERT_EQ(s.hosts.size(), 4u);
   for (std::size_t i = 0; i < s.hosts.size(); ++i) {
-    EXPECT_EQ(s.hosts[i].addresses, std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
+    EXPECT_EQ(texts(s.hosts[i].addresses), std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
   }
   ASSERT_EQ(s.links.size(), 1u);
   EXPECT_EQ(s.links[0].name, "a-b");
-  EXPECT_EQ(s.links[0].io, "packet");
+  EXPECT_EQ(s.links[0].io, LinkIo::kPacket);
   EXPECT_EQ(s.links[0].mtu, 1500u);
   EXPECT_EQ(s.links[0].a_to_b, DirectionSpec{});
   EXPECT_EQ(s.links[0].b_to_a, DirectionSpec{});
@@ -338,8 +353,11 @@ TEST(ScenarioParse, ShortFormsAndItemDefaults) {
   want.loss->ratio = 0.05;  // model "random"
   want.latency = LatencySpec{.delay_us = 40'000, .limit_packets = 1'000'000};
   // "5ms": uniform in [0, 10 ms]: mean 5 ms, stddev 5 ms / √3 = 2886.75 us, rounded to 2887.
-  want.jitter = JitterSpec{
-      .mean_us = 5'000, .stddev_us = 2'887, .distribution = "uniform", .reorder = false, .limit_packets = 1'000'000};
+  want.jitter = JitterSpec{.mean_us = 5'000,
+                           .stddev_us = 2'887,
+                           .distribution = Distribution::kUniform,
+                           .reorder = false,
+                           .limit_packets = 1'000'000};
   want.rate = RateSpec{};
   want.rate->rate_bps = 10'000'000;
   want.mtu = MtuSpec{.mtu_bytes = 1400};
@@ -356,7 +374,7 @@ TEST(ScenarioParse, ShortFormsAndItemDefaults) {
   ASSERT_EQ(s.traffic.size(), 3u);
   EXPECT_EQ(s.traffic[0].name, "iperf3-0");
   const auto& iperf = std::get<Iperf3Spec>(s.traffic[0].what);
-  EXPECT_EQ(iperf.protocol, "tcp");
+  EXPECT_EQ(iperf.protocol, Iperf3Protocol::kTcp);
   EXPECT_FALSE(iperf.bitrate.has_value());
   EXPECT_FALSE(iperf.length.has_value());
   EXPECT_EQ(iperf.duration, 5s);
@@ -670,6 +688,20 @@ TEST(ScenarioErrors, EachMalformedScenarioNamesItsPathAndProblem) {
   }
 }
 
+TEST(HostAddress, ParsedOnceIntoFamilyAddressAndPrefixLength) {
+  const HostAddress v4 = parse_host_address("198.18.0.1/24");
+  EXPECT_FALSE(v4.ipv6());
+  EXPECT_EQ(v4.ip(), "198.18.0.1");
+  EXPECT_EQ(v4.str(), "198.18.0.1/24");
+  EXPECT_EQ(v4.prefix_length, 24);
+  const HostAddress v6 = parse_host_address("2001:2:0::1/64");
+  EXPECT_TRUE(v6.ipv6());
+  EXPECT_EQ(v6.ip(), "2001:2::1");
+  EXPECT_EQ(v6.str(), "2001:2::1/64");
+  EXPECT_THROW(parse_host_address("198.18.0.1"), std::invalid_argument);
+  EXPECT_THROW(parse_host_address("10.0.0.1/24"), std::invalid_argument);
+}
+
 TEST(ScenarioErrors, TheBaseOfTheMalformedCasesIsValid) { EXPECT_NO_THROW(parse_scenario(kBase)); }
 
 // ---- The scenario files and the schema ----------------------------------------
@@ -778,6 +810,24 @@ TEST(ScenarioSchema, EveryReferenceResolves) {
   int refs = 0;
   check_refs(schema, schema, refs);
   EXPECT_GT(refs, 20);
+}
+
+// The effects table (effects.hpp) is what a direction and a flow may hold:
+// every row has its key in the schema, and the schema no effect the table lacks.
+TEST(ScenarioSchema, DeclaresEveryEffectOfTheTableAndNoOther) {
+  const nlohmann::json schema = load_schema();
+  std::set<std::string> effects;
+  for_each_effect([&effects](const auto& effect) { effects.emplace(effect.key); });
+  EXPECT_EQ(effects.size(), std::tuple_size_v<decltype(kEffects)>);
+  for (const auto& [def, extra] :
+       {std::pair{"/$defs/direction/properties", "flows"}, std::pair{"/$defs/flow/properties", "match"}}) {
+    SCOPED_TRACE(def);
+    std::set<std::string> declared;
+    for (const auto& item : schema.at(nlohmann::json::json_pointer(def)).items()) declared.insert(item.key());
+    std::set<std::string> expected = effects;
+    expected.insert(extra);
+    EXPECT_EQ(declared, expected);
+  }
 }
 
 TEST(ScenarioSchema, KeysOfAnUnknownKindAreAnError) {

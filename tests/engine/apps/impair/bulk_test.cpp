@@ -149,7 +149,7 @@ TEST_F(Bulk, RateChargesEveryWirePacketWithItsHeadersAndOverhead) {
 
 TEST_F(Bulk, APolicerLetsThroughTheWirePacketsTheBucketHolds) {
   // The bucket holds two wire packets (2 x 1090 bytes with overhead) of the four.
-  run<Rate>({.rate_bps = 8'000, .burst_bytes = 2180, .overhead_bytes = 24, .mode = "policer"},
+  run<Rate>({.rate_bps = 8'000, .burst_bytes = 2180, .overhead_bytes = 24, .mode = RateMode::kPolicer},
             {.shape = k4x1000, .count = 1});
   EXPECT_EQ(rec().seqs, (std::set<std::uint32_t>{0, 1000}));
   EXPECT_EQ(counter("x.forwarded"), 2u);

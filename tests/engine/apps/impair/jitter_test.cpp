@@ -21,14 +21,14 @@ struct JitterTest : testing::ImpairmentRig<Jitter> {
 
 TEST_F(JitterTest, OrderIsPreservedByDefault) {
   // A frame every 100 us, delays 1 ms ± 500 us: without order preservation many would overtake.
-  build({.mean_us = 1000, .stddev_us = 500, .distribution = "uniform"}, {.remaining = 5000});
+  build({.mean_us = 1000, .stddev_us = 500, .distribution = Distribution::kUniform}, {.remaining = 5000});
   run(100us, Time{600ms});
   ASSERT_EQ(rec().seqs.size(), 5000u);
   for (std::size_t i = 0; i < rec().seqs.size(); ++i) ASSERT_EQ(rec().seqs[i], i) << "a frame overtook another";
 }
 
 TEST_F(JitterTest, ReorderingHappensOnlyWhenAsked) {
-  build({.mean_us = 1000, .stddev_us = 500, .distribution = "uniform", .reorder = true}, {.remaining = 5000});
+  build({.mean_us = 1000, .stddev_us = 500, .distribution = Distribution::kUniform, .reorder = true}, {.remaining = 5000});
   run(100us, Time{600ms});
   ASSERT_EQ(rec().seqs.size(), 5000u);
   std::size_t overtaken = 0;
@@ -39,7 +39,7 @@ TEST_F(JitterTest, ReorderingHappensOnlyWhenAsked) {
 TEST_F(JitterTest, AddedDelaysHaveTheConfiguredMoments) {
   // Frames 50 ms apart with 5 ms ± 1 ms of jitter never wait for each other,
   // so each measured delay is one draw (to the 10 us step of the clock).
-  build({.mean_us = 5000, .stddev_us = 1000, .distribution = "normal"}, {.remaining = 0});
+  build({.mean_us = 5000, .stddev_us = 1000, .distribution = Distribution::kNormal}, {.remaining = 0});
   for (int tick = 0; tick < 4000 * 5000 + 2000; ++tick) {  // 10 us ticks; a frame every 50 ms
     if (tick % 5000 == 0 && tick < 4000 * 5000) src().add(1);
     engine.breathe();
@@ -70,7 +70,7 @@ TEST_F(JitterTest, TheSameSeedGivesTheSameDelays) {
 }
 
 TEST_F(JitterTest, NegativeDrawsAreCountedAsClampedToZero) {
-  build({.mean_us = 100, .stddev_us = 1000, .distribution = "normal", .reorder = true}, {.remaining = 1000});
+  build({.mean_us = 100, .stddev_us = 1000, .distribution = Distribution::kNormal, .reorder = true}, {.remaining = 1000});
   run(10us, Time{200ms});
   const auto c = engine.counters();
   EXPECT_GT(c.at("jit.clamped_to_zero"), 300u);  // P(N(100, 1000) < 0) = 46%
@@ -78,9 +78,8 @@ TEST_F(JitterTest, NegativeDrawsAreCountedAsClampedToZero) {
 }
 
 TEST(JitterSpec, Validation) {
-  EXPECT_THROW((JitterSpec{.distribution = "gauss"}).validate(), std::invalid_argument);
-  EXPECT_THROW((JitterSpec{.mean_us = 0, .stddev_us = 10, .distribution = "pareto"}).validate(), std::invalid_argument);
-  EXPECT_NO_THROW((JitterSpec{.mean_us = 10, .stddev_us = 10, .distribution = "pareto"}).validate());
+  EXPECT_THROW((JitterSpec{.mean_us = 0, .stddev_us = 10, .distribution = Distribution::kPareto}).validate(), std::invalid_argument);
+  EXPECT_NO_THROW((JitterSpec{.mean_us = 10, .stddev_us = 10, .distribution = Distribution::kPareto}).validate());
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ TEST_F(RateTest, AShaperDeliversTheRateInEverySecond) {
 }
 
 TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
-  build({.rate_bps = 8'000'000, .mode = "policer"}, {.size = 1000, .per_pull = 3});
+  build({.rate_bps = 8'000'000, .mode = RateMode::kPolicer}, {.size = 1000, .per_pull = 3});
   offer_one_and_a_half(*this, 3);
   const auto windows = bytes_per_second(rec(), 3);
   for (std::size_t s = 1; s < windows.size(); ++s) EXPECT_LE(windows[s], 1'010'000u) << "second " << s;
@@ -96,8 +96,7 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
 
 TEST(RateSpec, Validation) {
   EXPECT_THROW((RateSpec{}).validate(), std::invalid_argument);  // no rate
-  EXPECT_THROW((RateSpec{.rate_bps = 1000, .mode = "limiter"}).validate(), std::invalid_argument);
-  EXPECT_THROW((RateSpec{.rate_bps = 1000, .queue_bytes = 10, .mode = "policer"}).validate(), std::invalid_argument);
+  EXPECT_THROW((RateSpec{.rate_bps = 1000, .queue_bytes = 10, .mode = RateMode::kPolicer}).validate(), std::invalid_argument);
   EXPECT_NO_THROW((RateSpec{.rate_bps = 1000}).validate());
 }
 

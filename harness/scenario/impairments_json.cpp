@@ -1,0 +1,305 @@
+// impairments_json.cpp — a direction's impairment and flow objects into a
+// DirectionSpec. See impairments_json.hpp.
+#include "harness/scenario/impairments_json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <type_traits>
+
+namespace synnet {
+
+using namespace json_reader;
+
+namespace {
+
+// The keys of the effects (effects.hpp, in chain order) between `before` and `after`.
+std::vector<std::string> effect_keys(std::vector<std::string> before, const std::vector<std::string>& after) {
+  for_each_effect([&before](const auto& effect) { before.emplace_back(effect.key); });
+  before.insert(before.end(), after.begin(), after.end());
+  return before;
+}
+
+// Every kind of impairment object and its keys, in the order the README lists them.
+const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> table = {
+      {"direction", effect_keys({}, {"flows"})},
+      {"flow", effect_keys({"match"}, {})},
+      {"match", {"protocol", "src", "dst", "src_ports", "dst_ports"}},
+      {"loss", {"model", "ratio", "p", "r", "loss_bad", "loss_good", "p13", "p31", "p32", "p23", "p14"}},
+      {"delay", {"time", "limit"}},
+      {"jitter", {"mean", "stddev", "distribution", "reorder", "limit"}},
+      {"rate", {"rate", "burst", "overhead", "queue", "mode"}},
+      {"reorder", {"ratio", "delay", "limit"}},
+      {"outage", {"start", "duration", "period"}},
+  };
+  return table;
+}
+
+const std::vector<std::string>& keys(std::string_view kind) { return *impairment_keys(kind); }
+
+// ---- Impairments ----------------------------------------------------------
+
+// One parse_spec per effect, picked by its spec type: parse_impairments calls
+// them through the effects table (effects.hpp), so a new effect without one
+// does not build.
+
+MtuSpec parse_spec(const Value& v, std::type_identity<MtuSpec>) {
+  MtuSpec s;
+  s.mtu_bytes = static_cast<std::uint32_t>(as_uint(v, Mtu::kMinMtuBytes, Mtu::kMaxMtuBytes));
+  return validated(s, v.path);
+}
+
+OutageSpec parse_spec(const Value& v, std::type_identity<OutageSpec>) {
+  const Fields f(v, keys("outage"), {"duration"});
+  OutageSpec s;
+  if (const auto start = f.get("start")) s.start_us = as_micros(*start);
+  s.duration_us = as_micros(f.need("duration"));
+  if (const auto period = f.get("period")) {
+    s.period_us = as_micros(*period);
+    if (s.period_us <= s.duration_us) {
+      fail(period->path, quote(as_string(*period)) + " must be longer than \"duration\" (" +
+                             as_string(f.need("duration")) + "): the windows repeat every period");
+    }
+  }
+  return validated(s, v.path);
+}
+
+LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
+  LossSpec s;
+  if (v->is_string()) {
+    s.ratio = as_percent(v);
+    return validated(s, v.path);
+  }
+  if (!v->is_object()) wrong_type(v, "a percentage string (e.g. \"5%\") or an object");
+  const Fields f(v, keys("loss"), {"model"});
+  s.model = one_of<LossModel>(f.need("model"), {{"random", LossModel::kRandom},
+                                                {"gilbert_elliott", LossModel::kGilbertElliott},
+                                                {"markov4", LossModel::kMarkov4}});
+  struct Param {
+    const char* key;
+    double LossSpec::*field;
+    LossModel model;
+    bool required;
+  };
+  static constexpr Param params[] = {
+      {"ratio", &LossSpec::ratio, LossModel::kRandom, true},
+      {"p", &LossSpec::p, LossModel::kGilbertElliott, true},
+      {"r", &LossSpec::r, LossModel::kGilbertElliott, true},
+      {"loss_bad", &LossSpec::loss_bad, LossModel::kGilbertElliott, false},
+      {"loss_good", &LossSpec::loss_good, LossModel::kGilbertElliott, false},
+      {"p13", &LossSpec::p13, LossModel::kMarkov4, true},
+      {"p31", &LossSpec::p31, LossModel::kMarkov4, true},
+      {"p32", &LossSpec::p32, LossModel::kMarkov4, false},
+      {"p23", &LossSpec::p23, LossModel::kMarkov4, false},
+      {"p14", &LossSpec::p14, LossModel::kMarkov4, false},
+  };
+  for (const Param& p : params) {
+    const auto value = f.get(p.key);
+    if (value && s.model != p.model) {
+      fail(value->path,
+           std::string("belongs to the ") + loss_model_name(p.model) + " model, not " + loss_model_name(s.model));
+    }
+  }
+  for (const Param& p : params) {
+    if (p.required && s.model == p.model && !f.get(p.key)) {
+      fail(v.path, "missing " + quote(p.key) + " (the " + loss_model_name(p.model) + " model needs it)");
+    }
+  }
+  for (const Param& p : params) {
+    if (const auto value = f.get(p.key)) s.*p.field = as_percent(*value);
+  }
+  return validated(s, v.path);
+}
+
+CorruptSpec parse_spec(const Value& v, std::type_identity<CorruptSpec>) {
+  CorruptSpec s;
+  s.ratio = as_percent(v);
+  return validated(s, v.path);
+}
+
+DuplicateSpec parse_spec(const Value& v, std::type_identity<DuplicateSpec>) {
+  DuplicateSpec s;
+  s.ratio = as_percent(v);
+  return validated(s, v.path);
+}
+
+RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
+  RateSpec s;
+  if (v->is_string()) {
+    s.rate_bps = as_rate(v);
+    return validated(s, v.path);
+  }
+  if (!v->is_object()) wrong_type(v, "a rate string (e.g. \"10Mbit\") or an object");
+  const Fields f(v, keys("rate"), {"rate"});
+  s.rate_bps = as_rate(f.need("rate"));
+  if (const auto burst = f.get("burst")) s.burst_bytes = as_bytes(*burst);
+  if (const auto overhead = f.get("overhead")) {
+    const std::uint64_t n = as_bytes(*overhead);
+    if (n > kU32Max) fail(overhead->path, quote(as_string(*overhead)) + " is too large for a per-packet overhead");
+    s.overhead_bytes = static_cast<std::uint32_t>(n);
+  }
+  if (const auto queue = f.get("queue")) s.queue_bytes = as_bytes(*queue);
+  if (const auto mode = f.get("mode"))
+    s.mode = one_of<RateMode>(*mode, {{"shaper", RateMode::kShaper}, {"policer", RateMode::kPolicer}});
+  if (s.mode == RateMode::kPolicer && f.get("queue")) {
+    fail(f.get("queue")->path,
+         "a policer has no queue (it drops what exceeds the rate): remove \"queue\" or use "
+         "\"mode\": \"shaper\"");
+  }
+  return validated(s, v.path);
+}
+
+LatencySpec parse_spec(const Value& v, std::type_identity<LatencySpec>) {
+  LatencySpec s;
+  if (v->is_string()) {
+    s.delay_us = as_micros(v);
+    return validated(s, v.path);
+  }
+  if (!v->is_object()) wrong_type(v, "a duration string (e.g. \"40ms\") or an object");
+  const Fields f(v, keys("delay"), {"time"});
+  s.delay_us = as_micros(f.need("time"));
+  if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
+  return validated(s, v.path);
+}
+
+JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
+  JitterSpec s;
+  if (v->is_string()) {
+    // "5ms": uniform in [0, 10 ms], i.e. mean 5 ms and stddev 5 ms / √3 (distribution.hpp's uniform).
+    s.distribution = Distribution::kUniform;
+    s.mean_us = as_micros(v);
+    s.stddev_us = static_cast<std::uint64_t>(std::llround(static_cast<double>(s.mean_us) / std::sqrt(3.0)));
+    return validated(s, v.path);
+  }
+  if (!v->is_object()) wrong_type(v, "a duration string (e.g. \"5ms\") or an object");
+  const Fields f(v, keys("jitter"), {"mean", "stddev"});
+  s.mean_us = as_micros(f.need("mean"));
+  s.stddev_us = as_micros(f.need("stddev"));
+  if (const auto d = f.get("distribution")) {
+    s.distribution = one_of<Distribution>(*d, {{"uniform", Distribution::kUniform},
+                                               {"normal", Distribution::kNormal},
+                                               {"pareto", Distribution::kPareto},
+                                               {"paretonormal", Distribution::kParetoNormal}});
+  }
+  if (const auto reorder = f.get("reorder")) s.reorder = as_bool(*reorder);
+  if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
+  return validated(s, v.path);
+}
+
+ReorderSpec parse_spec(const Value& v, std::type_identity<ReorderSpec>) {
+  const Fields f(v, keys("reorder"), {"ratio", "delay"});
+  ReorderSpec s;
+  s.ratio = as_percent(f.need("ratio"));
+  s.delay_us = as_micros(f.need("delay"));
+  if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
+  return validated(s, v.path);
+}
+
+// The impairment keys of a direction or a flow, read in the order the engine
+// applies them, each by its parse_spec overload (above).
+ImpairmentSpec parse_impairments(const Fields& f) {
+  ImpairmentSpec s;
+  for_each_effect([&](const auto& effect) {
+    using Spec = typename std::remove_cvref_t<decltype(effect)>::Spec;
+    if (const auto v = f.get(effect.key)) s.*effect.member = parse_spec(*v, std::type_identity<Spec>{});
+  });
+  return s;
+}
+
+// ---- Flows ----------------------------------------------------------------
+
+std::uint8_t parse_protocol(const Value& v) {
+  static const std::vector<std::pair<std::string, std::uint8_t>> names = {
+      {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"sctp", 132}};
+  if (v->is_number_integer()) return static_cast<std::uint8_t>(as_uint(v, 0, 255));
+  if (!v->is_string()) wrong_type(v, "a protocol name or a number 0..255");
+  for (const auto& [name, number] : names) {
+    if (as_string(v) == name) return number;
+  }
+  fail(v.path, quote(as_string(v)) + " is not one of tcp, udp, icmp, icmpv6, sctp (or a protocol number 0..255)");
+}
+
+std::optional<std::uint16_t> port_number(std::string_view digits) {
+  unsigned n = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [ptr, ec] = std::from_chars(digits.data(), end, n);
+  if (digits.empty() || ec != std::errc{} || ptr != end || n > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(n);
+}
+
+PortRange parse_ports(const Value& v) {
+  if (v->is_number_integer()) {
+    const auto port = static_cast<std::uint16_t>(as_uint(v, 0, 65535));
+    return {port, port};
+  }
+  if (!v->is_string()) wrong_type(v, "a port or port range (5201, \"5201\" or \"5000-5100\")");
+  const std::string& text = as_string(v);
+  const std::size_t dash = text.find('-');
+  const auto first = port_number(std::string_view(text).substr(0, dash));
+  const auto last = dash == std::string::npos ? first : port_number(std::string_view(text).substr(dash + 1));
+  if (!first || !last) fail(v.path, quote(text) + " is not a port or port range (e.g. \"5201\" or \"5000-5100\")");
+  if (*first > *last) fail(v.path, quote(text) + ": the first port is above the last");
+  return {*first, *last};
+}
+
+IpPrefix parse_prefix(const Value& v) {
+  try {
+    return IpPrefix::parse(as_string(v));
+  } catch (const std::invalid_argument& e) {
+    fail(v.path, e.what());
+  }
+}
+
+FlowRule parse_match(const Value& v) {
+  const Fields f(v, keys("match"));
+  if (f.empty()) fail(v.path, "needs at least one of protocol, src, dst, src_ports, dst_ports");
+  FlowRule r;
+  if (const auto p = f.get("protocol")) r.protocol = parse_protocol(*p);
+  if (const auto p = f.get("src")) r.src = parse_prefix(*p);
+  if (const auto p = f.get("dst")) r.dst = parse_prefix(*p);
+  if (const auto p = f.get("src_ports")) r.src_ports = parse_ports(*p);
+  if (const auto p = f.get("dst_ports")) r.dst_ports = parse_ports(*p);
+  // FlowSplit's own checks (families agree, ports only with a protocol that has them).
+  FlowRule named = r;
+  named.output = "f0";
+  FlowSplitSpec split;
+  split.rules.push_back(named);
+  try {
+    split.validate();
+  } catch (const std::invalid_argument& e) {
+    std::string message = e.what();
+    if (message.starts_with("rules[0]: ")) message.erase(0, 10);
+    fail(v.path, message);
+  }
+  return r;
+}
+
+FlowChain parse_flow(const Value& v) {
+  if (v->is_object() && v->contains("flows")) fail(v.path + "/flows", "a flow holds impairments, not flows of its own");
+  const Fields f(v, keys("flow"), {"match"});
+  FlowChain c;
+  c.rule = parse_match(f.need("match"));
+  c.impairments = parse_impairments(f);
+  return c;
+}
+
+}  // namespace
+
+DirectionSpec parse_direction(const Value& v) {
+  const Fields f(v, keys("direction"));
+  DirectionSpec d;
+  d.impairments = parse_impairments(f);
+  if (const auto flows = f.get("flows")) {
+    for (const Value& flow : elements(*flows)) d.flows.push_back(parse_flow(flow));
+  }
+  return d;
+}
+
+const std::vector<std::string>* impairment_keys(std::string_view object_kind) {
+  const auto& table = key_table();
+  const auto it = table.find(object_kind);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace synnet
