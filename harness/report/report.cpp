@@ -1,7 +1,7 @@
 // report.cpp — shows a RunReport three ways: the terminal report, a JSON
 // document and JUnit XML (see report.hpp).
 //
-// JSON schema, version 1 (report_json). Every key is always present; an
+// JSON schema, version 2 (report_json). Every key is always present; an
 // absent value is null. Figures are in base units: loss a fraction 0..1,
 // throughput bit/s, times seconds. Strings are valid UTF-8 (invalid bytes
 // from a tool's output become U+FFFD), so dump() never throws.
@@ -29,7 +29,10 @@
 //                     "value": number | null, "pass": bool, "warning": string | null } ]
 //     } ],
 //     "timeline": [ string ],
-//     "counters": { "<app>.<counter>" or "<link>.<counter>": integer }   // all, zeros too
+//     "counters": {                           // all, zeros too
+//       "apps": [ { "app", "name": string, "kind": "packets" | ... | "gauge",
+//                   "reason": string | null, "value": integer } ],   // reason: drops only
+//       "links": [ { "link": "a.out -> b.in", "txpackets", "txbytes", "rxpackets", "rxbytes", "txdrop": integer } ] }
 //   }
 #include "harness/report/report.hpp"
 
@@ -182,9 +185,8 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-bool is_drop_or_error(std::string_view counter) {
-  return counter.find("drop") != std::string_view::npos || counter.find("error") != std::string_view::npos;
-}
+// Shown first and in red: packets lost, or tries that failed (counter.hpp).
+bool is_drop_or_error(const Counter& c) { return c.is_drop() || c.kind == CounterKind::error; }
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
@@ -263,26 +265,18 @@ void print_item(std::ostream& out, const ItemReport& item, const Colors& c) {
   if (!also.empty()) out << "  also measured: " << join(also, ", ") << "\n";
 }
 
-// Engine counters that are not zero. App counters ("app.counter") one line
-// per app, drops and errors first; link counters ("a.out->b.in.txpackets")
-// only when a link dropped (txdrop: it was full), the rest is traffic volume.
+// Engine counters that are not zero: one line per app, drops and errors first
+// (by kind); of the links only their drops (txdrop: a full link), the rest is
+// traffic volume.
 void print_counters(std::ostream& out, const RunReport& report, const Colors& c) {
-  std::map<std::string, std::vector<std::pair<std::string, std::uint64_t>>> apps;
-  std::vector<std::pair<std::string, std::uint64_t>> link_drops;
-  for (const auto& [key, value] : report.counters) {
-    if (value == 0) continue;
-    if (key.find("->") != std::string::npos) {
-      const std::size_t dot = key.rfind('.');
-      if (dot != std::string::npos && key.substr(dot + 1) == "txdrop") {
-        link_drops.emplace_back(key.substr(0, dot), value);
-      }
-      continue;
-    }
-    const std::size_t dot = key.find('.');
-    if (dot == std::string::npos) {
-      apps[key].emplace_back("", value);
-    } else {
-      apps[key.substr(0, dot)].emplace_back(key.substr(dot + 1), value);
+  std::map<std::string, std::vector<Counter>> apps;
+  for (const Counter& k : report.counters.apps) {
+    if (k.value != 0) apps[k.app].push_back(k);
+  }
+  std::vector<Counter> link_drops;
+  for (const auto& [spec, link] : report.counters.links) {
+    for (const Counter& k : link_counters(spec, link)) {
+      if (k.value != 0 && k.is_drop()) link_drops.push_back(k);
     }
   }
   if (apps.empty() && link_drops.empty()) return;
@@ -290,17 +284,16 @@ void print_counters(std::ostream& out, const RunReport& report, const Colors& c)
   std::size_t width = 0;
   for (const auto& [app, counters] : apps) width = std::max(width, app.size());
   for (auto& [app, counters] : apps) {
-    std::stable_partition(counters.begin(), counters.end(),
-                          [](const auto& kv) { return is_drop_or_error(kv.first); });
+    std::stable_partition(counters.begin(), counters.end(), is_drop_or_error);
     std::vector<std::string> parts;
-    for (const auto& [name, value] : counters) {
-      const std::string text = (name.empty() ? "" : name + " ") + std::to_string(value);
-      parts.push_back(is_drop_or_error(name) ? c.bad(text) : text);
+    for (const Counter& k : counters) {
+      const std::string text = k.name + " " + std::to_string(k.value);
+      parts.push_back(is_drop_or_error(k) ? c.bad(text) : text);
     }
     out << "  " << pad(app, width) << "  " << join(parts, ", ") << "\n";
   }
-  for (const auto& [link, value] : link_drops) {
-    out << "  link " << link << "  " << c.bad("txdrop " + std::to_string(value)) << "\n";
+  for (const Counter& k : link_drops) {
+    out << "  link " << k.app << "  " << c.bad(k.name + " " + std::to_string(k.value)) << "\n";
   }
 }
 
@@ -420,9 +413,24 @@ nlohmann::json report_json(const RunReport& report) {
                      {"checks", std::move(checks)}});
   }
   const json timeline = valid_utf8_all(report.timeline);
-  json counters = json::object();
-  for (const auto& [key, value] : report.counters) counters[valid_utf8(key)] = value;
-  return {{"version", 1},
+  json apps = json::array();
+  for (const Counter& k : report.counters.apps) {
+    apps.push_back({{"app", valid_utf8(k.app)},
+                    {"name", valid_utf8(k.name)},
+                    {"kind", to_string(k.kind)},
+                    {"reason", k.is_drop() ? json(to_string(k.reason)) : json()},
+                    {"value", k.value}});
+  }
+  json links = json::array();
+  for (const auto& [spec, c] : report.counters.links) {
+    links.push_back({{"link", valid_utf8(spec.str())},
+                     {"txpackets", c.txpackets},
+                     {"txbytes", c.txbytes},
+                     {"rxpackets", c.rxpackets},
+                     {"rxbytes", c.rxbytes},
+                     {"txdrop", c.txdrop}});
+  }
+  return {{"version", 2},
           {"scenario", valid_utf8(report.scenario)},
           {"file", valid_utf8(report.file)},
           {"seed", report.seed},
@@ -433,7 +441,7 @@ nlohmann::json report_json(const RunReport& report) {
           {"checks", {{"total", report.checks_total()}, {"failed", report.checks_failed()}}},
           {"items", std::move(items)},
           {"timeline", std::move(timeline)},
-          {"counters", std::move(counters)}};
+          {"counters", {{"apps", std::move(apps)}, {"links", std::move(links)}}}};
 }
 
 std::string report_junit(const RunReport& report) {
