@@ -1,5 +1,6 @@
 // report.hpp — a scenario run's results, and the three ways synnet-test shows
-// them: a terminal report, a JSON document (--json) and JUnit XML (--junit).
+// them: a terminal report (terminal.cpp), a JSON document (--json, json.cpp)
+// and JUnit XML (--junit, junit.cpp).
 //
 //   RunReport r;  ... filled by the runner ...
 //   print_report(std::cout, r, /*color=*/isatty(1));
@@ -20,20 +21,7 @@
 //   "lossy-link: FAIL (2 of 4 expectations held; failed: udp.loss, ping.rtt_avg;
 //    could not run: tcp; the run ended early) in 12.3 s, seed 42"
 // With color, PASS is green and FAIL red (ANSI codes); without, none at all.
-// JSON (report_json), schema version 2 (in detail at the top of report.cpp).
-// Every key is always present, absent values are null, figures are in base
-// units (loss a fraction, bit/s, seconds), all counters (zeros too) are
-// included, and strings are valid UTF-8 so dump() never throws:
-//   {"version": 1, "scenario", "file", "seed", "prefix", "passed", "seconds",
-//    "error": string|null, "checks": {"total", "failed"},
-//    "items": [{"name", "kind", "command", "seconds", "passed", "error": string|null,
-//               "measurement": {"loss", "throughput", "rtt_min", "rtt_avg", "rtt_max",
-//                               "rtt_mdev", "jitter", "gap", "exit_code", "retransmits": number|null,
-//                               "packets_sent", "packets_received": integer, "error": string|null},
-//               "checks": [{"figure", "expected", "measured", "value": number|null,
-//                           "pass", "warning": string|null}]}],
-//    "timeline": [string], "counters": {"apps": [{"app", "name", "kind", "reason", "value"}],
-//                                       "links": [{"link", "txpackets", ..., "txdrop"}]}}
+// JSON (report_json): exactly what scenarios/synnet-report.schema.json describes.
 // JUnit (report_junit): <testsuites> holding one <testsuite name=scenario>
 // (attributes tests, failures, errors, skipped, time; properties file, seed,
 // prefix) with one <testcase> per Check, named "<item>.<figure>", classname
