@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "netns/process.hpp"
+#include "tests/harness/report/report_schema.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -76,6 +77,7 @@ TEST_P(Scenarios, PassesEndToEnd) {
   ASSERT_TRUE(report.is_object()) << "no JSON report in " << json;
   EXPECT_EQ(report.value("passed", false), true) << report.dump(2);
   EXPECT_GT(report["checks"].value("total", 0), 0);
+  EXPECT_EQ(testing::report_schema_errors(report, kSource), "") << "the report and scenarios/synnet-report.schema.json";
   if (GetParam() == "veth-poc.json") {
     // No impairments: every frame one end received left through the other.
     // Each direction has its own engine, with a socket on each end: the
@@ -194,6 +196,7 @@ TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {
   const nlohmann::json report = read_json(json);
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report["timeline"].size(), 3u) << report["timeline"].dump();
+  EXPECT_EQ(testing::report_schema_errors(report, kSource), "");
   // The engine's own count: the delay app was never dropped with packets in it.
   std::uint64_t delayed = 0;
   for (const nlohmann::json& k : report["counters"]["apps"]) {
