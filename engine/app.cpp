@@ -31,9 +31,9 @@ void AppContext::fail(const std::string& message) noexcept { engine_->fail(name_
 std::uint64_t AppContext::seed() const noexcept { return derive_seed(engine_->seed(), name_); }
 
 void App::report(std::ostream& out) const {
-  counters([&](std::string_view counter, std::uint64_t value) {
+  counters(CounterVisitor([&](std::string_view counter, CounterKind, Drop, std::uint64_t value) {
     out << "  " << name() << '.' << counter << ": " << value << '\n';
-  });
+  }));
 }
 
 }  // namespace synnet

@@ -15,13 +15,16 @@
 //     void push() override;            // optional: called when an input link has packets
 //     void stop() override;            // optional: free the packets the app holds
 //     void reconfigure(const Spec&);   // optional, not virtual: take a new spec, keep state
-//     void counters(const CounterVisitor& emit) const override;  // optional: emit("dropped", n)
+//     void counters(const CounterVisitor& emit) const override;  // optional: counter.hpp
 //   };
 //
 // Ports: fixed names in a declared order (input(0) is the first declared
 // input; nullptr when that port is not linked), or "any" names (inputs() holds
 // the linked ones, sorted by port name). The default is one "input" and one
 // "output".
+//
+// Counters: one line each, naming the kind (counter.hpp), e.g.
+// emit.packets("forwarded", forwarded_); emit.drop("dropped_loss", Drop::impairment, dropped_).
 //
 // Rules for pull/push: no exceptions, no asserts, no blocking calls. Count
 // drops with a reason. Every packet taken from a link is transmitted or freed.
@@ -38,6 +41,7 @@
 #include <vector>
 
 #include "engine/clock.hpp"
+#include "engine/counter.hpp"
 #include "engine/link.hpp"
 #include "engine/packet_pool.hpp"
 
@@ -57,8 +61,6 @@ struct Ports {
   bool accepts_input(std::string_view port) const;
   bool accepts_output(std::string_view port) const;
 };
-
-using CounterVisitor = std::function<void(std::string_view name, std::uint64_t value)>;
 
 // The engine's services for one app: packets, time, wake-ups, fds, its seed.
 class AppContext {

@@ -24,7 +24,8 @@
 //
 // Thread safety: stop() and post() may be called from any thread; everything
 // else belongs to the thread that runs the engine.
-// Counters: counters() maps "app.counter" and "link spec.counter" to values;
+// Counters: counters() gives the apps' typed counters and each link's
+// LinkCounters by LinkSpec (engine_counters.hpp);
 // report_load()/report_links()/report_apps() print them as Rush does.
 #pragma once
 
@@ -45,10 +46,11 @@
 #include "engine/app.hpp"
 #include "engine/clock.hpp"
 #include "engine/config.hpp"
-#include "engine/sys/fd.hpp"
+#include "engine/engine_counters.hpp"
 #include "engine/link.hpp"
 #include "engine/packet_pool.hpp"
 #include "engine/rng.hpp"
+#include "engine/sys/fd.hpp"
 
 namespace synnet {
 
@@ -127,7 +129,7 @@ class Engine {
   A* app_as(const std::string& name) const noexcept { return dynamic_cast<A*>(app(name)); }
   const Link* link(std::string_view spec) const;  // nullptr when absent
 
-  std::map<std::string, std::uint64_t> counters() const;
+  EngineCounters counters() const;
   EngineStats stats() const noexcept;
   void report_load(std::ostream& out);  // since the previous report_load
   void report_links(std::ostream& out) const;

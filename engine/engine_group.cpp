@@ -132,13 +132,13 @@ std::string EngineGroup::failure() const {
   return "";
 }
 
-std::map<std::string, std::uint64_t> EngineGroup::counters_of(std::size_t i) const {
+EngineCounters EngineGroup::counters_of(std::size_t i) const {
   Engine& e = *engines_[i];
   const EngineThread& thread = *threads_[i];
   if (thread.running() && !thread.finished()) {
     // Read on the engine's own thread, between breaths. Shared: if the engine
     // ends before it runs the command, the command outlives this call.
-    auto snapshot = std::make_shared<std::map<std::string, std::uint64_t>>();
+    auto snapshot = std::make_shared<EngineCounters>();
     std::future<void> done = e.post([snapshot](Engine& running) { *snapshot = running.counters(); });
     if (ran(i, done)) return *snapshot;
     // else run() returned first: nothing else touches the engine now
@@ -146,11 +146,9 @@ std::map<std::string, std::uint64_t> EngineGroup::counters_of(std::size_t i) con
   return e.counters();
 }
 
-std::map<std::string, std::uint64_t> EngineGroup::counters() const {
-  std::map<std::string, std::uint64_t> sum;
-  for (std::size_t i = 0; i < engines_.size(); ++i) {
-    for (const auto& [name, value] : counters_of(i)) sum[name] += value;
-  }
+EngineCounters EngineGroup::counters() const {
+  EngineCounters sum;
+  for (std::size_t i = 0; i < engines_.size(); ++i) sum.merge(counters_of(i));
   return sum;
 }
 

@@ -9,12 +9,12 @@
 //   engines.apply(next.parts());            // while running: all or nothing, waiting for it
 //   engines.failure();                      // "" or the first failure's text, from any thread
 //   engines.stop();                         // stop and join all; the destructor does it too
-//   engines.counters();                     // every engine's counters, summed by name
+//   engines.counters();                     // every engine's counters, summed by (app, name)
 //
 // Every engine gets the same seed. An app's random stream derives from the
 // seed and the app's name (AppContext::seed), so how a configuration is split
 // over engines changes no random decision.
-// Summing by name merges the sockets that one interface has in two engines
+// Summing by (app, name) merges the sockets that one interface has in two engines
 // (see engine_link.hpp) into the counters a single engine would show.
 #pragma once
 
@@ -64,12 +64,13 @@ class EngineGroup {
   bool any_finished() const noexcept;  // an engine's run() has returned (failed, stopped or its duration over)
   std::string failure() const;          // "" or the lowest-numbered failed engine's text
   std::exception_ptr error() const;     // nullptr or what the lowest-numbered failed engine threw
-  // Summed by name. A running engine's are read on its own thread, between breaths.
-  std::map<std::string, std::uint64_t> counters() const;
+  // Summed by (app, name) and by link, gauges not: they keep the largest
+  // (EngineCounters::merge). A running engine's are read on its own thread, between breaths.
+  EngineCounters counters() const;
 
  private:
   void check(const std::vector<Config>& parts) const;
-  std::map<std::string, std::uint64_t> counters_of(std::size_t i) const;
+  EngineCounters counters_of(std::size_t i) const;
   std::future<void> post_part(std::size_t i, const Config& part);  // engine i configures itself with part
   // Waits for engine i's posted command: true once it ran, false when the
   // engine ended without running it.

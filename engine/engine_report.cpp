@@ -36,22 +36,15 @@ EngineStats Engine::stats() const noexcept {
   return s;
 }
 
-std::map<std::string, std::uint64_t> Engine::counters() const {
-  std::map<std::string, std::uint64_t> out;
+EngineCounters Engine::counters() const {
+  EngineCounters out;
   for (const auto& [name, entry] : apps_) {
-    entry.app->counters([&, &app = name](std::string_view counter, std::uint64_t value) {
-      out[app + "." + std::string(counter)] = value;
-    });
+    entry.app->counters(
+        CounterVisitor([&, &app = name](std::string_view counter, CounterKind kind, Drop reason, std::uint64_t value) {
+          out.apps.push_back(Counter{app, std::string(counter), kind, reason, value});
+        }));
   }
-  for (const auto& [spec, link] : links_) {
-    const std::string key = spec.from_app + "." + spec.from_port + "->" + spec.to_app + "." + spec.to_port;
-    const LinkCounters& c = link->counters();
-    out[key + ".txpackets"] = c.txpackets;
-    out[key + ".txbytes"] = c.txbytes;
-    out[key + ".rxpackets"] = c.rxpackets;
-    out[key + ".rxbytes"] = c.rxbytes;
-    out[key + ".txdrop"] = c.txdrop;
-  }
+  for (const auto& [spec, link] : links_) out.links[spec] = link->counters();
   return out;
 }
 

@@ -1,5 +1,6 @@
 // report.hpp — a scenario run's results, and the three ways synnet-test shows
-// them: a terminal report, a JSON document (--json) and JUnit XML (--junit).
+// them: a terminal report (terminal.cpp), a JSON document (--json, json.cpp)
+// and JUnit XML (--junit, junit.cpp).
 //
 //   RunReport r;  ... filled by the runner ...
 //   print_report(std::cout, r, /*color=*/isatty(1));
@@ -12,28 +13,15 @@
 // then "warning: ...", "error: ..." (the item could not run), "tool: ..." (the
 // tool's error when no check shows it) and "also measured: ..." (figures no
 // expectation checked, packet counts, retransmits). Then the engine counters
-// that are not zero, one line per app ("app.counter" keys grouped by app),
-// drops and errors first (keys containing "drop" or "error", red in color);
-// link counters ("a.out->b.in.txpackets") are traffic volume and left out,
-// except a non-zero txdrop (a full link), shown as "link a.out->b.in  txdrop 3".
+// that are not zero, one line per app, drops and errors first (by their kind,
+// engine/counter.hpp; red in color); link counters are traffic volume and left
+// out, except a non-zero txdrop (a full link): "link a.out -> b.in  txdrop 3".
 // Then the timeline, the run's error, and one summary line:
 //   "lossy-link: PASS (4 of 4 expectations held) in 12.3 s, seed 42"
 //   "lossy-link: FAIL (2 of 4 expectations held; failed: udp.loss, ping.rtt_avg;
 //    could not run: tcp; the run ended early) in 12.3 s, seed 42"
 // With color, PASS is green and FAIL red (ANSI codes); without, none at all.
-// JSON (report_json), schema version 1 (in detail at the top of report.cpp).
-// Every key is always present, absent values are null, figures are in base
-// units (loss a fraction, bit/s, seconds), all counters (zeros too) are
-// included, and strings are valid UTF-8 so dump() never throws:
-//   {"version": 1, "scenario", "file", "seed", "prefix", "passed", "seconds",
-//    "error": string|null, "checks": {"total", "failed"},
-//    "items": [{"name", "kind", "command", "seconds", "passed", "error": string|null,
-//               "measurement": {"loss", "throughput", "rtt_min", "rtt_avg", "rtt_max",
-//                               "rtt_mdev", "jitter", "gap", "exit_code", "retransmits": number|null,
-//                               "packets_sent", "packets_received": integer, "error": string|null},
-//               "checks": [{"figure", "expected", "measured", "value": number|null,
-//                           "pass", "warning": string|null}]}],
-//    "timeline": [string], "counters": {"<key>": integer}}
+// JSON (report_json): exactly what scenarios/synnet-report.schema.json describes.
 // JUnit (report_junit): <testsuites> holding one <testsuite name=scenario>
 // (attributes tests, failures, errors, skipped, time; properties file, seed,
 // prefix) with one <testcase> per Check, named "<item>.<figure>", classname
@@ -55,6 +43,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/engine_counters.hpp"
 #include "harness/measure/expectations.hpp"
 #include "harness/measure/measurement.hpp"
 
@@ -85,7 +74,7 @@ struct RunReport {
   double seconds = 0;            // the whole run
   std::vector<ItemReport> items{};
   std::vector<std::string> timeline{};  // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
-  std::map<std::string, std::uint64_t> counters{};  // Engine::counters() at the end
+  EngineCounters counters{};            // EngineGroup::counters() at the end
   std::string error{};           // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;
   std::size_t checks_failed() const noexcept;

@@ -15,40 +15,39 @@ struct Direction {
 };
 constexpr Direction kDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
 
-// True for an I/O app's counter that explains a lost packet: frames it could
-// not take in (rx_oversize, rx_kernel_drops, rx_csum_dropped, ...) or send.
-bool io_loss_counter(const std::string& name, bool receiving) {
-  if (receiving) {
-    return name.rfind("rx_", 0) == 0 && name != "rx_packets" && name != "rx_bytes" && name != "rx_ring" &&
-           name != "rx_csum_partial" && name != "rx_gso_frames" && name != "rx_gso_segments";
-  }
-  return name == "tx_oversize" || name.rfind("tx_error", 0) == 0;
-}
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-std::string counters_summary(const std::map<std::string, std::uint64_t>& c, const std::string& p, const Direction& d) {
+std::string counters_summary(const EngineCounters& c, const std::string& p, const Direction& d) {
   const bool up = std::string(d.key) == "a_to_b";
-  const std::string from = p + (up ? "_a" : "_b") + ".", to = p + (up ? "_b" : "_a") + ".";
-  auto value = [&](const std::string& k) { return c.count(k) ? c.at(k) : 0; };
+  const std::string from = p + (up ? "_a" : "_b"), to = p + (up ? "_b" : "_a");
+  auto value = [&](const std::string& app, const char* name) {
+    const Counter* k = c.find(app, name);
+    return k != nullptr ? k->value : 0;
+  };
   // In wire packets: a GSO super-frame received whole counts as the packets it stands for.
-  const std::uint64_t in = value(from + "rx_packets") + value(from + "rx_gso_segments") - value(from + "rx_gso_frames");
-  const std::uint64_t out = value(to + "tx_packets") + value(to + "tx_gso_segments") - value(to + "tx_gso_frames");
+  const std::uint64_t in = value(from, "rx_packets") + value(from, "rx_gso_segments") - value(from, "rx_gso_frames");
+  const std::uint64_t out = value(to, "tx_packets") + value(to, "tx_gso_segments") - value(to, "tx_gso_frames");
   std::string s = std::string(d.flag) + " " + std::to_string(in) + " packets in, " + std::to_string(out) + " out";
   std::string drops;
-  const std::string chain = p + "_" + d.key + "_";
-  for (const auto& [key, n] : c) {
-    if (n == 0) continue;
-    std::string shown;
-    if (key.rfind(chain, 0) == 0 && (key.find("drop") != std::string::npos || key.find("corrupted") != std::string::npos ||
-                                     key.find("duplicated") != std::string::npos)) {
-      shown = key.substr(chain.size());
-    } else if (key.rfind(from, 0) == 0 && io_loss_counter(key.substr(from.size()), true)) {
-      shown = key.substr(p.size() + 1);  // "a.rx_oversize"
-    } else if (key.rfind(to, 0) == 0 && io_loss_counter(key.substr(to.size()), false)) {
-      shown = key.substr(p.size() + 1);
-    } else {
-      continue;
-    }
+  const auto add = [&](const std::string& shown, std::uint64_t n) {
     drops += (drops.empty() ? "" : ", ") + shown + " " + std::to_string(n);
+  };
+  const std::string chain = p + "_" + d.key + "_";
+  for (const Counter& k : c.apps) {
+    const bool lost = k.is_drop() || k.kind == CounterKind::error;
+    if (k.value == 0) continue;
+    if (starts_with(k.app, chain) && (lost || k.kind == CounterKind::altered)) {
+      add(k.app.substr(chain.size()) + "." + k.name, k.value);  // "loss.dropped_loss"
+    } else if (lost && ((k.app == from && starts_with(k.name, "rx_")) || (k.app == to && starts_with(k.name, "tx_")))) {
+      // An interface's app counts both directions: rx_ what it took in, tx_ what it sent.
+      add(k.app.substr(p.size() + 1) + "." + k.name, k.value);  // "a.rx_oversize"
+    }
+  }
+  for (const auto& [spec, link] : c.links) {
+    if (link.txdrop == 0) continue;
+    if (spec.from_app == from) add(spec.from_app.substr(p.size() + 1) + "." + spec.from_port + " txdrop", link.txdrop);
+    if (starts_with(spec.from_app, chain))
+      add(spec.from_app.substr(chain.size()) + "." + spec.from_port + " txdrop", link.txdrop);
   }
   return drops.empty() ? s : s + " (" + drops + ")";
 }
@@ -62,7 +61,7 @@ constexpr EffectFormat kFormat = {
 
 }  // namespace
 
-std::string engine_summary(const std::map<std::string, std::uint64_t>& counters, const std::string& link_prefix) {
+std::string engine_summary(const EngineCounters& counters, const std::string& link_prefix) {
   return counters_summary(counters, link_prefix, kDirections[0]) + "; " +
          counters_summary(counters, link_prefix, kDirections[1]);
 }

@@ -45,7 +45,7 @@ void Session::start_engines(const std::vector<Config>& parts, bool start) {
 
 std::string Session::engine_failure() const { return engines_ ? engines_->failure() : std::string(); }
 
-std::map<std::string, std::uint64_t> Session::stop_engines() {
+EngineCounters Session::stop_engines() {
   if (!engines_) return {};
   engines_->stop();
   return engines_->counters();

@@ -80,7 +80,7 @@ class Session {
   // "" or why an engine ended on its own.
   std::string engine_failure() const;
   // Stops the engines; returns their counters, summed by name.
-  std::map<std::string, std::uint64_t> stop_engines();
+  EngineCounters stop_engines();
   // Stops and destroys the engines: their sockets close (before an attached
   // interface moves back, say). engines() is then invalid.
   void close_engines();

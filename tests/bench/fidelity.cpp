@@ -140,8 +140,8 @@ int main(int argc, char** argv) {
     engine.configure(c);
     for (int i = 0; i < 1000; ++i) engine.breathe();
     const auto k = engine.counters();
-    const double n = static_cast<double>(k.at("src.output->loss.input.rxpackets"));
-    const double lost = static_cast<double>(k.at("loss.dropped_loss"));
+    const double n = static_cast<double>(k.link("src.output -> loss.input").rxpackets);
+    const double lost = static_cast<double>(k.at("loss", "dropped_loss"));
     const double half = 3.29 * std::sqrt(n * ratio * (1 - ratio));
     const bool ok = std::abs(lost - n * ratio) <= half;
     in_interval += ok;

@@ -204,11 +204,11 @@ TEST(Engine, CountersNameAppsAndLinks) {
   e.configure(held(0));
   e.breathe();
   const auto counters = e.counters();
-  EXPECT_EQ(counters.at("hold.queued"), 10u);
-  EXPECT_EQ(counters.at("src.alloc_failed"), 0u);
-  EXPECT_EQ(counters.at("src.output->hold.input.txpackets"), 10u);
-  EXPECT_EQ(counters.at("src.output->hold.input.rxbytes"), 1000u);
-  EXPECT_EQ(counters.at("hold.output->sink.input.txdrop"), 0u);
+  EXPECT_EQ(counters.at("hold", "queued"), 10u);
+  EXPECT_EQ(counters.at("src", "alloc_failed"), 0u);
+  EXPECT_EQ(counters.link("src.output -> hold.input").txpackets, 10u);
+  EXPECT_EQ(counters.link("src.output -> hold.input").rxbytes, 1000u);
+  EXPECT_EQ(counters.link("hold.output -> sink.input").txdrop, 0u);
 }
 
 TEST(Engine, ReportsLookLikeRush) {

@@ -54,7 +54,7 @@ class Hold final : public App {
     ++reconfigures;
   }
   std::size_t queued() const { return queue_.size(); }
-  void counters(const CounterVisitor& emit) const override { emit("queued", queue_.size()); }
+  void counters(const CounterVisitor& emit) const override { emit.gauge("queued", queue_.size()); }
 
   int reconfigures = 0;
   static inline int instances = 0;

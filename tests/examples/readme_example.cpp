@@ -22,11 +22,11 @@ int main() {
   engine.configure(c);                    // validates; errors name the app, port or link
   engine.run({.duration = 200ms});
   engine.report_links(std::cout);
-  for (auto& [name, value] : engine.counters()) std::cout << name << " = " << value << "\n";
+  for (const Counter& k : engine.counters().all()) std::cout << k.app << "." << k.name << " = " << k.value << "\n";
   // Not in the README: the check that makes this a test.
   const auto counters = engine.counters();
-  const bool ok = counters.at("clumsy.forwarded") > 0 &&
-                  counters.at("clumsy.forwarded") + counters.at("clumsy.dropped_odd_size") ==
-                      counters.at("src.output->clumsy.input.rxpackets");
+  const bool ok = counters.at("clumsy", "forwarded") > 0 &&
+                  counters.at("clumsy", "forwarded") + counters.at("clumsy", "dropped_odd_size") ==
+                      counters.link("src.output -> clumsy.input").rxpackets;
   return ok ? 0 : 1;
 }

@@ -25,8 +25,8 @@ void Filter::push() {
 }
 
 void Filter::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("dropped", dropped_);
+  emit.packets("forwarded", forwarded_);
+  emit.drop("dropped", Drop::impairment, dropped_);
 }
 
 }  // namespace synnet

@@ -35,7 +35,7 @@ class Join final : public App {
     }
   }
   void counters(const CounterVisitor& emit) const override {
-    emit("dropped_no_output", dropped_no_output_);
+    emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
   }
 
  private:

@@ -53,9 +53,9 @@ void Repeater::reconfigure(const Spec& spec) {
 }
 
 void Repeater::counters(const CounterVisitor& emit) const {
-  emit("stored", stored_.size());
-  emit("dropped_full", dropped_full_);
-  emit("alloc_failed", alloc_failed_);
+  emit.gauge("stored", stored_.size());
+  emit.drop("dropped_full", Drop::queue_full, dropped_full_);
+  emit.error("alloc_failed", alloc_failed_);
 }
 
 }  // namespace synnet

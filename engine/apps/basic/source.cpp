@@ -50,6 +50,6 @@ void Source::pull() {
   }
 }
 
-void Source::counters(const CounterVisitor& emit) const { emit("alloc_failed", alloc_failed_); }
+void Source::counters(const CounterVisitor& emit) const { emit.error("alloc_failed", alloc_failed_); }
 
 }  // namespace synnet

@@ -28,8 +28,8 @@ void Tee::push() {
 }
 
 void Tee::counters(const CounterVisitor& emit) const {
-  emit("alloc_failed", alloc_failed_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.drop("alloc_failed", Drop::no_buffer, alloc_failed_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

@@ -21,9 +21,9 @@ void Clumsy::push() {
 }
 
 void Clumsy::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("dropped_odd_size", dropped_odd_size_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("forwarded", forwarded_);
+  emit.drop("dropped_odd_size", Drop::impairment, dropped_odd_size_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

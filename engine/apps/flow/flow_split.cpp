@@ -102,8 +102,8 @@ void FlowSplit::push() {
 }
 
 void FlowSplit::counters(const CounterVisitor& emit) const {
-  for (std::size_t i = 0; i < counter_names_.size(); ++i) emit(counter_names_[i], sent_[i]);
-  emit("dropped_no_output", dropped_no_output_);
+  for (std::size_t i = 0; i < counter_names_.size(); ++i) emit.packets(counter_names_[i], sent_[i]);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

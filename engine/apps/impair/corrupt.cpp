@@ -37,10 +37,10 @@ void Corrupt::push() {
 }
 
 void Corrupt::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("corrupted", corrupted_);
-  emit("too_short_to_corrupt", too_short_to_corrupt_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("forwarded", forwarded_);
+  emit.altered("corrupted", corrupted_);
+  emit.events("too_short_to_corrupt", too_short_to_corrupt_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

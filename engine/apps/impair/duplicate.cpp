@@ -38,10 +38,10 @@ void Duplicate::push() {
 }
 
 void Duplicate::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("duplicated", duplicated_);
-  emit("alloc_failed", alloc_failed_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("forwarded", forwarded_);
+  emit.altered("duplicated", duplicated_);
+  emit.error("alloc_failed", alloc_failed_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

@@ -42,10 +42,10 @@ void Latency::push() {
 }
 
 void Latency::counters(const CounterVisitor& emit) const {
-  emit("delayed", delayed_);
-  emit("queued", line_.size());
-  emit("dropped_queue_full", dropped_queue_full_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("delayed", delayed_);
+  emit.gauge("queued", line_.size());
+  emit.drop("dropped_queue_full", Drop::queue_full, dropped_queue_full_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

@@ -142,12 +142,12 @@ void Loss::push_super_frame(Packet* p, Link* out) {
 }
 
 void Loss::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("dropped_loss", dropped_loss_);
-  emit("loss_bursts", loss_bursts_);
-  emit("dropped_no_output", dropped_no_output_);
-  emit("dropped_no_buffer", dropped_no_buffer_);
-  emit("segmented", segmented_);
+  emit.packets("forwarded", forwarded_);
+  emit.drop("dropped_loss", Drop::impairment, dropped_loss_);
+  emit.events("loss_bursts", loss_bursts_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
+  emit.drop("dropped_no_buffer", Drop::no_buffer, dropped_no_buffer_);
+  emit.events("segmented", segmented_);
 }
 
 }  // namespace synnet

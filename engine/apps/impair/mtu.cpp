@@ -49,9 +49,9 @@ void Mtu::push() {
 }
 
 void Mtu::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("dropped_too_big", dropped_too_big_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("forwarded", forwarded_);
+  emit.drop("dropped_too_big", Drop::impairment, dropped_too_big_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

@@ -62,9 +62,9 @@ void Outage::push() {
 }
 
 void Outage::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("dropped_outage", dropped_outage_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.packets("forwarded", forwarded_);
+  emit.drop("dropped_outage", Drop::impairment, dropped_outage_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

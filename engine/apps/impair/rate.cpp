@@ -135,14 +135,14 @@ void Rate::stop() {
 }
 
 void Rate::counters(const CounterVisitor& emit) const {
-  emit("forwarded", forwarded_);
-  emit("queued_packets", queue_.size());
-  emit("queued_bytes", queued_bytes_);
-  emit("dropped_queue_full", dropped_queue_full_);
-  emit("dropped_policed", dropped_policed_);
-  emit("dropped_no_output", dropped_no_output_);
-  emit("dropped_no_buffer", dropped_no_buffer_);
-  emit("segmented", segmented_);
+  emit.packets("forwarded", forwarded_);
+  emit.gauge("queued_packets", queue_.size());
+  emit.gauge("queued_bytes", queued_bytes_);
+  emit.drop("dropped_queue_full", Drop::queue_full, dropped_queue_full_);
+  emit.drop("dropped_policed", Drop::impairment, dropped_policed_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
+  emit.drop("dropped_no_buffer", Drop::no_buffer, dropped_no_buffer_);
+  emit.events("segmented", segmented_);
 }
 
 }  // namespace synnet

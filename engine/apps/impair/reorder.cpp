@@ -66,11 +66,11 @@ void Reorder::release() noexcept {
 void Reorder::stop() { line_.clear(); }
 
 void Reorder::counters(const CounterVisitor& emit) const {
-  emit("reordered", reordered_);
-  emit("delayed", delayed_);
-  emit("queued", line_.size());
-  emit("dropped_queue_full", dropped_queue_full_);
-  emit("dropped_no_output", dropped_no_output_);
+  emit.altered("reordered", reordered_);
+  emit.packets("delayed", delayed_);
+  emit.gauge("queued", line_.size());
+  emit.drop("dropped_queue_full", Drop::queue_full, dropped_queue_full_);
+  emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);
 }
 
 }  // namespace synnet

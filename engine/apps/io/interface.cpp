@@ -47,7 +47,7 @@ void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix,
                          const std::map<int, std::uint64_t>& counts) {
   for (const auto& [err, n] : counts) {
     const char* name = strerrorname_np(err);
-    emit(prefix + (name != nullptr ? std::string(name) : std::to_string(err)), n);
+    emit.error(prefix + (name != nullptr ? std::string(name) : std::to_string(err)), n);
   }
 }
 

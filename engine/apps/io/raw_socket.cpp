@@ -368,30 +368,30 @@ void RawSocket::housekeeping() {
 
 void RawSocket::counters(const CounterVisitor& emit) const {
   refresh_kernel_stats();
-  emit("rx_ring", rx_ring_enabled_ ? 1 : 0);
-  emit("tx_ring", tx_ring_enabled_ ? 1 : 0);
-  emit("rx_packets", rx_packets_);
-  emit("rx_bytes", rx_bytes_);
-  emit("tx_packets", tx_packets_);
-  emit("tx_bytes", tx_bytes_);
-  emit("rx_kernel_drops", rx_kernel_drops_);
-  emit("rx_oversize", rx_oversize_);
-  emit("rx_alloc_failed", rx_alloc_failed_);
-  emit("rx_no_output", rx_no_output_);
-  emit("rx_csum_partial", rx_csum_partial_);
-  emit("rx_csum_dropped", rx_csum_dropped_);
-  emit("rx_gso_frames", rx_gso_frames_);
-  emit("rx_gso_segments", rx_gso_segments_);
-  emit("rx_gso_malformed", rx_gso_malformed_);
-  emit("rx_segment_dropped", rx_segment_dropped_);
-  emit("tx_gso_frames", tx_gso_frames_);
-  emit("tx_gso_segments", tx_gso_segments_);
-  emit("tx_segmented", cut_.segmented());
-  emit("tx_segment_dropped", cut_.dropped());
-  emit("tx_csum_dropped", tx_csum_dropped_);
-  emit("tx_oversize", tx_oversize_);
-  emit("tx_ring_full", tx_ring_full_);
-  emit("tx_kicks", tx_kicks_);
+  emit.gauge("rx_ring", rx_ring_enabled_ ? 1 : 0);
+  emit.gauge("tx_ring", tx_ring_enabled_ ? 1 : 0);
+  emit.packets("rx_packets", rx_packets_);
+  emit.bytes("rx_bytes", rx_bytes_);
+  emit.packets("tx_packets", tx_packets_);
+  emit.bytes("tx_bytes", tx_bytes_);
+  emit.drop("rx_kernel_drops", Drop::kernel, rx_kernel_drops_);
+  emit.drop("rx_oversize", Drop::invalid, rx_oversize_);
+  emit.error("rx_alloc_failed", rx_alloc_failed_);
+  emit.drop("rx_no_output", Drop::no_output, rx_no_output_);
+  emit.events("rx_csum_partial", rx_csum_partial_);
+  emit.drop("rx_csum_dropped", Drop::invalid, rx_csum_dropped_);
+  emit.packets("rx_gso_frames", rx_gso_frames_);
+  emit.packets("rx_gso_segments", rx_gso_segments_);
+  emit.drop("rx_gso_malformed", Drop::invalid, rx_gso_malformed_);
+  emit.drop("rx_segment_dropped", Drop::no_buffer, rx_segment_dropped_);
+  emit.packets("tx_gso_frames", tx_gso_frames_);
+  emit.packets("tx_gso_segments", tx_gso_segments_);
+  emit.events("tx_segmented", cut_.segmented());
+  emit.drop("tx_segment_dropped", Drop::no_buffer, cut_.dropped());
+  emit.drop("tx_csum_dropped", Drop::invalid, tx_csum_dropped_);
+  emit.drop("tx_oversize", Drop::invalid, tx_oversize_);
+  emit.events("tx_ring_full", tx_ring_full_);
+  emit.events("tx_kicks", tx_kicks_);
   emit_errno_counters(emit, "tx_error_", tx_errors_);
 }
 

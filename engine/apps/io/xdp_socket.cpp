@@ -310,28 +310,28 @@ void XdpSocket::housekeeping() {
 }
 
 void XdpSocket::counters(const CounterVisitor& emit) const {
-  emit("rx_packets", rx_packets_);
-  emit("rx_bytes", rx_bytes_);
-  emit("tx_packets", tx_packets_);
-  emit("tx_bytes", tx_bytes_);
-  emit("rx_alloc_failed", rx_alloc_failed_);
-  emit("rx_no_output", rx_no_output_);
-  emit("rx_oversize", rx_oversize_);
-  emit("tx_oversize", tx_oversize_);
-  emit("tx_segmented", cut_.segmented());
-  emit("tx_segment_dropped", cut_.dropped());
-  emit("tx_csum_dropped", tx_csum_dropped_);
-  emit("tx_ring_full", tx_ring_full_);
-  emit("tx_kicks", tx_kicks_);
+  emit.packets("rx_packets", rx_packets_);
+  emit.bytes("rx_bytes", rx_bytes_);
+  emit.packets("tx_packets", tx_packets_);
+  emit.bytes("tx_bytes", tx_bytes_);
+  emit.error("rx_alloc_failed", rx_alloc_failed_);
+  emit.drop("rx_no_output", Drop::no_output, rx_no_output_);
+  emit.drop("rx_oversize", Drop::invalid, rx_oversize_);
+  emit.drop("tx_oversize", Drop::invalid, tx_oversize_);
+  emit.events("tx_segmented", cut_.segmented());
+  emit.drop("tx_segment_dropped", Drop::no_buffer, cut_.dropped());
+  emit.drop("tx_csum_dropped", Drop::invalid, tx_csum_dropped_);
+  emit.events("tx_ring_full", tx_ring_full_);
+  emit.events("tx_kicks", tx_kicks_);
   xdp_statistics stats{};
   socklen_t len = sizeof stats;
   if (::getsockopt(fd_, SOL_XDP, XDP_STATISTICS, &stats, &len) == 0) {
-    emit("rx_dropped", stats.rx_dropped);
-    emit("rx_invalid_descs", stats.rx_invalid_descs);
-    emit("tx_invalid_descs", stats.tx_invalid_descs);
-    emit("rx_ring_full", stats.rx_ring_full);
-    emit("rx_fill_ring_empty_descs", stats.rx_fill_ring_empty_descs);
-    emit("tx_ring_empty_descs", stats.tx_ring_empty_descs);
+    emit.drop("rx_dropped", Drop::kernel, stats.rx_dropped);
+    emit.error("rx_invalid_descs", stats.rx_invalid_descs);
+    emit.error("tx_invalid_descs", stats.tx_invalid_descs);
+    emit.drop("rx_ring_full", Drop::kernel, stats.rx_ring_full);
+    emit.events("rx_fill_ring_empty_descs", stats.rx_fill_ring_empty_descs);
+    emit.events("tx_ring_empty_descs", stats.tx_ring_empty_descs);
   }
   emit_errno_counters(emit, "tx_error_", tx_errors_);
 }

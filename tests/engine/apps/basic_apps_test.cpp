@@ -50,7 +50,7 @@ TEST_F(BasicApps, SourceWaitsWhenThePoolIsEmpty) {
   small.configure(c);
   small.breathe();
   EXPECT_EQ(small.link("src.output -> stall.input")->counters().txpackets, 50u);
-  EXPECT_EQ(small.counters().at("src.alloc_failed"), 1u);
+  EXPECT_EQ(small.counters().at("src", "alloc_failed"), 1u);
 }
 
 TEST_F(BasicApps, TeeCopiesToEveryOutput) {
@@ -75,7 +75,7 @@ TEST_F(BasicApps, TeeWithoutOutputsDropsAndCounts) {
   c.link("src.output -> tee.input");
   engine.configure(c);
   engine.breathe();
-  EXPECT_EQ(engine.counters().at("tee.dropped_no_output"), 10u);
+  EXPECT_EQ(engine.counters().at("tee", "dropped_no_output"), 10u);
   EXPECT_EQ(engine.pool().in_use(), 0u);
 }
 
@@ -104,8 +104,8 @@ TEST_F(BasicApps, RepeaterReplaysWhatItStored) {
   EXPECT_EQ(at("rep.output -> sink.input").rxpackets, Link::kCapacity / 10);
   EXPECT_EQ(at("rep.output -> sink.input").rxbytes, 51u * 60 + 51u * 61);
   const auto counters = engine.counters();
-  EXPECT_EQ(counters.at("rep.stored"), 2u);
-  EXPECT_EQ(counters.at("rep.dropped_full"), 2u);
+  EXPECT_EQ(counters.at("rep", "stored"), 2u);
+  EXPECT_EQ(counters.at("rep", "dropped_full"), 2u);
   engine.configure(Config{});
   EXPECT_EQ(engine.pool().in_use(), 0u);  // stop() returned the stored packets
 }
@@ -122,8 +122,8 @@ TEST_F(BasicApps, FilterRunsTheCallableAndCountsDrops) {
   engine.configure(c);
   engine.breathe();
   const auto counters = engine.counters();
-  EXPECT_EQ(counters.at("f.forwarded"), 20u);
-  EXPECT_EQ(counters.at("f.dropped"), 10u);
+  EXPECT_EQ(counters.at("f", "forwarded"), 20u);
+  EXPECT_EQ(counters.at("f", "dropped"), 10u);
   EXPECT_EQ(engine.link("f.output -> out.input")->front()->data[0], 0xee);
 }
 

@@ -22,14 +22,14 @@ TEST(Clumsy, ForwardsEvenDropsOddAndCountsEveryPacket) {
   for (int i = 0; i < 10; ++i) e.breathe();
 
   const auto counters = e.counters();
-  const std::uint64_t in = counters.at("src.output->clumsy.input.rxpackets");
-  const std::uint64_t out = counters.at("clumsy.output->sink.input.txpackets");
+  const std::uint64_t in = counters.link("src.output -> clumsy.input").rxpackets;
+  const std::uint64_t out = counters.link("clumsy.output -> sink.input").txpackets;
   EXPECT_EQ(in, 1000u);
   EXPECT_EQ(out, 500u);
-  EXPECT_EQ(counters.at("clumsy.forwarded"), 500u);
-  EXPECT_EQ(counters.at("clumsy.dropped_odd_size"), 500u);
-  EXPECT_EQ(in, out + counters.at("clumsy.dropped_odd_size") + counters.at("clumsy.dropped_no_output"));
-  EXPECT_EQ(counters.at("clumsy.output->sink.input.rxbytes"), 250u * 60 + 250u * 64);
+  EXPECT_EQ(counters.at("clumsy", "forwarded"), 500u);
+  EXPECT_EQ(counters.at("clumsy", "dropped_odd_size"), 500u);
+  EXPECT_EQ(in, out + counters.at("clumsy", "dropped_odd_size") + counters.at("clumsy", "dropped_no_output"));
+  EXPECT_EQ(counters.link("clumsy.output -> sink.input").rxbytes, 250u * 60 + 250u * 64);
   EXPECT_EQ(e.pool().in_use(), 0u);
 }
 
@@ -42,8 +42,8 @@ TEST(Clumsy, AnUnlinkedOutputDropsWithItsOwnReason) {
   c.link("src.output -> clumsy.input");
   e.configure(c);
   e.breathe();
-  EXPECT_EQ(e.counters().at("clumsy.dropped_no_output"), 10u);
-  EXPECT_EQ(e.counters().at("clumsy.dropped_odd_size"), 0u);
+  EXPECT_EQ(e.counters().at("clumsy", "dropped_no_output"), 10u);
+  EXPECT_EQ(e.counters().at("clumsy", "dropped_odd_size"), 0u);
 }
 
 }  // namespace

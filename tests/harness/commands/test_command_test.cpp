@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "netns/process.hpp"
+#include "tests/harness/report/report_schema.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -76,22 +77,33 @@ TEST_P(Scenarios, PassesEndToEnd) {
   ASSERT_TRUE(report.is_object()) << "no JSON report in " << json;
   EXPECT_EQ(report.value("passed", false), true) << report.dump(2);
   EXPECT_GT(report["checks"].value("total", 0), 0);
+  EXPECT_EQ(testing::report_schema_errors(report, kSource), "") << "the report and scenarios/synnet-report.schema.json";
   if (GetParam() == "veth-poc.json") {
     // No impairments: every frame one end received left through the other.
     // Each direction has its own engine, with a socket on each end: the
     // report's counters are both engines' summed by app name.
     const nlohmann::json& c = report["counters"];
+    const auto counter = [&](const std::string& app, const std::string& name) {
+      for (const nlohmann::json& k : c["apps"]) {
+        if (k["app"] == app && k["name"] == name) return k["value"].get<std::uint64_t>();
+      }
+      return std::uint64_t{0};
+    };
     // What `from` received = what `to` sent + what was dropped on the way, counted.
     const auto received_left = [&](const std::string& from, const std::string& to) {
-      std::uint64_t dropped = c.value(from + ".output->" + to + ".input.txdrop", std::uint64_t{0});
-      for (const auto& [name, value] : c.items()) {
-        const bool drop = name.find("drop") != std::string::npos || name.find("oversize") != std::string::npos ||
-                          name.find("error") != std::string::npos;
-        if (name.rfind(to + ".tx_", 0) == 0 && drop) dropped += value.get<std::uint64_t>();
+      std::uint64_t dropped = 0;
+      for (const nlohmann::json& link : c["links"]) {
+        if (link["link"] == from + ".output -> " + to + ".input") dropped += link["txdrop"].get<std::uint64_t>();
       }
-      EXPECT_GT(c.value(from + ".rx_packets", std::uint64_t{0}), 100u) << c.dump(2);
-      EXPECT_EQ(c.value(from + ".rx_packets", std::uint64_t{0}), c.value(to + ".tx_packets", std::uint64_t{0}) + dropped)
-          << from << " -> " << to << ":\n" << c.dump(2);
+      for (const nlohmann::json& k : c["apps"]) {
+        const std::string name = k["name"];
+        if (k["app"] == to && name.rfind("tx_", 0) == 0 && (k["kind"] == "drop" || k["kind"] == "error")) {
+          dropped += k["value"].get<std::uint64_t>();
+        }
+      }
+      EXPECT_GT(counter(from, "rx_packets"), 100u) << c.dump(2);
+      EXPECT_EQ(counter(from, "rx_packets"), counter(to, "tx_packets") + dropped) << from << " -> " << to << ":\n"
+                                                                                  << c.dump(2);
     };
     received_left("a-b_a", "a-b_b");
     received_left("a-b_b", "a-b_a");
@@ -184,8 +196,13 @@ TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {
   const nlohmann::json report = read_json(json);
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report["timeline"].size(), 3u) << report["timeline"].dump();
+  EXPECT_EQ(testing::report_schema_errors(report, kSource), "");
   // The engine's own count: the delay app was never dropped with packets in it.
-  EXPECT_GT(report["counters"].value("a-b_a_to_b_latency.delayed", 0), 3000) << report["counters"].dump(2);
+  std::uint64_t delayed = 0;
+  for (const nlohmann::json& k : report["counters"]["apps"]) {
+    if (k["app"] == "a-b_a_to_b_latency" && k["name"] == "delayed") delayed = k["value"].get<std::uint64_t>();
+  }
+  EXPECT_GT(delayed, 3000u) << report["counters"].dump(2);
   fs::remove(file);
   fs::remove(json);
 }

@@ -70,16 +70,15 @@ RunReport sample() {
   r.items.push_back(udp);
 
   r.timeline = {"2.00 s: a-b a_to_b {loss 100%}"};
-  r.counters = {
-      {"a_to_b_loss.forwarded", 948},
-      {"a_to_b_loss.dropped_loss", 52},
-      {"a_to_b_latency.queued", 0},
-      {"if_b.rx_error", 1},
-      {"if_b.rxpackets", 1918},
-      {"if_a.output->a_to_b_loss.input.txpackets", 1000},
-      {"if_a.output->a_to_b_loss.input.txdrop", 3},
-      {"a_to_b_loss.output->if_b.input.txdrop", 0},
+  r.counters.apps = {
+      {"a_to_b_latency", "queued", CounterKind::gauge, Drop::none, 0},
+      {"a_to_b_loss", "forwarded", CounterKind::packets, Drop::none, 948},
+      {"a_to_b_loss", "dropped_loss", CounterKind::drop, Drop::impairment, 52},
+      {"if_b", "rx_error", CounterKind::error, Drop::none, 1},
+      {"if_b", "rxpackets", CounterKind::packets, Drop::none, 1918},
   };
+  r.counters.links[LinkSpec::parse("if_a.output -> a_to_b_loss.input")] = {.txpackets = 1000, .txdrop = 3};
+  r.counters.links[LinkSpec::parse("a_to_b_loss.output -> if_b.input")] = {.txpackets = 948};
   return r;
 }
 
@@ -196,23 +195,31 @@ TEST(ReportPrint, CountersNonZeroGroupedByAppDropsFirst) {
   EXPECT_EQ(line_starting(text, "  if_b"), "  if_b         rx_error 1, rxpackets 1918");
   EXPECT_FALSE(contains(text, "a_to_b_latency")) << "zero counters are left out";
   // Links: only a drop is shown, traffic volume is not.
-  EXPECT_EQ(line_starting(text, "  link "), "  link if_a.output->a_to_b_loss.input  txdrop 3");
+  EXPECT_EQ(line_starting(text, "  link "), "  link if_a.output -> a_to_b_loss.input  txdrop 3");
   EXPECT_FALSE(contains(text, "txpackets"));
-  EXPECT_FALSE(contains(text, "a_to_b_loss.output->if_b.input"));
+  EXPECT_FALSE(contains(text, "a_to_b_loss.output -> if_b.input"));
 }
 
-TEST(ReportPrint, DropsAndErrorsComeFirstWhateverTheirName) {
+TEST(ReportPrint, DropsAndErrorsComeFirstByKindNotByName) {
   RunReport r = sample();
-  r.counters = {{"a_to_b_rate.bytes_queued", 5}, {"a_to_b_rate.dropped_queue_full", 2}, {"a_to_b_rate.abc", 1},
-                {"if_a.tx_error_enobufs", 4}, {"if_a.rxpackets", 9}};
+  r.counters.apps = {{"a_to_b_rate", "bytes_queued", CounterKind::gauge, Drop::none, 5},
+                     {"a_to_b_rate", "dropped_like_a_name", CounterKind::events, Drop::none, 6},
+                     {"a_to_b_rate", "abc", CounterKind::drop, Drop::queue_full, 2},
+                     {"if_a", "rxpackets", CounterKind::packets, Drop::none, 9},
+                     {"if_a", "tries_failed", CounterKind::error, Drop::none, 4}};
   const std::string text = printed(r, false);
-  EXPECT_EQ(line_starting(text, "  a_to_b_rate"), "  a_to_b_rate  dropped_queue_full 2, abc 1, bytes_queued 5") << text;
-  EXPECT_EQ(line_starting(text, "  if_a"), "  if_a         tx_error_enobufs 4, rxpackets 9") << text;
+  EXPECT_EQ(line_starting(text, "  a_to_b_rate"), "  a_to_b_rate  abc 2, bytes_queued 5, dropped_like_a_name 6")
+      << text;
+  EXPECT_EQ(line_starting(text, "  if_a"), "  if_a         tries_failed 4, rxpackets 9") << text;
+  const std::string colored = printed(r, true);
+  EXPECT_TRUE(contains(colored, "\x1b[31mabc 2\x1b[0m")) << colored;
+  EXPECT_FALSE(contains(colored, "\x1b[31mdropped_like_a_name")) << colored;
 }
 
 TEST(ReportPrint, NoCounterSectionWhenAllAreZero) {
   RunReport r = sample();
-  r.counters = {{"a_to_b_loss.dropped_loss", 0}};
+  r.counters.apps = {{"a_to_b_loss", "dropped_loss", CounterKind::drop, Drop::impairment, 0}};
+  r.counters.links.clear();
   EXPECT_FALSE(contains(printed(r, false), "engine counters"));
 }
 
@@ -245,7 +252,7 @@ TEST(ReportJson, EveryFieldRoundTrips) {
   RunReport r = sample();
   r.items[1].measurement.retransmits = 7;
   const nlohmann::json j = nlohmann::json::parse(report_json(r).dump(2));
-  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["version"], 2);
   EXPECT_EQ(j["scenario"], "lossy-link");
   EXPECT_EQ(j["file"], "scenarios/lossy-link.json");
   EXPECT_EQ(j["seed"], 42u);
@@ -298,10 +305,17 @@ TEST(ReportJson, EveryFieldRoundTrips) {
   EXPECT_EQ(udp["checks"][0]["value"], 0.112);
 
   EXPECT_EQ(j["timeline"], nlohmann::json::array({"2.00 s: a-b a_to_b {loss 100%}"}));
-  EXPECT_EQ(j["counters"].size(), r.counters.size()) << "all counters, zeros too";
-  EXPECT_EQ(j["counters"]["a_to_b_loss.dropped_loss"], 52u);
-  EXPECT_EQ(j["counters"]["if_a.output->a_to_b_loss.input.txdrop"], 3u);
-  EXPECT_EQ(j["counters"]["a_to_b_latency.queued"], 0u);
+  const nlohmann::json& apps = j["counters"]["apps"];
+  ASSERT_EQ(apps.size(), r.counters.apps.size()) << "all counters, zeros too";
+  EXPECT_EQ(apps[0],
+            nlohmann::json::parse(
+                R"({"app": "a_to_b_latency", "name": "queued", "kind": "gauge", "reason": null, "value": 0})"));
+  EXPECT_EQ(apps[2], nlohmann::json::parse(R"({"app": "a_to_b_loss", "name": "dropped_loss", "kind": "drop",
+                                               "reason": "impairment", "value": 52})"));
+  const nlohmann::json& links = j["counters"]["links"];
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[1], nlohmann::json::parse(R"({"link": "if_a.output -> a_to_b_loss.input", "txpackets": 1000,
+                                                "txbytes": 0, "rxpackets": 0, "rxbytes": 0, "txdrop": 3})"));
 }
 
 TEST(ReportJson, SchemaKeysAlwaysPresent) {
@@ -325,7 +339,8 @@ TEST(ReportJson, SchemaKeysAlwaysPresent) {
   for (const char* key : {"figure", "expected", "measured", "value", "pass", "warning"}) {
     EXPECT_TRUE(item["checks"][0].contains(key)) << key;
   }
-  EXPECT_TRUE(j["counters"].is_object());
+  EXPECT_TRUE(j["counters"]["apps"].is_array());
+  EXPECT_TRUE(j["counters"]["links"].is_array());
   EXPECT_TRUE(j["timeline"].is_array());
 }
 
@@ -584,7 +599,7 @@ TEST(ReportJunit, EscapesEverything) {
   r.items[1].checks[0].measured = "not measured (line1\nline2\ttab \x01 bell \xff)";
   r.items[1].checks[0].warning = "]]> <![CDATA[ x";
   r.timeline = {"t < 1 && u > 2"};
-  r.counters = {{"app.dropped<&>", 5}};
+  r.counters.apps = {{"app", "dropped<&>", CounterKind::drop, Drop::invalid, 5}};
   const std::string xml = report_junit(r);
   Element root;
   ASSERT_NO_THROW(root = parse_xml(xml)) << xml;

@@ -1,6 +1,7 @@
 // summary_test.cpp — describe(DirectionSpec): the one-line text of a
 // direction's impairments that logs and reports print, and engine_summary's
-// line of what the engine did on a link.
+// line of what the engine did on a link, in wire packets, with the drops
+// and errors by their kind (not their name).
 #include "harness/report/summary.hpp"
 
 #include <gtest/gtest.h>
@@ -51,14 +52,40 @@ TEST(Describe, FlowRulesAreCountedNotDescribed) {
   EXPECT_EQ(describe(d), "2 flow rules");
 }
 
-TEST(EngineSummary, CountsPacketsInAndOutAndNamesEveryDrop) {
-  const std::map<std::string, std::uint64_t> counters = {
-      {"l0_a.rx_packets", 10},         {"l0_b.tx_packets", 7},       {"l0_a_to_b_loss.dropped_loss", 3},
-      {"l0_a_to_b_loss.forwarded", 7}, {"l0_b.rx_packets", 4},       {"l0_a.tx_packets", 4},
-      {"l0_b.rx_oversize", 1},         {"l0_a.tx_error_enobufs", 0},
+Counter counter(std::string app, std::string name, CounterKind kind, std::uint64_t value, Drop reason = Drop::none) {
+  return Counter{std::move(app), std::move(name), kind, reason, value};
+}
+
+TEST(EngineSummary, CountsWirePacketsAndListsEachDirectionsDropsErrorsAndAlterations) {
+  EngineCounters c;
+  c.apps = {
+      counter("l0_a", "rx_packets", CounterKind::packets, 10),
+      counter("l0_a", "rx_gso_frames", CounterKind::packets, 2),
+      counter("l0_a", "rx_gso_segments", CounterKind::packets, 8),
+      counter("l0_a", "rx_oversize", CounterKind::drop, 1, Drop::invalid),
+      counter("l0_a", "rx_ring", CounterKind::gauge, 1),
+      counter("l0_a", "tx_packets", CounterKind::packets, 4),
+      counter("l0_a", "tx_error_ENOBUFS", CounterKind::error, 2),
+      counter("l0_a_to_b_loss", "dropped_loss", CounterKind::drop, 3, Drop::impairment),
+      counter("l0_a_to_b_loss", "loss_bursts", CounterKind::events, 3),
+      counter("l0_a_to_b_corrupt", "corrupted", CounterKind::altered, 5),
+      counter("l0_a_to_b_corrupt", "forwarded", CounterKind::packets, 12),
+      counter("l0_b", "tx_packets", CounterKind::packets, 13),
+      counter("l0_b", "tx_kicks", CounterKind::events, 9),
   };
-  EXPECT_EQ(engine_summary(counters, "l0"),
-            "up 10 packets in, 7 out (loss.dropped_loss 3); down 4 packets in, 4 out (b.rx_oversize 1)");
+  c.links[LinkSpec::parse("l0_a_to_b_loss.output -> l0_a_to_b_corrupt.input")] = {.txpackets = 13, .txdrop = 1};
+  EXPECT_EQ(
+      engine_summary(c, "l0"),
+      "up 16 packets in, 13 out (a.rx_oversize 1, loss.dropped_loss 3, corrupt.corrupted 5, loss.output txdrop 1); "
+      "down 0 packets in, 4 out (a.tx_error_ENOBUFS 2)");
+}
+
+TEST(EngineSummary, NothingInParenthesesWithoutDrops) {
+  EngineCounters c;
+  c.apps = {counter("l0_a", "rx_packets", CounterKind::packets, 3),
+            counter("l0_b", "tx_packets", CounterKind::packets, 3),
+            counter("l0_a_to_b_loss", "dropped_loss", CounterKind::drop, 0, Drop::impairment)};
+  EXPECT_EQ(engine_summary(c, "l0"), "up 3 packets in, 3 out; down 0 packets in, 0 out");
 }
 
 }  // namespace

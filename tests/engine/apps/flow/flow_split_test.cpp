@@ -115,7 +115,7 @@ class Frames final : public App {
       }
     }
   }
-  void counters(const CounterVisitor& emit) const override { emit("alloc_failed", alloc_failed_); }
+  void counters(const CounterVisitor& emit) const override { emit.error("alloc_failed", alloc_failed_); }
 
  private:
   std::vector<Bytes> frames_;
@@ -315,7 +315,7 @@ struct FlowSplitApp : ::testing::Test {
     engine.breathe();
   }
   std::uint64_t sent_on(const std::string& port) {
-    return engine.counters().at("split." + port + "->sink." + port + ".txpackets");
+    return engine.counters().link("split." + port + " -> sink." + port).txpackets;
   }
 };
 
@@ -327,34 +327,34 @@ TEST_F(FlowSplitApp, SendsEachPacketToItsFirstMatchingRulesOutput) {
   EXPECT_EQ(sent_on("lan"), 2u);
   EXPECT_EQ(sent_on("v6"), 1u);
   EXPECT_EQ(sent_on("default"), 4u);
-  EXPECT_EQ(counters.at("split.matched_iperf"), 3u);
-  EXPECT_EQ(counters.at("split.matched_dns"), 2u);
-  EXPECT_EQ(counters.at("split.matched_lan"), 2u);
-  EXPECT_EQ(counters.at("split.matched_v6"), 1u);
-  EXPECT_EQ(counters.at("split.default"), 4u);
-  EXPECT_EQ(counters.at("split.dropped_no_output"), 0u);
-  EXPECT_EQ(counters.count("split.matched_default"), 0u);
+  EXPECT_EQ(counters.at("split", "matched_iperf"), 3u);
+  EXPECT_EQ(counters.at("split", "matched_dns"), 2u);
+  EXPECT_EQ(counters.at("split", "matched_lan"), 2u);
+  EXPECT_EQ(counters.at("split", "matched_v6"), 1u);
+  EXPECT_EQ(counters.at("split", "default"), 4u);
+  EXPECT_EQ(counters.at("split", "dropped_no_output"), 0u);
+  EXPECT_EQ(counters.find("split", "matched_default"), nullptr);
   EXPECT_EQ(engine.pool().in_use(), 0u);
 }
 
 TEST_F(FlowSplitApp, UnlinkedOutputsDropAndCountAndEveryPacketIsAccountedFor) {
   run(FlowSplitSpec{rules()}, {"iperf", "lan"});  // dns, v6 and default unlinked
   const auto counters = engine.counters();
-  const std::uint64_t in = counters.at("src.output->split.input.rxpackets");
+  const std::uint64_t in = counters.link("src.output -> split.input").rxpackets;
   EXPECT_EQ(in, cases().size());
   EXPECT_EQ(sent_on("iperf"), 3u);
   EXPECT_EQ(sent_on("lan"), 2u);
-  EXPECT_EQ(counters.at("split.dropped_no_output"), 2u + 1u + 4u);
-  EXPECT_EQ(counters.at("split.matched_dns"), 0u);
-  EXPECT_EQ(counters.at("split.default"), 0u);
-  EXPECT_EQ(in, sent_on("iperf") + sent_on("lan") + counters.at("split.dropped_no_output"));
+  EXPECT_EQ(counters.at("split", "dropped_no_output"), 2u + 1u + 4u);
+  EXPECT_EQ(counters.at("split", "matched_dns"), 0u);
+  EXPECT_EQ(counters.at("split", "default"), 0u);
+  EXPECT_EQ(in, sent_on("iperf") + sent_on("lan") + counters.at("split", "dropped_no_output"));
   EXPECT_EQ(engine.pool().in_use(), 0u);
 }
 
 TEST_F(FlowSplitApp, WithoutRulesEverythingGoesToDefault) {
   run(FlowSplitSpec{}, {"default"});
   EXPECT_EQ(sent_on("default"), cases().size());
-  EXPECT_EQ(engine.counters().at("split.default"), cases().size());
+  EXPECT_EQ(engine.counters().at("split", "default"), cases().size());
 }
 
 TEST_F(FlowSplitApp, ALinkFromAnUndeclaredPortIsAConfigError) {
@@ -379,15 +379,15 @@ TEST_F(FlowSplitApp, ConservationOverManyBreaths) {
   engine.configure(c);
   for (int i = 0; i < 3; ++i) engine.breathe();
   const auto counters = engine.counters();
-  const std::uint64_t in = counters.at("src.output->split.input.rxpackets");
+  const std::uint64_t in = counters.link("src.output -> split.input").rxpackets;
   std::uint64_t out = 0;
-  for (const auto& [name, value] : counters) {
-    if (name.rfind("split.", 0) == 0 && name.size() > 10 && name.substr(name.size() - 10) == ".txpackets") out += value;
+  for (const auto& [link, value] : counters.links) {
+    if (link.from_app == "split") out += value.txpackets;
   }
   EXPECT_EQ(in, 30u * cases().size());
-  EXPECT_EQ(in, out + counters.at("split.dropped_no_output"));
-  std::uint64_t classified = counters.at("split.default") + counters.at("split.dropped_no_output");
-  for (const char* o : {"iperf", "dns", "lan", "v6"}) classified += counters.at(std::string("split.matched_") + o);
+  EXPECT_EQ(in, out + counters.at("split", "dropped_no_output"));
+  std::uint64_t classified = counters.at("split", "default") + counters.at("split", "dropped_no_output");
+  for (const char* o : {"iperf", "dns", "lan", "v6"}) classified += counters.at("split", std::string("matched_") + o);
   EXPECT_EQ(in, classified);
   EXPECT_EQ(engine.pool().in_use(), 0u);
 }

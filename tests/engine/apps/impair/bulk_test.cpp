@@ -101,7 +101,7 @@ struct Bulk : ::testing::Test {
       clock.advance(step);
     }
   }
-  std::uint64_t counter(const std::string& key) { return engine->counters().at(key); }
+  std::uint64_t counter(const std::string& app, const std::string& name) { return engine->counters().at(app, name); }
   WireRecorder& rec() { return *engine->app_as<WireRecorder>("rec"); }
 };
 
@@ -113,14 +113,14 @@ TEST_F(Bulk, LossLosesTheSameWirePacketsWhetherTheyArriveWholeOrCut) {
   cut.cut = true;
   run<Loss>({.ratio = 0.3}, cut, 1us, Time{2ms});
   const std::set<std::uint32_t> one_by_one = rec().seqs;
-  const std::uint64_t lost_one_by_one = counter("x.dropped_loss");
+  const std::uint64_t lost_one_by_one = counter("x", "dropped_loss");
   run<Loss>({.ratio = 0.3}, whole, 1us, Time{2ms});
   EXPECT_EQ(rec().seqs, one_by_one);
-  EXPECT_EQ(counter("x.dropped_loss"), lost_one_by_one);
+  EXPECT_EQ(counter("x", "dropped_loss"), lost_one_by_one);
   EXPECT_NEAR(static_cast<double>(lost_one_by_one), 0.3 * 2000, 100) << "counted in wire packets";
-  EXPECT_EQ(counter("x.forwarded") + counter("x.dropped_loss"), 2000u) << "wire packets are conserved";
-  EXPECT_EQ(rec().seqs.size(), counter("x.forwarded"));
-  EXPECT_GT(counter("x.segmented"), 0u);
+  EXPECT_EQ(counter("x", "forwarded") + counter("x", "dropped_loss"), 2000u) << "wire packets are conserved";
+  EXPECT_EQ(rec().seqs.size(), counter("x", "forwarded"));
+  EXPECT_GT(counter("x", "segmented"), 0u);
   EXPECT_GT(rec().super_frames, 0u) << "(0.7)^4 of them lose nothing and stay whole";
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
@@ -128,11 +128,11 @@ TEST_F(Bulk, LossLosesTheSameWirePacketsWhetherTheyArriveWholeOrCut) {
 TEST_F(Bulk, LossWithNothingOrEverythingLostNeverCuts) {
   run<Loss>({.ratio = 0}, {.shape = k4x1000, .count = 10});
   EXPECT_EQ(rec().super_frames, 10u);
-  EXPECT_EQ(counter("x.forwarded"), 40u);
+  EXPECT_EQ(counter("x", "forwarded"), 40u);
   run<Loss>({.ratio = 1}, {.shape = k4x1000, .count = 10});
-  EXPECT_EQ(counter("x.dropped_loss"), 40u);
-  EXPECT_EQ(counter("x.loss_bursts"), 1u);
-  EXPECT_EQ(counter("x.segmented"), 0u);
+  EXPECT_EQ(counter("x", "dropped_loss"), 40u);
+  EXPECT_EQ(counter("x", "loss_bursts"), 1u);
+  EXPECT_EQ(counter("x", "segmented"), 0u);
   EXPECT_TRUE(rec().seqs.empty());
 }
 
@@ -143,8 +143,8 @@ TEST_F(Bulk, RateChargesEveryWirePacketWithItsHeadersAndOverhead) {
             Time{30ms});
   ASSERT_EQ(rec().times.size(), 5u);
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(rec().times[i], Time{std::chrono::microseconds(4360 * i)}) << i;
-  EXPECT_EQ(counter("x.forwarded"), 20u);
-  EXPECT_EQ(counter("x.segmented"), 0u) << "a shaper sends super-frames whole";
+  EXPECT_EQ(counter("x", "forwarded"), 20u);
+  EXPECT_EQ(counter("x", "segmented"), 0u) << "a shaper sends super-frames whole";
 }
 
 TEST_F(Bulk, APolicerLetsThroughTheWirePacketsTheBucketHolds) {
@@ -152,9 +152,9 @@ TEST_F(Bulk, APolicerLetsThroughTheWirePacketsTheBucketHolds) {
   run<Rate>({.rate_bps = 8'000, .burst_bytes = 2180, .overhead_bytes = 24, .mode = RateMode::kPolicer},
             {.shape = k4x1000, .count = 1});
   EXPECT_EQ(rec().seqs, (std::set<std::uint32_t>{0, 1000}));
-  EXPECT_EQ(counter("x.forwarded"), 2u);
-  EXPECT_EQ(counter("x.dropped_policed"), 2u);
-  EXPECT_EQ(counter("x.segmented"), 1u);
+  EXPECT_EQ(counter("x", "forwarded"), 2u);
+  EXPECT_EQ(counter("x", "dropped_policed"), 2u);
+  EXPECT_EQ(counter("x", "segmented"), 1u);
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
@@ -163,8 +163,8 @@ TEST_F(Bulk, AShaperQueueTakesTheWirePacketsThatFit) {
   run<Rate>({.rate_bps = 8'000'000, .burst_bytes = 1066, .queue_bytes = 3000}, {.shape = k4x1000, .count = 1}, 1us,
             Time{5ms});
   EXPECT_EQ(rec().seqs, (std::set<std::uint32_t>{0, 1000}));
-  EXPECT_EQ(counter("x.dropped_queue_full"), 2u);
-  EXPECT_EQ(counter("x.forwarded"), 2u);
+  EXPECT_EQ(counter("x", "dropped_queue_full"), 2u);
+  EXPECT_EQ(counter("x", "forwarded"), 2u);
   EXPECT_EQ(engine->pool().in_use(), 0u);
 }
 
@@ -172,9 +172,9 @@ TEST_F(Bulk, MtuJudgesTheWirePacketsNotTheSuperFrame) {
   // Each wire packet: 20 (IPv4) + 32 (TCP) + 1000 = 1052 bytes of layer 3.
   run<Mtu>({.mtu_bytes = 1052}, {.shape = k4x1000, .count = 3});
   EXPECT_EQ(rec().super_frames, 3u);
-  EXPECT_EQ(counter("x.forwarded"), 12u);
+  EXPECT_EQ(counter("x", "forwarded"), 12u);
   run<Mtu>({.mtu_bytes = 1051}, {.shape = k4x1000, .count = 3});
-  EXPECT_EQ(counter("x.dropped_too_big"), 12u);
+  EXPECT_EQ(counter("x", "dropped_too_big"), 12u);
   EXPECT_TRUE(rec().seqs.empty());
 }
 

@@ -103,10 +103,10 @@ TEST(Chain, FlowsTakeTheirOwnChainAndTheRestTheDefault) {
   e.configure(c);
   for (int i = 0; i < 10; ++i) e.breathe();
   const auto k = e.counters();
-  EXPECT_EQ(k.at("a_to_b_split.matched_f0"), 500u);
-  EXPECT_EQ(k.at("a_to_b_split.default"), 500u);
-  EXPECT_EQ(k.at("a_to_b_loss.dropped_loss"), 500u);
-  EXPECT_EQ(k.at("a_to_b_join.output->b.input.txpackets"), 500u) << "only the port-53 flow gets through";
+  EXPECT_EQ(k.at("a_to_b_split", "matched_f0"), 500u);
+  EXPECT_EQ(k.at("a_to_b_split", "default"), 500u);
+  EXPECT_EQ(k.at("a_to_b_loss", "dropped_loss"), 500u);
+  EXPECT_EQ(k.link("a_to_b_join.output -> b.input").txpackets, 500u) << "only the port-53 flow gets through";
 }
 
 TEST(Chain, ATimelineChangeKeepsQueuedPackets) {
@@ -126,7 +126,7 @@ TEST(Chain, ATimelineChangeKeepsQueuedPackets) {
   Latency* latency = e.app_as<Latency>("a_to_b_latency");
   e.configure(config(1));  // "5 s of 100% loss" starts: only the loss app changes
   EXPECT_EQ(e.app_as<Latency>("a_to_b_latency"), latency);
-  EXPECT_EQ(e.counters().at("a_to_b_latency.queued"), 10u);
+  EXPECT_EQ(e.counters().at("a_to_b_latency", "queued"), 10u);
   clock.advance(10ms);
   e.breathe();
   EXPECT_EQ(e.app_as<testing::Recorder>("b")->seqs.size(), 10u) << "frames in flight before the change still arrive";

@@ -39,7 +39,7 @@ struct Net {
   }
   std::uint64_t in() const { return e.link("src.output -> bad.input")->counters().rxpackets; }
   const LinkCounters& out() const { return e.link("bad.output -> rec.input")->counters(); }
-  std::uint64_t counter(const std::string& name) const { return e.counters().at("bad." + name); }
+  std::uint64_t counter(const std::string& name) const { return e.counters().at("bad", name); }
   std::uint64_t flipped() const {
     std::uint64_t n = 0;
     for (const Seen& s : *seen) n += s.bits_set != 0;
@@ -173,9 +173,9 @@ TEST(Corrupt, AnUnlinkedOutputDropsWithItsOwnReason) {
   e.configure(c);
   e.breathe();
   const auto counters = e.counters();
-  EXPECT_EQ(counters.at("bad.dropped_no_output"), 10u);
-  EXPECT_EQ(counters.at("bad.forwarded"), 0u);
-  EXPECT_EQ(counters.at("bad.corrupted"), 0u);
+  EXPECT_EQ(counters.at("bad", "dropped_no_output"), 10u);
+  EXPECT_EQ(counters.at("bad", "forwarded"), 0u);
+  EXPECT_EQ(counters.at("bad", "corrupted"), 0u);
   EXPECT_EQ(e.pool().in_use(), 0u);
 }
 

@@ -33,7 +33,7 @@ struct Net {
   }
   std::uint64_t in() const { return e.link("src.output -> dup.input")->counters().rxpackets; }
   const LinkCounters& out() const { return e.link("dup.output -> rec.input")->counters(); }
-  std::uint64_t counter(const std::string& name) const { return e.counters().at("dup." + name); }
+  std::uint64_t counter(const std::string& name) const { return e.counters().at("dup", name); }
   void expect_conservation() const {
     EXPECT_EQ(in() + counter("duplicated"), out().txpackets + out().txdrop + counter("dropped_no_output"));
     EXPECT_EQ(out().txpackets, counter("forwarded") + counter("duplicated"));
@@ -163,9 +163,9 @@ TEST(Duplicate, AnUnlinkedOutputDropsWithItsOwnReason) {
   e.configure(c);
   e.breathe();
   const auto counters = e.counters();
-  EXPECT_EQ(counters.at("dup.dropped_no_output"), 10u);
-  EXPECT_EQ(counters.at("dup.duplicated"), 0u);
-  EXPECT_EQ(counters.at("dup.forwarded"), 0u);
+  EXPECT_EQ(counters.at("dup", "dropped_no_output"), 10u);
+  EXPECT_EQ(counters.at("dup", "duplicated"), 0u);
+  EXPECT_EQ(counters.at("dup", "forwarded"), 0u);
   EXPECT_EQ(e.pool().in_use(), 0u);
 }
 

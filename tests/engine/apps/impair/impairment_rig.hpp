@@ -2,7 +2,7 @@
 // app on a ManualClock engine, wired src (SeqSource) -> <name> (an A) -> rec (Recorder).
 //
 //   struct LatencyTest : testing::ImpairmentRig<Latency> { LatencyTest() : ImpairmentRig("lat") {} };
-//   build(spec, {.remaining = 10});  run(10us, Time{5ms});  src(), rec(), counter("lat.queued")
+//   build(spec, {.remaining = 10});  run(10us, Time{5ms});  src(), rec(), counter("lat", "queued")
 #pragma once
 
 #include <gtest/gtest.h>
@@ -37,7 +37,7 @@ struct ImpairmentRig : ::testing::Test {
   }
   SeqSource& src() { return *engine.app_as<SeqSource>("src"); }
   Recorder& rec() { return *engine.app_as<Recorder>("rec"); }
-  std::uint64_t counter(const std::string& key) { return engine.counters().at(key); }
+  std::uint64_t counter(const std::string& app, const std::string& name) { return engine.counters().at(app, name); }
 
   ManualClock clock;
   Engine engine;

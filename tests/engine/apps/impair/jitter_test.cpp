@@ -73,8 +73,9 @@ TEST_F(JitterTest, NegativeDrawsAreCountedAsClampedToZero) {
   build({.mean_us = 100, .stddev_us = 1000, .distribution = Distribution::kNormal, .reorder = true}, {.remaining = 1000});
   run(10us, Time{200ms});
   const auto c = engine.counters();
-  EXPECT_GT(c.at("jit.clamped_to_zero"), 300u);  // P(N(100, 1000) < 0) = 46%
-  EXPECT_EQ(c.at("src.output->jit.input.rxpackets"), c.at("jit.output->rec.input.txpackets") + c.at("jit.queued"));
+  EXPECT_GT(c.at("jit", "clamped_to_zero"), 300u);  // P(N(100, 1000) < 0) = 46%
+  EXPECT_EQ(c.link("src.output -> jit.input").rxpackets,
+            c.link("jit.output -> rec.input").txpackets + c.at("jit", "queued"));
 }
 
 TEST(JitterSpec, Validation) {

@@ -35,7 +35,7 @@ TEST_F(LatencyTest, OrderIsKeptAndTheQueueGrowsWithTheLoad) {
   std::uint64_t most_queued = 0;
   for (int i = 0; i < 700; ++i) {
     engine.breathe();
-    most_queued = std::max(most_queued, counter("lat.queued"));
+    most_queued = std::max(most_queued, counter("lat", "queued"));
     clock.advance(10us);
   }
   EXPECT_GE(most_queued, 10'000u);
@@ -44,19 +44,20 @@ TEST_F(LatencyTest, OrderIsKeptAndTheQueueGrowsWithTheLoad) {
     ASSERT_EQ(rec().seqs[i], i) << "out of order";
     ASSERT_EQ(rec().times[i] - src().sent_at[i], 1000us) << "frame " << i;
   }
-  EXPECT_EQ(counter("lat.dropped_queue_full"), 0u);
+  EXPECT_EQ(counter("lat", "dropped_queue_full"), 0u);
 }
 
 TEST_F(LatencyTest, ALimitDropsAndCounts) {
   build({.delay_us = 1000, .limit_packets = 30}, {.per_pull = 50, .remaining = 50});
   engine.breathe();
-  EXPECT_EQ(counter("lat.queued"), 30u);
-  EXPECT_EQ(counter("lat.dropped_queue_full"), 20u);
+  EXPECT_EQ(counter("lat", "queued"), 30u);
+  EXPECT_EQ(counter("lat", "dropped_queue_full"), 20u);
   clock.advance(1ms);
   engine.breathe();
   // Conservation: in = out + dropped + queued.
-  EXPECT_EQ(counter("src.output->lat.input.rxpackets"),
-            counter("lat.output->rec.input.txpackets") + counter("lat.dropped_queue_full") + counter("lat.queued"));
+  EXPECT_EQ(engine.counters().link("src.output -> lat.input").rxpackets,
+            engine.counters().link("lat.output -> rec.input").txpackets + counter("lat", "dropped_queue_full") +
+                counter("lat", "queued"));
   EXPECT_EQ(rec().seqs.size(), 30u);
 }
 
@@ -70,7 +71,7 @@ TEST_F(LatencyTest, ReconfigureKeepsQueuedPacketsAndTheirDueTimes) {
   engine.configure(next);  // the source is unchanged (kept); Latency is reconfigured in place
   EXPECT_EQ(engine.app_as<Latency>("lat"), before);
   src().add(1);
-  EXPECT_EQ(counter("lat.queued"), 1u);
+  EXPECT_EQ(counter("lat", "queued"), 1u);
   clock.set(Time{2ms});
   engine.breathe();  // the new frame (due at 3 ms) may not pass the old one (due at 10 ms)
   clock.set(Time{3ms});

@@ -60,10 +60,10 @@ TEST(Loss, ThroughTheEngineEveryPacketIsAccountedFor) {
   e.configure(c);
   for (int i = 0; i < 500; ++i) e.breathe();
   const auto k = e.counters();
-  const std::uint64_t in = k.at("src.output->loss.input.rxpackets");
+  const std::uint64_t in = k.link("src.output -> loss.input").rxpackets;
   EXPECT_EQ(in, 500'000u);
-  EXPECT_EQ(in, k.at("loss.output->sink.input.txpackets") + k.at("loss.dropped_loss"));
-  expect_in_binomial_interval(k.at("loss.dropped_loss"), in, 0.02);
+  EXPECT_EQ(in, k.link("loss.output -> sink.input").txpackets + k.at("loss", "dropped_loss"));
+  expect_in_binomial_interval(k.at("loss", "dropped_loss"), in, 0.02);
 }
 
 TEST(Loss, GilbertElliottBurstsLastOneOverRPackets) {

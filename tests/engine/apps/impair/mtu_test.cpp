@@ -59,7 +59,7 @@ class Frames final : public App {
 
 struct Result {
   std::vector<std::uint32_t> forwarded;  // lengths, in order
-  std::map<std::string, std::uint64_t> counters;
+  EngineCounters counters;
 };
 
 // Frames -> Mtu "mtu" -> Filter (records lengths) -> Sink; one breath.
@@ -86,8 +86,8 @@ Result run(MtuSpec spec, std::vector<Frame> frames, bool with_output = true) {
   const std::uint64_t in = e.link("src.output -> mtu.input")->counters().rxpackets;
   const Link* out = with_output ? e.link("mtu.output -> rec.input") : nullptr;
   const std::uint64_t sent = out ? out->counters().txpackets + out->counters().txdrop : 0;
-  EXPECT_EQ(in, sent + r.counters.at("mtu.dropped_too_big") + r.counters.at("mtu.dropped_no_output"));
-  EXPECT_EQ(sent, r.counters.at("mtu.forwarded"));
+  EXPECT_EQ(in, sent + r.counters.at("mtu", "dropped_too_big") + r.counters.at("mtu", "dropped_no_output"));
+  EXPECT_EQ(sent, r.counters.at("mtu", "forwarded"));
   EXPECT_EQ(e.pool().in_use(), 0u);
   return r;
 }
@@ -131,8 +131,8 @@ TEST(Mtu, LayerThreeSizeDiscountsTheEthernetHeaderAndUpToTwoVlanTags) {
 TEST(Mtu, DropsUntaggedFramesBiggerThanTheMtu) {
   const Result r = run({.mtu_bytes = 1500}, {frame(60), frame(1514), frame(1515), frame(9014), frame(1500)});
   EXPECT_EQ(r.forwarded, (std::vector<std::uint32_t>{60, 1514, 1500}));
-  EXPECT_EQ(r.counters.at("mtu.forwarded"), 3u);
-  EXPECT_EQ(r.counters.at("mtu.dropped_too_big"), 2u);
+  EXPECT_EQ(r.counters.at("mtu", "forwarded"), 3u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 2u);
 }
 
 TEST(Mtu, EachVlanTagAddsFourBytesToTheFrameLimit) {
@@ -142,26 +142,26 @@ TEST(Mtu, EachVlanTagAddsFourBytesToTheFrameLimit) {
                                              frame(1523, {0x88a8, 0x8100, 0x0800}),
                                              frame(1523, {0x8100, 0x8100, 0x8100})});
   EXPECT_EQ(r.forwarded, (std::vector<std::uint32_t>{1518, 1518, 1522}));
-  EXPECT_EQ(r.counters.at("mtu.dropped_too_big"), 4u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 4u);
 }
 
 TEST(Mtu, FramesTooShortForAnEthernetHeaderAreForwarded) {
   const Result r = run({.mtu_bytes = 68}, {frame(1), frame(13), frame(14), frame(82), frame(83)});
   EXPECT_EQ(r.forwarded, (std::vector<std::uint32_t>{1, 13, 14, 82}));
-  EXPECT_EQ(r.counters.at("mtu.dropped_too_big"), 1u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 1u);
 }
 
 TEST(Mtu, TheLargestMtuLetsTheLargestPacketThrough) {
   const Result r = run({.mtu_bytes = 10226}, {frame(10240), frame(9018, {0x8100, 0x0800})});
   EXPECT_EQ(r.forwarded, (std::vector<std::uint32_t>{10240, 9018}));
-  EXPECT_EQ(r.counters.at("mtu.dropped_too_big"), 0u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 0u);
 }
 
 TEST(Mtu, AnUnlinkedOutputDropsWithItsOwnReason) {
   const Result r = run({.mtu_bytes = 1500}, {frame(60), frame(2000)}, false);
-  EXPECT_EQ(r.counters.at("mtu.dropped_no_output"), 1u);
-  EXPECT_EQ(r.counters.at("mtu.dropped_too_big"), 1u);
-  EXPECT_EQ(r.counters.at("mtu.forwarded"), 0u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_no_output"), 1u);
+  EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 1u);
+  EXPECT_EQ(r.counters.at("mtu", "forwarded"), 0u);
 }
 
 TEST(Mtu, ReconfiguresInPlace) {
@@ -182,8 +182,8 @@ TEST(Mtu, ReconfiguresInPlace) {
   EXPECT_EQ(e.app_as<Mtu>("mtu"), before);
   e.breathe();
   const auto counters = e.counters();
-  EXPECT_EQ(counters.at("mtu.forwarded"), 4u);
-  EXPECT_EQ(counters.at("mtu.dropped_too_big"), 1u);
+  EXPECT_EQ(counters.at("mtu", "forwarded"), 4u);
+  EXPECT_EQ(counters.at("mtu", "dropped_too_big"), 1u);
   EXPECT_EQ(e.pool().in_use(), 0u);
 }
 

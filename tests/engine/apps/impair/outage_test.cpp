@@ -27,7 +27,7 @@ struct Net {
     if (with_output) c.app<Sink>("sink").link("out.output -> sink.input");
     return c;
   }
-  std::uint64_t counter(const std::string& name) const { return e.counters().at("out." + name); }
+  std::uint64_t counter(const std::string& name) const { return e.counters().at("out", name); }
   // Breathes at time t; true when that breath's 10 packets were dropped for the outage.
   bool dropped_at(Time t) {
     clock.set(t);

@@ -59,10 +59,11 @@ TEST_F(RateTest, AShaperDeliversTheRateInEverySecond) {
   for (std::size_t s = 1; s < windows.size(); ++s) {  // after the first second, as the fidelity target says
     EXPECT_NEAR(static_cast<double>(windows[s]), 1'000'000.0, 10'000.0) << "second " << s;
   }
-  EXPECT_GT(counter("rate.dropped_queue_full"), 2000u) << "the excess half must be tail-dropped";
-  EXPECT_EQ(counter("src.output->rate.input.rxpackets"),
-            counter("rate.output->rec.input.txpackets") + counter("rate.dropped_queue_full") + counter("rate.queued_packets"));
-  EXPECT_LE(counter("rate.queued_bytes"), 64u * 1024);
+  EXPECT_GT(counter("rate", "dropped_queue_full"), 2000u) << "the excess half must be tail-dropped";
+  EXPECT_EQ(engine.counters().link("src.output -> rate.input").rxpackets,
+            engine.counters().link("rate.output -> rec.input").txpackets + counter("rate", "dropped_queue_full") +
+                counter("rate", "queued_packets"));
+  EXPECT_LE(counter("rate", "queued_bytes"), 64u * 1024);
 }
 
 TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
@@ -70,16 +71,16 @@ TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
   offer_one_and_a_half(*this, 3);
   const auto windows = bytes_per_second(rec(), 3);
   for (std::size_t s = 1; s < windows.size(); ++s) EXPECT_LE(windows[s], 1'010'000u) << "second " << s;
-  EXPECT_EQ(counter("rate.queued_packets"), 0u);
-  EXPECT_GT(counter("rate.dropped_policed"), 0u);
-  EXPECT_EQ(counter("src.output->rate.input.rxpackets"),
-            counter("rate.output->rec.input.txpackets") + counter("rate.dropped_policed"));
+  EXPECT_EQ(counter("rate", "queued_packets"), 0u);
+  EXPECT_GT(counter("rate", "dropped_policed"), 0u);
+  EXPECT_EQ(engine.counters().link("src.output -> rate.input").rxpackets,
+            engine.counters().link("rate.output -> rec.input").txpackets + counter("rate", "dropped_policed"));
 }
 
 TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   build({.rate_bps = 8'000'000}, {.size = 1000, .per_pull = 3});
   offer_one_and_a_half(*this, 1);
-  const std::uint64_t queued = counter("rate.queued_packets");
+  const std::uint64_t queued = counter("rate", "queued_packets");
   ASSERT_GT(queued, 10u);
   Rate* rate = engine.app_as<Rate>("rate");
   Config c;
@@ -87,7 +88,7 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   c.link("src.output -> rate.input").link("rate.output -> rec.input");
   engine.configure(c);
   EXPECT_EQ(engine.app_as<Rate>("rate"), rate);
-  EXPECT_EQ(counter("rate.queued_packets"), queued);
+  EXPECT_EQ(counter("rate", "queued_packets"), queued);
   const std::size_t before = rec().times.size();
   offer_one_and_a_half(*this, 2);
   const double bytes = static_cast<double>(rec().times.size() - before) * 1000;

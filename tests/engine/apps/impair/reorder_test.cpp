@@ -87,7 +87,7 @@ struct Net {
   void send(std::uint32_t n) { e.app_as<Feeder>("src")->send(n); }
   const std::vector<Arrival>& seen() const { return e.app_as<Arrivals>("dst")->seen; }
   std::uint64_t in() const { return e.link("src.output -> ro.input")->counters().rxpackets; }
-  std::uint64_t counter(const std::string& name) const { return e.counters().at("ro." + name); }
+  std::uint64_t counter(const std::string& name) const { return e.counters().at("ro", name); }
   void expect_conservation() const {
     const Link* out = with_output ? e.link("ro.output -> dst.input") : nullptr;
     const std::uint64_t sent = out ? out->counters().txpackets + out->counters().txdrop : 0;
@@ -335,7 +335,7 @@ TEST(Reorder, DuePacketsWaitForRoomOnAFullOutputLink) {
   const LinkCounters& out = e.link("ro.output -> stall.input")->counters();
   EXPECT_EQ(out.txpackets, Link::kCapacity);
   EXPECT_EQ(out.txdrop, 0u);
-  EXPECT_EQ(e.counters().at("ro.queued"), 2000u - Link::kCapacity);
+  EXPECT_EQ(e.counters().at("ro", "queued"), 2000u - Link::kCapacity);
 }
 
 TEST(Reorder, TheEngineSleepsUntilTheNextPacketIsDue) {

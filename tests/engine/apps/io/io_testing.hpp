@@ -128,7 +128,7 @@ inline std::uint64_t tcp_csum_errors(Netns& ns) {
 enum class BulkMode { kBulk, kSegmentOnArrival, kCutOnTransmit };
 
 struct BulkRun {
-  std::map<std::string, std::uint64_t> counters;
+  EngineCounters counters;
   std::uint64_t csum_errors_a = 0, csum_errors_b = 0;
   double bps = 0;
 };

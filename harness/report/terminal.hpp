@@ -1,0 +1,17 @@
+// terminal.hpp — the parts of the terminal report (terminal.cpp) that the
+// JUnit report's <system-out> repeats as plain text.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "harness/report/report.hpp"
+
+namespace synnet {
+
+// "engine counters (non-zero):" and its lines; nothing when all are zero.
+void print_counters(std::ostream& out, const RunReport& report, bool color);
+// "lossy-link: PASS (4 of 4 expectations held) in 12.3 s, seed 42"
+std::string summary_line(const RunReport& report, bool color);
+
+}  // namespace synnet

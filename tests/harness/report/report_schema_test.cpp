@@ -1,0 +1,123 @@
+// report_schema_test.cpp — report_json's output against
+// scenarios/synnet-report.schema.json, for reports that between them hold every
+// field: passed and failed checks, warnings, an item that could not run, a run
+// error, notes, exec output, null and non-null figures, every counter kind and
+// drop reason, links, invalid UTF-8. additionalProperties is false wherever the
+// shape is fixed, so a field report_json writes and the schema lacks fails here.
+#include <gtest/gtest.h>
+
+#include "harness/report/report.hpp"
+#include "tests/harness/report/report_schema.hpp"
+
+namespace synnet {
+namespace {
+
+const std::string kSource = SYNNET_SOURCE_DIR;
+
+Check check(std::string figure, bool pass, std::optional<double> value, std::string warning = "") {
+  Check c;
+  c.figure = std::move(figure);
+  c.expected = "<= 1%";
+  c.measured = value ? "0.5%" : "not measured (no output)";
+  c.pass = pass;
+  c.value = value;
+  c.warning = std::move(warning);
+  return c;
+}
+
+RunReport full() {
+  RunReport r;
+  r.scenario = "every-field";
+  r.file = "scenarios/every-field.json";
+  r.seed = 18446744073709551615u;
+  r.prefix = "snk3f9a";
+  r.seconds = 12.5;
+  r.error = "engine failed: app \"l0_a\": interface deleted";
+  r.timeline = {"2.00 s: a-b a_to_b {loss 100%}", "bad \xff byte"};
+
+  ItemReport ping;
+  ping.name = "ping";
+  ping.kind = "ping";
+  ping.command = "ping -c 20 198.18.0.2";
+  ping.seconds = 2.1;
+  Measurement& m = ping.measurement;
+  m.loss = 0.05;
+  m.throughput = 1e6;
+  m.rtt_min = 0.01, m.rtt_avg = 0.02, m.rtt_max = 0.03, m.rtt_mdev = 0.001;
+  m.jitter = 0.002;
+  m.gap = 0.5;
+  m.exit_code = 1;
+  m.packets_sent = 20;
+  m.packets_received = 19;
+  m.retransmits = 3;
+  m.error = "ping: exit 1";
+  ping.checks = {check("loss", false, 0.05), check("rtt_avg", true, 0.02, "few packets")};
+  ping.notes = {"UDP handshake lost, retried"};
+  ping.output = "stdout \xc3\x28 tail";
+  ping.errors = "stderr tail";
+  r.items.push_back(ping);
+
+  ItemReport skipped;  // could not run: no measurement at all
+  skipped.name = "tcp";
+  skipped.kind = "iperf3";
+  skipped.error = "the server never listened";
+  skipped.checks = {check("throughput", false, std::nullopt)};
+  r.items.push_back(skipped);
+
+  r.items.push_back(ItemReport{});  // every string empty, every figure null
+
+  const std::pair<CounterKind, Drop> kinds[] = {
+      {CounterKind::packets, Drop::none},    {CounterKind::bytes, Drop::none},
+      {CounterKind::events, Drop::none},     {CounterKind::altered, Drop::none},
+      {CounterKind::error, Drop::none},      {CounterKind::gauge, Drop::none},
+      {CounterKind::drop, Drop::impairment}, {CounterKind::drop, Drop::queue_full},
+      {CounterKind::drop, Drop::no_output},  {CounterKind::drop, Drop::no_buffer},
+      {CounterKind::drop, Drop::invalid},    {CounterKind::drop, Drop::kernel}};
+  std::uint64_t n = 0;
+  for (const auto& [kind, reason] : kinds) {
+    r.counters.apps.push_back({"app", std::string(to_string(kind)) + to_string(reason), kind, reason, n++});
+  }
+  r.counters.links[LinkSpec::parse("a.output -> b.input")] = {1, 2, 3, 4, 5};
+  return r;
+}
+
+TEST(ReportSchema, AReportWithEveryFieldIsValid) {
+  EXPECT_EQ(testing::report_schema_errors(report_json(full()), kSource), "");
+}
+
+TEST(ReportSchema, AnEmptyReportIsValid) {
+  EXPECT_EQ(testing::report_schema_errors(report_json(RunReport{}), kSource), "");
+}
+
+TEST(ReportSchema, APassingReportWithoutErrorsIsValid) {
+  RunReport r = full();
+  r.error.clear();
+  r.items.resize(1);
+  r.items[0].checks = {check("loss", true, 0.0)};
+  r.items[0].measurement = Measurement{};
+  EXPECT_TRUE(report_json(r)["passed"].get<bool>());
+  EXPECT_EQ(testing::report_schema_errors(report_json(r), kSource), "");
+}
+
+TEST(ReportSchema, RejectsWhatReportJsonDoesNotWrite) {
+  nlohmann::json j = report_json(full());
+  j["items"][0]["measurement"]["new_figure"] = 1;
+  j["counters"]["apps"][0]["kind"] = "volume";
+  j["counters"]["links"][0].erase("txdrop");
+  const std::string errors = testing::report_schema_errors(j, kSource);
+  EXPECT_NE(errors.find("items/0/measurement: Additional properties are not allowed ('new_figure'"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("counters/apps/0/kind: 'volume' is not one of"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("counters/links/0: 'txdrop' is a required property"), std::string::npos) << errors;
+}
+
+TEST(ReportSchema, ADropMustCarryAReasonAndNothingElseMay) {
+  nlohmann::json j = report_json(full());
+  for (nlohmann::json& k : j["counters"]["apps"]) k["reason"] = k["kind"] == "drop" ? nlohmann::json() : "kernel";
+  const std::string errors = testing::report_schema_errors(j, kSource);
+  EXPECT_NE(errors.find("counters/apps/0/reason: 'kernel' is not of type 'null'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("counters/apps/6/reason: None is not of type 'string'"), std::string::npos) << errors;
+}
+
+}  // namespace
+}  // namespace synnet
