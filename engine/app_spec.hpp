@@ -29,13 +29,11 @@ namespace synnet {
 
 template <class A>
 concept AppClass = std::derived_from<A, App> && std::equality_comparable<typename A::Spec> &&
-                   std::copy_constructible<typename A::Spec> &&
-                   std::constructible_from<A, AppContext&, const typename A::Spec&>;
+    std::copy_constructible<typename A::Spec> && std::constructible_from<A, AppContext&, const typename A::Spec&>;
 
 inline std::string demangle(const char* mangled) {
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> s(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
-                                           std::free);
+  std::unique_ptr<char, void (*)(void*)> s(abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
   return status == 0 && s ? std::string(s.get()) : std::string(mangled);
 }
 
@@ -79,29 +77,27 @@ class AppSpec {
     Spec spec;
 
     std::type_index type() const override { return typeid(A); }
-    bool equals(const Base& other) const override {
-      return spec == static_cast<const Holder&>(other).spec;
-    }
+    bool equals(const Base& other) const override { return spec == static_cast<const Holder&>(other).spec; }
     void validate() const override {
       if constexpr (requires(const Spec& s) { s.validate(); }) spec.validate();
     }
     Ports ports() const override {
-      if constexpr (requires(const Spec& s) { { A::ports(s) } -> std::convertible_to<Ports>; }) {
+      if constexpr (requires(const Spec& s) {
+                      { A::ports(s) } -> std::convertible_to<Ports>;
+                    }) {
         return A::ports(spec);
       } else {
         return Ports::fixed({"input"}, {"output"});
       }
     }
     bool reconfigurable() const override {
-      return requires(A& a, const Spec& s) { a.reconfigure(s); };
+      return requires(A & a, const Spec& s) { a.reconfigure(s); };
     }
     // An app that does not override pull() has &A::pull of type void (App::*)().
     bool pulls() const override { return !std::is_same_v<decltype(&A::pull), void (App::*)()>; }
-    std::unique_ptr<App> instantiate(AppContext& ctx) const override {
-      return std::make_unique<A>(ctx, spec);
-    }
+    std::unique_ptr<App> instantiate(AppContext& ctx) const override { return std::make_unique<A>(ctx, spec); }
     void reconfigure(App& app) const override {
-      if constexpr (requires(A& a, const Spec& s) { a.reconfigure(s); }) {
+      if constexpr (requires(A & a, const Spec& s) { a.reconfigure(s); }) {
         static_cast<A&>(app).reconfigure(spec);
       }
     }

@@ -31,9 +31,9 @@ std::uint32_t checksum_add(const std::uint8_t* data, std::size_t len, std::uint3
 std::uint16_t checksum_fold(std::uint32_t sum) noexcept;
 
 enum class ChecksumResult {
-  kCompleted,      // the TCP/UDP checksum is now complete
-  kNotTcpOrUdp,    // parsed, but nothing this function completes (e.g. ICMP, fragments)
-  kMalformed,      // truncated or inconsistent headers (or csum_start/offset outside the datagram): left untouched
+  kCompleted,    // the TCP/UDP checksum is now complete
+  kNotTcpOrUdp,  // parsed, but nothing this function completes (e.g. ICMP, fragments)
+  kMalformed,    // truncated or inconsistent headers (or csum_start/offset outside the datagram): left untouched
 };
 
 ChecksumResult complete_partial_checksum(std::uint8_t* frame, std::size_t len) noexcept;

@@ -16,8 +16,8 @@ std::string_view trim(std::string_view s) {
 }
 
 // Parses "app.port" (one side of a link spec); `side` is "before" or "after".
-void parse_endpoint(std::string_view text, std::string_view whole, const char* side,
-                    std::string& app, std::string& port) {
+void parse_endpoint(std::string_view text, std::string_view whole, const char* side, std::string& app,
+                    std::string& port) {
   const std::string where = "link " + quoted(whole) + ": ";
   text = trim(text);
   if (text.empty()) {
@@ -30,8 +30,7 @@ void parse_endpoint(std::string_view text, std::string_view whole, const char* s
   app = std::string(text.substr(0, dot));
   port = std::string(text.substr(dot + 1));
   if (!valid_name(app)) {
-    throw ConfigError(where + "bad app name " + quoted(app) +
-                      " (use letters, digits, '_' and '-')");
+    throw ConfigError(where + "bad app name " + quoted(app) + " (use letters, digits, '_' and '-')");
   }
   if (!valid_name(port)) {
     throw ConfigError(where + "bad port name " + quoted(port) + " of app " + quoted(app) +
@@ -62,9 +61,7 @@ LinkSpec LinkSpec::parse(std::string_view text) {
   return spec;
 }
 
-std::string LinkSpec::str() const {
-  return from_app + "." + from_port + " -> " + to_app + "." + to_port;
-}
+std::string LinkSpec::str() const { return from_app + "." + from_port + " -> " + to_app + "." + to_port; }
 
 Config& Config::app(const std::string& name, AppSpec spec) {
   if (!valid_name(name)) {
@@ -102,16 +99,16 @@ void Config::validate() const {
                         ") has no output port " + quoted(l.from_port));
     }
     if (!to->second.ports().accepts_input(l.to_port)) {
-      throw ConfigError(where + "app " + quoted(l.to_app) + " (" + to->second.type_name() +
-                        ") has no input port " + quoted(l.to_port));
+      throw ConfigError(where + "app " + quoted(l.to_app) + " (" + to->second.type_name() + ") has no input port " +
+                        quoted(l.to_port));
     }
     if (auto [it, fresh] = used_out.emplace(std::pair{l.from_app, l.from_port}, &l); !fresh) {
-      throw ConfigError(where + "output port " + quoted(l.from_app + "." + l.from_port) +
-                        " is already linked by " + quoted(it->second->str()));
+      throw ConfigError(where + "output port " + quoted(l.from_app + "." + l.from_port) + " is already linked by " +
+                        quoted(it->second->str()));
     }
     if (auto [it, fresh] = used_in.emplace(std::pair{l.to_app, l.to_port}, &l); !fresh) {
-      throw ConfigError(where + "input port " + quoted(l.to_app + "." + l.to_port) +
-                        " is already linked by " + quoted(it->second->str()));
+      throw ConfigError(where + "input port " + quoted(l.to_app + "." + l.to_port) + " is already linked by " +
+                        quoted(it->second->str()));
     }
   }
 }

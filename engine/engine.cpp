@@ -2,8 +2,8 @@
 
 #include <pthread.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 
 #include <algorithm>
@@ -40,7 +40,10 @@ std::vector<std::string> push_order(const Config& config) {
       std::string pick;
       int best = -1;
       for (const auto& [name, d] : indegree) {
-        if (d > 0 && (best < 0 || d < best)) { best = d; pick = name; }
+        if (d > 0 && (best < 0 || d < best)) {
+          best = d;
+          pick = name;
+        }
       }
       indegree[pick] = 0;
       ready.insert(pick);
@@ -58,9 +61,7 @@ std::vector<std::string> push_order(const Config& config) {
 
 // `config` less the named apps and their links.
 Config without_apps(const Config& config, const std::vector<std::string>& names) {
-  const auto gone = [&](const std::string& app) {
-    return std::find(names.begin(), names.end(), app) != names.end();
-  };
+  const auto gone = [&](const std::string& app) { return std::find(names.begin(), names.end(), app) != names.end(); };
   Config out;
   for (const auto& [name, spec] : config.apps()) {
     if (!gone(name)) out.app(name, spec);

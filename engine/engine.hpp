@@ -62,32 +62,32 @@ class EngineFailure : public std::runtime_error {
 };
 
 struct EngineOptions {
-  std::size_t packets = 32768;  // packet pool capacity
-  std::uint64_t seed = 1;       // every app's random stream derives from this
-  Clock* clock = nullptr;       // nullptr: a MonotonicClock owned by the engine
+  std::size_t packets = 32768;                    // packet pool capacity
+  std::uint64_t seed = 1;                         // every app's random stream derives from this
+  Clock* clock = nullptr;                         // nullptr: a MonotonicClock owned by the engine
   std::function<void(const std::string&)> log{};  // nullptr: stderr
 };
 
 struct RunOptions {
-  std::optional<Duration> duration{}; // stop after this long
-  std::function<bool()> until{};      // stop once this holds (checked after each breath)
-  bool busy_poll = false;             // never block, even when idle
+  std::optional<Duration> duration{};             // stop after this long
+  std::function<bool()> until{};                  // stop once this holds (checked after each breath)
+  bool busy_poll = false;                         // never block, even when idle
   Duration spin = std::chrono::microseconds(50);  // idle breaths before blocking
-  std::vector<int> stop_signals{};    // e.g. {SIGINT, SIGTERM}: blocked here, then stop the run
+  std::vector<int> stop_signals{};                // e.g. {SIGINT, SIGTERM}: blocked here, then stop the run
   Duration report_interval = std::chrono::seconds(1);
-  bool report_load = false;           // print the load report every report_interval
-  bool report_links = false;          // print the link report every report_interval
-  std::string report_title{};         // a line before each report, e.g. "veth0 -> veth1:"; a report
-                                      // goes to stdout in one write (engines on other threads do not cut into it)
+  bool report_load = false;    // print the load report every report_interval
+  bool report_links = false;   // print the link report every report_interval
+  std::string report_title{};  // a line before each report, e.g. "veth0 -> veth1:"; a report
+                               // goes to stdout in one write (engines on other threads do not cut into it)
 };
 
 struct EngineStats {
   std::uint64_t breaths = 0;
-  std::uint64_t frees = 0;        // packets freed (≈ packets processed)
+  std::uint64_t frees = 0;  // packets freed (≈ packets processed)
   std::uint64_t freed_bytes = 0;
-  Duration blocked{0};            // time spent blocked in epoll
-  std::uint64_t wakeups = 0;      // times epoll returned
-  std::uint64_t disarms = 0;      // busy stretches that took the apps' fds out of epoll
+  Duration blocked{0};        // time spent blocked in epoll
+  std::uint64_t wakeups = 0;  // times epoll returned
+  std::uint64_t disarms = 0;  // busy stretches that took the apps' fds out of epoll
 };
 
 class Engine {
@@ -108,7 +108,7 @@ class Engine {
 
   void run(const RunOptions& options = {});
   void breathe();
-  void stop() noexcept;                              // any thread
+  void stop() noexcept;  // any thread
   // Any thread: runs `command` on the engine thread at the start of the next
   // breath; the future carries its exception, if any.
   std::future<void> post(std::function<void(Engine&)> command);
@@ -126,7 +126,9 @@ class Engine {
   std::uint64_t seed() const noexcept { return seed_; }
   App* app(const std::string& name) const noexcept;
   template <class A>
-  A* app_as(const std::string& name) const noexcept { return dynamic_cast<A*>(app(name)); }
+  A* app_as(const std::string& name) const noexcept {
+    return dynamic_cast<A*>(app(name));
+  }
   const Link* link(std::string_view spec) const;  // nullptr when absent
 
   EngineCounters counters() const;
@@ -141,9 +143,11 @@ class Engine {
   std::size_t shutdown() noexcept;
 
   // For AppContext.
-  void wake_at(Time t) noexcept { if (t < next_wakeup_) next_wakeup_ = t; }
+  void wake_at(Time t) noexcept {
+    if (t < next_wakeup_) next_wakeup_ = t;
+  }
   void fail(const std::string& app, const std::string& message) noexcept;
-  void watch_fd(int fd);              // throws SystemError
+  void watch_fd(int fd);  // throws SystemError
   void unwatch_fd(int fd) noexcept;
 
  private:
@@ -170,10 +174,10 @@ class Engine {
   void run_timers();
   Time next_timer_due() const noexcept;
   void block_until(Time deadline);
-  void epoll_add(int fd);             // throws SystemError
+  void epoll_add(int fd);  // throws SystemError
   void epoll_remove(int fd) noexcept;
-  void arm();                         // the apps' fds into epoll; throws SystemError
-  void disarm() noexcept;             // and out again
+  void arm();              // the apps' fds into epoll; throws SystemError
+  void disarm() noexcept;  // and out again
   void log(const std::string& message) const;
 
   std::unique_ptr<Clock> own_clock_;

@@ -4,8 +4,8 @@
 //
 //   EngineGroup engines(2, seed);
 //   engines.configure(configs.parts());   // while stopped: part i on engine i
-//   engines.start();                        // each engine.run() on a new thread (or start(options): one RunOptions each)
-//   auto done = engines.post_configure(next.parts());  // while running: between breaths
+//   engines.start();                        // each engine.run() on a new thread (or start(options): one RunOptions
+//   each) auto done = engines.post_configure(next.parts());  // while running: between breaths
 //   engines.apply(next.parts());            // while running: all or nothing, waiting for it
 //   engines.failure();                      // "" or the first failure's text, from any thread
 //   engines.stop();                         // stop and join all; the destructor does it too
@@ -62,8 +62,8 @@ class EngineGroup {
   void stop();
   bool running() const noexcept;
   bool any_finished() const noexcept;  // an engine's run() has returned (failed, stopped or its duration over)
-  std::string failure() const;          // "" or the lowest-numbered failed engine's text
-  std::exception_ptr error() const;     // nullptr or what the lowest-numbered failed engine threw
+  std::string failure() const;         // "" or the lowest-numbered failed engine's text
+  std::exception_ptr error() const;    // nullptr or what the lowest-numbered failed engine threw
   // Summed by (app, name) and by link, gauges not: they keep the largest
   // (EngineCounters::merge). A running engine's are read on its own thread, between breaths.
   EngineCounters counters() const;

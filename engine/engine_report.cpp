@@ -61,8 +61,7 @@ void Engine::report_load(std::ostream& out) {
     out << "load: time: " << fixed(seconds, 2) << "s"
         << " fps: " << with_commas(static_cast<std::uint64_t>(static_cast<double>(frees) * per_s))
         << " fpGbps: " << fixed(static_cast<double>(bytes + frees * kEthernetOverheadBytes) * 8 * per_s / 1e9, 3)
-        << " fpb: " << with_commas(breaths ? frees / breaths : 0)
-        << " bpp: " << with_commas(frees ? bytes / frees : 0)
+        << " fpb: " << with_commas(breaths ? frees / breaths : 0) << " bpp: " << with_commas(frees ? bytes / frees : 0)
         << " breaths/s: " << with_commas(static_cast<std::uint64_t>(static_cast<double>(breaths) * per_s))
         << " idle: " << fixed(seconds > 0 ? 100.0 * idle / seconds : 0.0, 0) << "%\n";
   }
@@ -79,8 +78,8 @@ void Engine::report_links(std::ostream& out) const {
     const LinkCounters& c = link->counters();
     const std::uint64_t offered = c.txpackets + c.txdrop;
     const double loss = offered ? 100.0 * static_cast<double>(c.txdrop) / static_cast<double>(offered) : 0.0;
-    out << "  " << with_commas(c.txpackets) << " sent on " << spec.str() << " (loss rate: "
-        << fixed(loss, loss == 0.0 ? 0 : 3) << "%)\n";
+    out << "  " << with_commas(c.txpackets) << " sent on " << spec.str()
+        << " (loss rate: " << fixed(loss, loss == 0.0 ? 0 : 3) << "%)\n";
   }
 }
 

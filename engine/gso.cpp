@@ -133,7 +133,8 @@ Packet* gso_segment(const Packet& p, std::uint32_t i, PacketPool& pool) noexcept
     field = l->l4 + 6;
   }
   put16(f + field, 0);
-  std::uint16_t c = static_cast<std::uint16_t>(~checksum_fold(checksum_add(f + l->l4, l4_bytes, pseudo_header(f, *l, l4_bytes))));
+  std::uint16_t c =
+      static_cast<std::uint16_t>(~checksum_fold(checksum_add(f + l->l4, l4_bytes, pseudo_header(f, *l, l4_bytes))));
   if (l->proto == kProtoUdp && c == 0) c = 0xffff;  // 0 means "no checksum" for UDP
   put16(f + field, c);
   return s;

@@ -3,11 +3,10 @@
 // A Packet is a length plus kPacketCapacity bytes of data: room for a 64 KiB
 // GSO super-frame (bulk mode) with its Ethernet and VLAN headers, and so for
 // any jumbo frame. Pages are touched only where data is written, so a pool of
-// small frames costs no more memory than with smaller packets. Packets come from a PacketPool owned by the Engine; a packet is, at
-// any moment, on exactly one link, in one app's hands, or in the pool.
-// Data starts on a cache-line boundary, and copies between packets round the
-// length up to whole 64-byte chunks (copy_packet_data), which is what makes
-// small-packet copies cheap.
+// small frames costs no more memory than with smaller packets. Packets come from a PacketPool owned by the Engine; a
+// packet is, at any moment, on exactly one link, in one app's hands, or in the pool. Data starts on a cache-line
+// boundary, and copies between packets round the length up to whole 64-byte chunks (copy_packet_data), which is what
+// makes small-packet copies cheap.
 //
 // A packet is one wire frame, unless its `offload` says otherwise: in bulk mode
 // (RawSocketSpec::Offloads::bulk) a packet can be a GSO super-frame that stands for
@@ -26,19 +25,19 @@
 namespace synnet {
 
 inline constexpr std::size_t kPacketCapacity = 65536 + 128;  // bytes of data per packet
-inline constexpr std::size_t kCopyChunk = 64;          // copy granularity, bytes
+inline constexpr std::size_t kCopyChunk = 64;                // copy granularity, bytes
 
 // What the sender left to the device: the virtio_net_hdr that PACKET_VNET_HDR
 // sockets exchange with the kernel, plus what gso_parse() worked out. All zero
 // for a plain wire frame with complete checksums.
 struct PacketOffload {
-  std::uint16_t gso_size = 0;     // payload bytes per wire packet; 0: not a super-frame
-  std::uint8_t gso_type = 0;      // VIRTIO_NET_HDR_GSO_{TCPV4,TCPV6,UDP_L4}, ECN bit included
-  bool csum_partial = false;      // the L4 checksum at csum_start + csum_offset is the device's job
-  std::uint16_t csum_start = 0;   // from the start of the frame
-  std::uint16_t csum_offset = 0;  // from csum_start
-  std::uint16_t header_bytes = 0; // super-frame: Ethernet to the end of TCP/UDP, repeated in every wire packet
-  std::uint16_t segments = 0;     // super-frame: wire packets it stands for (0 for a plain frame)
+  std::uint16_t gso_size = 0;      // payload bytes per wire packet; 0: not a super-frame
+  std::uint8_t gso_type = 0;       // VIRTIO_NET_HDR_GSO_{TCPV4,TCPV6,UDP_L4}, ECN bit included
+  bool csum_partial = false;       // the L4 checksum at csum_start + csum_offset is the device's job
+  std::uint16_t csum_start = 0;    // from the start of the frame
+  std::uint16_t csum_offset = 0;   // from csum_start
+  std::uint16_t header_bytes = 0;  // super-frame: Ethernet to the end of TCP/UDP, repeated in every wire packet
+  std::uint16_t segments = 0;      // super-frame: wire packets it stands for (0 for a plain frame)
   bool operator==(const PacketOffload&) const = default;
 };
 
@@ -63,9 +62,7 @@ inline void copy_packet_data(Packet& dst, const Packet& src) noexcept {
 }
 
 // The wire packets p stands for, and their bytes (every one repeats the headers).
-inline std::uint32_t wire_packets(const Packet& p) noexcept {
-  return p.offload.segments > 1 ? p.offload.segments : 1;
-}
+inline std::uint32_t wire_packets(const Packet& p) noexcept { return p.offload.segments > 1 ? p.offload.segments : 1; }
 inline std::uint64_t wire_bytes(const Packet& p) noexcept {
   return p.length + std::uint64_t{wire_packets(p) - 1} * p.offload.header_bytes;
 }

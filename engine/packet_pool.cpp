@@ -10,8 +10,7 @@
 
 namespace synnet {
 
-PacketPool::PacketPool(std::size_t capacity)
-    : capacity_(capacity), freelist_(std::make_unique<Packet*[]>(capacity)) {
+PacketPool::PacketPool(std::size_t capacity) : capacity_(capacity), freelist_(std::make_unique<Packet*[]>(capacity)) {
   if (capacity == 0) throw std::invalid_argument("packet pool: capacity must be at least 1 packet");
   void* mem = ::mmap(nullptr, capacity * sizeof(Packet), PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -37,9 +36,7 @@ Packet* PacketPool::allocate() {
   return p;
 }
 
-bool PacketPool::owns(const Packet* p) const noexcept {
-  return p >= base_ && p < base_ + capacity_;
-}
+bool PacketPool::owns(const Packet* p) const noexcept { return p >= base_ && p < base_ + capacity_; }
 
 void PacketPool::check_owned(const Packet* p) const noexcept {
   if (!owns(p) || nfree_ >= capacity_) {

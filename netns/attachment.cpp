@@ -11,8 +11,8 @@
 #include <fstream>
 
 #include "engine/sys/system_error.hpp"
-#include "netns/ethtool.hpp"
 #include "engine/sys/text_file.hpp"
+#include "netns/ethtool.hpp"
 
 namespace synnet {
 
@@ -64,8 +64,9 @@ void undo(const AttachState& s, Netns& target, Netns* wire) {
   }
   RtNetlink& nl = target.netlink();
   if (!nl.has_link(s.dev)) {
-    throw AttachError("interface " + quoted(s.dev) + " is gone from " + s.netns_path +
-                      (wire == nullptr ? " (the run's wire namespace was deleted, and a virtual interface with it)" : ""));
+    throw AttachError(
+        "interface " + quoted(s.dev) + " is gone from " + s.netns_path +
+        (wire == nullptr ? " (the run's wire namespace was deleted, and a virtual interface with it)" : ""));
   }
   const LinkInfo info = nl.link_info(s.dev);
   if (info.mtu != s.mtu) nl.set_mtu(s.dev, s.mtu);
@@ -76,9 +77,16 @@ void undo(const AttachState& s, Netns& target, Netns* wire) {
 }  // namespace
 
 nlohmann::json AttachState::to_json() const {
-  return {{"prefix", prefix}, {"netns_path", netns_path}, {"netns_inode", netns_inode}, {"dev", dev},
-          {"mac", mac},       {"mtu", mtu},               {"up", up},                   {"wire", wire},
-          {"inside", inside}, {"snapshot", snapshot.to_json()}};
+  return {{"prefix", prefix},
+          {"netns_path", netns_path},
+          {"netns_inode", netns_inode},
+          {"dev", dev},
+          {"mac", mac},
+          {"mtu", mtu},
+          {"up", up},
+          {"wire", wire},
+          {"inside", inside},
+          {"snapshot", snapshot.to_json()}};
 }
 
 AttachState AttachState::from_json(const nlohmann::json& j) {
@@ -117,10 +125,11 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
   if (!nl.has_link(dev)) {
     throw AttachError("no interface " + quoted(dev) + " in " + netns_path + " (it has: " + link_names(nl) + ")");
   }
-  if (dev == "lo") throw AttachError("cannot attach to the loopback interface; give the namespace's link to the network");
+  if (dev == "lo")
+    throw AttachError("cannot attach to the loopback interface; give the namespace's link to the network");
   std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(kAttachStateDir, ec); !ec && it != std::filesystem::directory_iterator();
-       it.increment(ec)) {
+  for (auto it = std::filesystem::directory_iterator(kAttachStateDir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (it->path().extension() != ".json") continue;
     std::optional<AttachState> other;
     try {
@@ -130,8 +139,9 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
     }
     if (!other || other->netns_inode != target_->inode() || other->dev != dev) continue;
     throw AttachError(quoted(dev) + " in " + netns_path + " is already attached by run " + other->prefix +
-                      (run_is_alive(other->prefix) ? " (still running)"
-                                                   : ", which was killed: run synnet-test --cleanup to restore it first"));
+                      (run_is_alive(other->prefix)
+                           ? " (still running)"
+                           : ", which was killed: run synnet-test --cleanup to restore it first"));
   }
 
   const LinkInfo info = nl.link_info(dev);
@@ -172,8 +182,8 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
     try {
       restore();
     } catch (const std::exception& r) {
-      throw AttachError("attaching to " + quoted(dev) + " failed: " + what + "; putting it back failed too: " + r.what() +
-                        " (run synnet-test --cleanup)");
+      throw AttachError("attaching to " + quoted(dev) + " failed: " + what +
+                        "; putting it back failed too: " + r.what() + " (run synnet-test --cleanup)");
     }
     throw AttachError("attaching to " + quoted(dev) + " failed: " + what + " (everything was put back)");
   }

@@ -51,20 +51,20 @@ class AttachError : public std::runtime_error {
 
 // What an attachment changed: enough to undo it, from this process or from a later one.
 struct AttachState {
-  std::string prefix;          // the run's prefix
-  std::string netns_path;      // the attached namespace, as given ("/proc/1234/ns/net")
+  std::string prefix;      // the run's prefix
+  std::string netns_path;  // the attached namespace, as given ("/proc/1234/ns/net")
   unsigned long netns_inode = 0;
-  std::string dev;             // the interface's name
+  std::string dev;  // the interface's name
   std::string mac;
   unsigned mtu = 0;
   bool up = false;
-  std::string wire;            // name of the run's wire namespace
-  std::string inside;          // wire end of the veth
+  std::string wire;    // name of the run's wire namespace
+  std::string inside;  // wire end of the veth
   InterfaceSnapshot snapshot;
 
   nlohmann::json to_json() const;
   static AttachState from_json(const nlohmann::json& j);  // throws std::invalid_argument
-  std::string path() const;    // /run/synnet/attach/<prefix>.json
+  std::string path() const;                               // /run/synnet/attach/<prefix>.json
 };
 
 class Attachment {

@@ -218,7 +218,8 @@ void Ethtool::set_offloads(const std::string& ifname, const Offloads& o) {
   }
   if (!refused.empty()) {
     throw NetlinkRequestError(EOPNOTSUPP, what,
-                        refused + " (the kernel ties features together, e.g. TSO needs tx checksumming; "
+                              refused +
+                                  " (the kernel ties features together, e.g. TSO needs tx checksumming; "
                                   "the other changes took effect)");
   }
 }

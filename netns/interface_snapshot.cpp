@@ -91,7 +91,8 @@ InterfaceSnapshot::Message from_hex(const std::string& s) {
   };
   if (s.size() % 2 != 0) throw std::invalid_argument("a saved netlink message has an odd number of hex digits");
   InterfaceSnapshot::Message m;
-  for (std::size_t i = 0; i < s.size(); i += 2) m.push_back(static_cast<std::uint8_t>(nibble(s[i]) * 16 + nibble(s[i + 1])));
+  for (std::size_t i = 0; i < s.size(); i += 2)
+    m.push_back(static_cast<std::uint8_t>(nibble(s[i]) * 16 + nibble(s[i + 1])));
   return m;
 }
 
@@ -117,7 +118,8 @@ InterfaceSnapshot InterfaceSnapshot::take(int netns_fd, int ifindex) {
   sock.dump(nlh, "list the routes of interface " + std::to_string(ifindex), [&](const nlmsghdr* m) {
     if (m->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(m) < sizeof(rtmsg)) return;
     const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(m));
-    if (rtm->rtm_table == RT_TABLE_LOCAL || rtm->rtm_protocol == RTPROT_KERNEL || (rtm->rtm_flags & RTM_F_CLONED)) return;
+    if (rtm->rtm_table == RT_TABLE_LOCAL || rtm->rtm_protocol == RTPROT_KERNEL || (rtm->rtm_flags & RTM_F_CLONED))
+      return;
     const nlattr* oif = find_attr(m, sizeof(rtmsg), RTA_OIF);
     if (oif != nullptr && static_cast<int>(mnl_attr_get_u32(oif)) == ifindex) s.routes.push_back(copy_of(m));
   });

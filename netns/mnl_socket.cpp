@@ -123,14 +123,12 @@ MnlSocket::MnlSocket(MnlSocket&&) noexcept = default;
 MnlSocket& MnlSocket::operator=(MnlSocket&&) noexcept = default;
 MnlSocket::~MnlSocket() = default;
 
-void MnlSocket::talk(nlmsghdr* request, const std::string& what,
-                     const std::function<void(const nlmsghdr*)>& on_reply) {
+void MnlSocket::talk(nlmsghdr* request, const std::string& what, const std::function<void(const nlmsghdr*)>& on_reply) {
   request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
   exchange(request, what, on_reply);
 }
 
-void MnlSocket::dump(nlmsghdr* request, const std::string& what,
-                     const std::function<void(const nlmsghdr*)>& on_reply) {
+void MnlSocket::dump(nlmsghdr* request, const std::string& what, const std::function<void(const nlmsghdr*)>& on_reply) {
   request->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
   exchange(request, what, on_reply);
 }
@@ -156,7 +154,8 @@ void MnlSocket::exchange(nlmsghdr* request, const std::string& what,
   if (x.error != 0) {
     std::string detail = x.kernel_message;
     if (x.error == EPERM) {
-      detail += std::string(detail.empty() ? "" : ", ") + "this needs root or CAP_NET_ADMIN: run as root, e.g. with sudo";
+      detail +=
+          std::string(detail.empty() ? "" : ", ") + "this needs root or CAP_NET_ADMIN: run as root, e.g. with sudo";
     }
     throw NetlinkRequestError(x.error, label_ + ": " + what, detail);
   }

@@ -36,7 +36,8 @@ namespace synnet {
 class NetlinkRequestError : public SystemError {
  public:
   NetlinkRequestError(int err, const std::string& what, const std::string& detail)
-      : SystemError(err, std::string(SystemError(err, what).what()) + (detail.empty() ? "" : ": " + detail), verbatim) {}
+      : SystemError(err, std::string(SystemError(err, what).what()) + (detail.empty() ? "" : ": " + detail), verbatim) {
+  }
 };
 
 class MnlSocket {
@@ -53,8 +54,7 @@ class MnlSocket {
 
   // Sends the request with NLM_F_REQUEST | NLM_F_ACK added to its flags and
   // reads until the ACK, passing each reply message to on_reply.
-  void talk(nlmsghdr* request, const std::string& what,
-            const std::function<void(const nlmsghdr*)>& on_reply = nullptr);
+  void talk(nlmsghdr* request, const std::string& what, const std::function<void(const nlmsghdr*)>& on_reply = nullptr);
   // Sends a dump request (NLM_F_REQUEST | NLM_F_DUMP) and passes every reply
   // message to on_reply until NLMSG_DONE.
   void dump(nlmsghdr* request, const std::string& what, const std::function<void(const nlmsghdr*)>& on_reply);

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "engine/sys/system_error.hpp"
 #include "engine/sys/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
 
 namespace synnet {
 
@@ -31,7 +31,8 @@ void prepare_run_dir() {
     throw SystemError(errno, std::string("netns: create ") + kNetnsRunDir + permission_hint(errno));
   }
   if (::mount("", kNetnsRunDir, "none", MS_SHARED | MS_REC, nullptr) == 0) return;
-  if (errno != EINVAL) throw SystemError(errno, std::string("netns: make ") + kNetnsRunDir + " shared" + permission_hint(errno));
+  if (errno != EINVAL)
+    throw SystemError(errno, std::string("netns: make ") + kNetnsRunDir + " shared" + permission_hint(errno));
   // Not a mount point yet: bind it onto itself, then make it shared.
   if (::mount(kNetnsRunDir, kNetnsRunDir, "none", MS_BIND | MS_REC, nullptr) != 0 ||
       ::mount("", kNetnsRunDir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
@@ -96,7 +97,8 @@ Netns Netns::create(const std::string& name) {
   {
     Fd placeholder(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
     if (!placeholder) {
-      throw SystemError(errno, "netns: create " + path + (errno == EEXIST ? " (a namespace with this name exists)" : permission_hint(errno)));
+      throw SystemError(errno, "netns: create " + path +
+                                   (errno == EEXIST ? " (a namespace with this name exists)" : permission_hint(errno)));
     }
   }
   // A helper thread gets a new namespace; its ns/net is bind-mounted on the file.

@@ -46,7 +46,7 @@ class Netns {
   void set_sysctl(const std::string& key, const std::string& value);  // "net.ipv4.ip_forward" or "net/ipv4/ip_forward"
   std::string sysctl(const std::string& key);
 
-  void remove();  // throws SystemError only for a real failure (not "already gone")
+  void remove();                            // throws SystemError only for a real failure (not "already gone")
   void keep() noexcept { owned_ = false; }  // leave it for a later cleanup: the destructor will not remove it
 
  private:

@@ -111,7 +111,6 @@ Fd memory_file(const char* name) {
   ::_exit(127);
 }
 
-
 }  // namespace
 
 std::string ProcessResult::describe() const {
@@ -143,7 +142,8 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
     }
     env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  const std::string path = find_in_path(spec.argv[0], env.count("PATH") ? env["PATH"] : "/usr/sbin:/usr/bin:/sbin:/bin");
+  const std::string path =
+      find_in_path(spec.argv[0], env.count("PATH") ? env["PATH"] : "/usr/sbin:/usr/bin:/sbin:/bin");
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> argv, envp;
@@ -177,10 +177,11 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
   if (n == sizeof failure) {  // the child did not get to execve
     int status;
     ::waitpid(pid, &status, 0);
-    throw SystemError(failure.err, std::string("process: \"") + spec.argv[0] + "\": cannot " + stage_text(failure.stage) +
-                                      (failure.stage == Stage::kSetns || failure.stage == Stage::kMounts
-                                           ? " (needs root or CAP_SYS_ADMIN)"
-                                           : ""));
+    throw SystemError(
+        failure.err,
+        std::string("process: \"") + spec.argv[0] + "\": cannot " + stage_text(failure.stage) +
+            (failure.stage == Stage::kSetns || failure.stage == Stage::kMounts ? " (needs root or CAP_SYS_ADMIN)"
+                                                                               : ""));
   }
   if (!pidfd) {
     const int e = errno;
@@ -220,7 +221,8 @@ Process::~Process() {
 
 bool Process::wait_exit(std::optional<nanoseconds> timeout) {
   if (reaped_) return true;
-  const auto until = timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
+  const auto until =
+      timeout ? std::chrono::steady_clock::now() + *timeout : std::chrono::steady_clock::time_point::max();
   for (;;) {
     int ms = -1;
     if (timeout) {

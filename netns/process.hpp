@@ -33,11 +33,12 @@ namespace synnet {
 
 struct ProcessSpec {
   std::vector<std::string> argv;
-  std::vector<std::string> env{};                     // "KEY=VALUE", added to (or replacing) ours
-  std::string cwd{};                                  // empty: inherit
-  std::optional<std::chrono::nanoseconds> deadline{};  // from spawn; then SIGTERM
+  std::vector<std::string> env{};                                 // "KEY=VALUE", added to (or replacing) ours
+  std::string cwd{};                                              // empty: inherit
+  std::optional<std::chrono::nanoseconds> deadline{};             // from spawn; then SIGTERM
   std::chrono::nanoseconds kill_grace = std::chrono::seconds(2);  // SIGTERM → SIGKILL
-  bool inherit_stdio = false;  // true: stdin/stdout/stderr are ours (output() stays empty); false: /dev/null in, output captured
+  bool inherit_stdio =
+      false;  // true: stdin/stdout/stderr are ours (output() stays empty); false: /dev/null in, output captured
 };
 
 struct ProcessResult {
@@ -60,17 +61,17 @@ class Process {
   ~Process();
 
   pid_t pid() const noexcept { return pid_; }
-  bool running();                     // reaps it if it has ended
+  bool running();  // reaps it if it has ended
   // Waits up to `timeout` for it to end (and reaps it); true when it has ended.
   // For callers that must also watch something else, e.g. a cancel flag.
   bool wait_for(std::chrono::nanoseconds timeout) { return wait_exit(timeout); }
-  ProcessResult wait();               // until it ends, or its deadline (then terminates it)
-  ProcessResult terminate();          // SIGTERM the group, SIGKILL after kill_grace; reaps
-  std::string output() const;         // stdout so far
+  ProcessResult wait();        // until it ends, or its deadline (then terminates it)
+  ProcessResult terminate();   // SIGTERM the group, SIGKILL after kill_grace; reaps
+  std::string output() const;  // stdout so far
   // Waits (polling every 10 ms) until stdout contains `text`, e.g. a server's
   // "listening"; false when `timeout` passed or the process ended first.
   bool wait_for_output(std::string_view text, std::chrono::nanoseconds timeout);
-  std::string errors() const;         // stderr so far
+  std::string errors() const;  // stderr so far
 
  private:
   Process(pid_t pid, Fd pidfd, Fd out, Fd err, const ProcessSpec& spec);

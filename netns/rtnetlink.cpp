@@ -1,6 +1,7 @@
 #include "netns/rtnetlink.hpp"
 
 #include <linux/netlink.h>
+#include <net/if.h>
 #include <netlink/cache.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -8,7 +9,6 @@
 #include <netlink/route/link/veth.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
-#include <net/if.h>
 #include <sys/socket.h>
 
 #include <cstdio>

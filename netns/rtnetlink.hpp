@@ -15,12 +15,12 @@
 // EPERM says that root / CAP_NET_ADMIN is needed.
 #pragma once
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
-#include <utility>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/sys/system_error.hpp"
@@ -40,8 +40,8 @@ struct LinkInfo {
   std::string name;
   int ifindex = 0;
   unsigned mtu = 0;
-  std::string mac;  // "02:00:00:00:00:01"
-  bool up = false;  // administratively up (IFF_UP)
+  std::string mac;                                                               // "02:00:00:00:00:01"
+  bool up = false;                                                               // administratively up (IFF_UP)
   std::uint64_t rx_packets = 0, tx_packets = 0, rx_dropped = 0, tx_dropped = 0;  // the kernel's counters
 };
 
@@ -81,8 +81,7 @@ class RtNetlink {
   // Throws for a negative libnl result; `ok_errno` is an errno that means "fine" (returns false).
   bool check(int nl_result, const std::string& what, int ok_errno = 0);
 
-  void change_link(const std::string& name, const std::string& what,
-                   const std::function<void(rtnl_link*)>& edit);
+  void change_link(const std::string& name, const std::string& what, const std::function<void(rtnl_link*)>& edit);
 
   nl_sock* sock_ = nullptr;
   std::pair<int, std::string> error_;  // errno and extended-ACK text of the last error reply

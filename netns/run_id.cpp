@@ -30,7 +30,7 @@ std::string start_time_of(int pid) {
 }
 
 void make_dirs(const std::string& path) {
-  for (std::size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     const std::string dir = path.substr(0, slash);
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
       throw SystemError(errno, "run: create " + dir + (errno == EACCES ? " (run as root)" : ""));

@@ -20,7 +20,7 @@
 namespace synnet {
 
 inline constexpr std::string_view kRunFamily = "sn";
-inline constexpr std::size_t kRunPrefixLength = 7;  // "sn" + 5
+inline constexpr std::size_t kRunPrefixLength = 7;    // "sn" + 5
 inline constexpr std::size_t kMaxInterfaceName = 15;  // IFNAMSIZ - 1
 inline constexpr const char* kRunRegistryDir = "/run/synnet/runs";
 

@@ -9,7 +9,8 @@ Veth Veth::create(Netns& a_ns, std::string a, Netns& b_ns, std::string b) {
   return Veth(a_ns, std::move(a), std::move(b));
 }
 
-Veth::Veth(Veth&& other) noexcept : a_ns_(std::exchange(other.a_ns_, nullptr)), a_(std::move(other.a_)), b_(std::move(other.b_)) {}
+Veth::Veth(Veth&& other) noexcept
+    : a_ns_(std::exchange(other.a_ns_, nullptr)), a_(std::move(other.a_)), b_(std::move(other.b_)) {}
 
 Veth::~Veth() {
   try {

@@ -19,8 +19,8 @@
 
 #include <exception>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <type_traits>
 
 #include "engine/sys/fd.hpp"

@@ -39,8 +39,7 @@ class SystemError : public std::system_error {
 // Whether e (or the exception it wraps) is a system error that means "not allowed": EPERM or EACCES.
 inline bool is_permission_error(const std::exception& e) noexcept {
   const auto* s = dynamic_cast<const std::system_error*>(&e);
-  return s != nullptr &&
-         (s->code() == std::errc::operation_not_permitted || s->code() == std::errc::permission_denied);
+  return s != nullptr && (s->code() == std::errc::operation_not_permitted || s->code() == std::errc::permission_denied);
 }
 
 }  // namespace synnet

@@ -60,8 +60,8 @@ std::string seconds_text(double s) {
 }  // namespace
 
 std::string netns_path_of(const std::string& netns_or_pid) {
-  const bool pid = !netns_or_pid.empty() && std::all_of(netns_or_pid.begin(), netns_or_pid.end(),
-                                                         [](char c) { return c >= '0' && c <= '9'; });
+  const bool pid = !netns_or_pid.empty() &&
+                   std::all_of(netns_or_pid.begin(), netns_or_pid.end(), [](char c) { return c >= '0' && c <= '9'; });
   return pid ? "/proc/" + netns_or_pid + "/ns/net" : netns_or_pid;
 }
 
@@ -78,12 +78,12 @@ int run_attached(const AttachOptions& o) {
          << directions(scenario) << "; seed " << session.seed() << ", run " << session.run().prefix() << ", pid "
          << ::getpid() << "\n"
          << "synnet-test attach: Ctrl-C" << (o.duration_s ? " or the end of " + seconds_text(*o.duration_s) + " s" : "")
-         << " restores it" << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile)
-         << "\n";
+         << " restores it"
+         << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile) << "\n";
   log << banner.str() << std::flush;
 
   const auto deadline = o.duration_s ? SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                                                 std::chrono::duration<double>(*o.duration_s))
+                                                                std::chrono::duration<double>(*o.duration_s))
                                      : SteadyClock::time_point::max();
   int status = exit_status::kOk;
   for (;;) {

@@ -34,13 +34,13 @@
 namespace synnet {
 
 struct AttachOptions {
-  std::string netns;                         // a path, or a PID
-  std::string dev;                           // the interface in that namespace
+  std::string netns;                           // a path, or a PID
+  std::string dev;                             // the interface in that namespace
   std::map<std::string, std::string> flags{};  // as for profile_scenario ("loss", "up-delay", ...)
-  std::string profile{};                     // a file path, or ""
-  std::optional<double> duration_s{};        // none: until a signal
+  std::string profile{};                       // a file path, or ""
+  std::optional<double> duration_s{};          // none: until a signal
   std::optional<std::uint64_t> seed{};
-  std::ostream* log = nullptr;               // nullptr: std::cerr
+  std::ostream* log = nullptr;  // nullptr: std::cerr
 };
 
 int run_attached(const AttachOptions& options);

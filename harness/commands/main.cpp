@@ -162,20 +162,28 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   run->add_option("--peer-cmd", peer_cmd, "run this (through sh -c) on the far side, e.g. a server")->type_name("CMD");
   bool far_side_is_host = false;
-  run->add_flag("--host", far_side_is_host,
-                "the far side is this machine (198.18.0.2 on a veth the run creates and removes), not a peer namespace");
+  run->add_flag(
+      "--host", far_side_is_host,
+      "the far side is this machine (198.18.0.2 on a veth the run creates and removes), not a peer namespace");
   run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
-  CLI::App* attach = cli.add_subcommand("attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
+  CLI::App* attach = cli.add_subcommand(
+      "attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
   attach->description(kAttachDescription);
   AttachOptions attach_options;
   double attach_seconds = 0;
-  attach->add_option("--netns", attach_options.netns, "the namespace: a path (/run/netns/NAME, /proc/PID/ns/net) or a PID")
+  attach
+      ->add_option("--netns", attach_options.netns,
+                   "the namespace: a path (/run/netns/NAME, /proc/PID/ns/net) or a PID")
       ->required()
       ->type_name("PATH|PID");
-  attach->add_option("--dev", attach_options.dev, "the interface in that namespace, e.g. eth0")->required()->type_name("IFNAME");
+  attach->add_option("--dev", attach_options.dev, "the interface in that namespace, e.g. eth0")
+      ->required()
+      ->type_name("IFNAME");
   add_impairment_flags(attach, attach_options.flags);
-  attach->add_option("--profile", attach_options.profile, "impairments from a file (a scenario's link object; re-read on SIGHUP)")
+  attach
+      ->add_option("--profile", attach_options.profile,
+                   "impairments from a file (a scenario's link object; re-read on SIGHUP)")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
   attach->add_option("--duration", attach_seconds, "restore after this many seconds (default: at Ctrl-C)")
@@ -199,8 +207,8 @@ int main(int argc, char** argv) {
         throw ProfileError("cannot read " + profile + ": " + std::strerror(errno));
       }
       const Scenario s = profile_scenario(impairments, *profile_text, profile);
-      return run_wrapped(s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host,
-                             .seed = run_seed});
+      return run_wrapped(
+          s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
     });
   }
   if (do_clean) return run_cleanup();
@@ -209,6 +217,6 @@ int main(int argc, char** argv) {
     return exit_status::kBad;
   }
   if (check_only) return check_test_file(file);
-  return run_test_file({.file = file, .json_file = json_file, .junit_file = junit_file, .seed = seed, .keep = keep,
-                        .quiet = quiet});
+  return run_test_file(
+      {.file = file, .json_file = json_file, .junit_file = junit_file, .seed = seed, .keep = keep, .quiet = quiet});
 }

@@ -7,14 +7,14 @@
 #include <iostream>
 #include <thread>
 
+#include "harness/commands/exit_status.hpp"
+#include "harness/report/summary.hpp"
+#include "harness/run/session.hpp"
 #include "harness/run/testbed.hpp"
+#include "harness/scenario/profile.hpp"
 #include "netns/process.hpp"
 #include "netns/rtnetlink.hpp"
 #include "netns/run_id.hpp"
-#include "harness/commands/exit_status.hpp"
-#include "harness/report/summary.hpp"
-#include "harness/scenario/profile.hpp"
-#include "harness/run/session.hpp"
 
 namespace synnet {
 
@@ -22,7 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::chrono::seconds kSignalGrace{5};  // a forwarded Ctrl-C: then SIGTERM, SIGKILL
+constexpr std::chrono::seconds kSignalGrace{5};   // a forwarded Ctrl-C: then SIGTERM, SIGKILL
 constexpr const char* kWrapSubnet = "198.18.0.";  // self is .1, the peer .2 (/24)
 
 }  // namespace
@@ -33,9 +33,9 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
     // The host end's subnet must be free here, or the host's replies would go elsewhere.
     for (const auto& [dev, address] : RtNetlink().addresses()) {
       if (address.rfind(kWrapSubnet, 0) == 0) {
-        throw ProfileError("--host: " + std::string(kWrapSubnet) + "0/24 is already in use on this machine (" +
-                           address + " on " + dev +
-                           (run_prefix_of(dev).empty() ? "" : ": another synnet-test run --host?") + "); end that first");
+        throw ProfileError(
+            "--host: " + std::string(kWrapSubnet) + "0/24 is already in use on this machine (" + address + " on " +
+            dev + (run_prefix_of(dev).empty() ? "" : ": another synnet-test run --host?") + "); end that first");
       }
     }
   }

@@ -23,7 +23,6 @@ constexpr int kMaxDigits = 10;
 // (5 of 100 packets vs "5%") is never rejected by a rounding error.
 constexpr double kSlack = 1e-9;
 
-
 using Formatter = std::function<std::string(double, int)>;
 
 bool at_least(double value, double min) { return value >= min - kSlack * std::fabs(min); }
@@ -122,8 +121,8 @@ std::optional<std::string> loss_bound_warning(const Bound& bound, std::uint64_t 
   const double lo = bound.min.value_or(0.0);
   const double hi = bound.max.value_or(1.0);
   const double width = hi - lo;
-  const std::string prefix = "loss bound " + bound_text(bound, format_percent) + " rests on " + std::to_string(packets) +
-                             (packets == 1 ? " packet: " : " packets: ");
+  const std::string prefix = "loss bound " + bound_text(bound, format_percent) + " rests on " +
+                             std::to_string(packets) + (packets == 1 ? " packet: " : " packets: ");
   const double n = static_cast<double>(packets);
   if (width <= 0) {
     // "nothing lost" and "everything lost" are exact claims any count can test.
@@ -135,9 +134,7 @@ std::optional<std::string> loss_bound_warning(const Bound& bound, std::uint64_t 
   std::uint64_t needed = 0;
 
   // One packet must be worth no more than the width (1/n <= width).
-  const auto resolution_holds = [&](std::uint64_t k) {
-    return 1.0 / static_cast<double>(k) <= width * (1 + kSlack);
-  };
+  const auto resolution_holds = [&](std::uint64_t k) { return 1.0 / static_cast<double>(k) <= width * (1 + kSlack); };
   if (!resolution_holds(packets)) reasons.push_back("one lost packet is " + format_percent(1.0 / n));
   needed = std::max(needed, smallest_n(1.0 / width, resolution_holds));
 

@@ -90,7 +90,8 @@ void read_udp(const json& end, Measurement& m) {
   const json* receiver = sum_with(end, "sum_received", needed);
   if (receiver == nullptr) receiver = sum_with(end, "sum", needed);
   if (receiver == nullptr) {
-    m.error = "iperf3 JSON has no end.sum_received or end.sum with bits_per_second, jitter_ms, lost_packets and packets";
+    m.error =
+        "iperf3 JSON has no end.sum_received or end.sum with bits_per_second, jitter_ms, lost_packets and packets";
     return;
   }
   const auto packets = count(*receiver, "packets");
@@ -104,7 +105,8 @@ void read_udp(const json& end, Measurement& m) {
   m.jitter = *jitter_ms / 1000;
   std::uint64_t sent = *packets;
   if (const json* sender = member(end, "sum_sent")) {
-    if (const auto sender_packets = count(*sender, "packets"); sender_packets && *sender_packets > 0) sent = *sender_packets;
+    if (const auto sender_packets = count(*sender, "packets"); sender_packets && *sender_packets > 0)
+      sent = *sender_packets;
   }
   m.packets_sent = sent;
   // More lost than counted would be a receiver bug; more received than sent

@@ -15,13 +15,13 @@ struct Measurement {
   std::optional<double> loss{};        // fraction 0..1 of packets (ping) or datagrams (iperf3 udp) lost
   std::optional<double> throughput{};  // bit/s received (iperf3: the receiver's sum)
   std::optional<double> rtt_min{}, rtt_avg{}, rtt_max{}, rtt_mdev{};  // seconds (ping)
-  std::optional<double> jitter{};      // seconds (iperf3 udp)
-  std::optional<double> gap{};         // seconds: longest run of lost ping replies × interval
-  std::optional<int> exit_code{};      // the tool's or command's exit status (absent: killed by a signal)
-  std::uint64_t packets_sent = 0;      // what loss is a fraction of (0: not counted)
+  std::optional<double> jitter{};                                     // seconds (iperf3 udp)
+  std::optional<double> gap{};     // seconds: longest run of lost ping replies × interval
+  std::optional<int> exit_code{};  // the tool's or command's exit status (absent: killed by a signal)
+  std::uint64_t packets_sent = 0;  // what loss is a fraction of (0: not counted)
   std::uint64_t packets_received = 0;
   std::optional<std::uint64_t> retransmits{};  // iperf3 tcp: the sender's retransmits (reported, not checked)
-  std::string error{};                 // why the tool's output could not be read, or the tool's own error
+  std::string error{};                         // why the tool's output could not be read, or the tool's own error
 };
 
 }  // namespace synnet

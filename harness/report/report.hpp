@@ -50,32 +50,33 @@
 namespace synnet {
 
 struct ItemReport {
-  std::string name;      // the traffic item's name
-  std::string kind;      // "ping", "iperf3", "exec"
-  std::string command;   // the argv it ran, joined with spaces (for reproducing by hand)
-  double seconds = 0;    // how long it took
+  std::string name;     // the traffic item's name
+  std::string kind;     // "ping", "iperf3", "exec"
+  std::string command;  // the argv it ran, joined with spaces (for reproducing by hand)
+  double seconds = 0;   // how long it took
   Measurement measurement{};
   std::vector<Check> checks{};
-  std::string error{};   // set when the item could not run at all (e.g. the server never listened)
-  std::string output{}, errors{};  // exec: the last 4 KiB of its stdout / stderr (shown when it failed)
+  std::string error{};               // set when the item could not run at all (e.g. the server never listened)
+  std::string output{}, errors{};    // exec: the last 4 KiB of its stdout / stderr (shown when it failed)
   std::vector<std::string> notes{};  // what happened on the way, e.g. "UDP handshake lost, retried"
   bool passed() const noexcept {
     if (!error.empty()) return false;
-    for (const Check& c : checks) if (!c.pass) return false;
+    for (const Check& c : checks)
+      if (!c.pass) return false;
     return true;
   }
 };
 
 struct RunReport {
-  std::string scenario;          // its name
-  std::string file;              // the path it was read from
+  std::string scenario;  // its name
+  std::string file;      // the path it was read from
   std::uint64_t seed = 0;
-  std::string prefix;            // the run's name prefix ("snk3f9a")
-  double seconds = 0;            // the whole run
+  std::string prefix;  // the run's name prefix ("snk3f9a")
+  double seconds = 0;  // the whole run
   std::vector<ItemReport> items{};
   std::vector<std::string> timeline{};  // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
   EngineCounters counters{};            // EngineGroup::counters() at the end
-  std::string error{};           // a setup or engine failure that ended the run early
+  std::string error{};                  // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;
   std::size_t checks_failed() const noexcept;
   bool passed() const noexcept;  // no error, every item passed

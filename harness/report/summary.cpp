@@ -71,7 +71,8 @@ std::string describe(const DirectionSpec& d) {
   for_each_effect([&](const auto& effect) {
     if (const auto& s = d.impairments.*effect.member) parts.push_back(effect.describe(*s, kFormat));
   });
-  if (!d.flows.empty()) parts.push_back(std::to_string(d.flows.size()) + (d.flows.size() == 1 ? " flow rule" : " flow rules"));
+  if (!d.flows.empty())
+    parts.push_back(std::to_string(d.flows.size()) + (d.flows.size() == 1 ? " flow rule" : " flow rules"));
   if (parts.empty()) return "none";
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;

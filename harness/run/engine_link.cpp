@@ -6,8 +6,8 @@
 
 namespace synnet {
 
-void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a,
-                     const LinkEnd& b, const LinkDirections& directions) {
+void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
+                     const LinkDirections& directions) {
   const std::string app_a = name + "_a", app_b = name + "_b";
   if (io == LinkIo::kXdp) {
     for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {

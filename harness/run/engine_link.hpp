@@ -55,7 +55,7 @@ struct EngineConfigs {
 };
 
 // Adds link `name`'s apps to c as described above.
-void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a,
-                     const LinkEnd& b, const LinkDirections& directions);
+void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
+                     const LinkDirections& directions);
 
 }  // namespace synnet

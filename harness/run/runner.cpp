@@ -17,12 +17,12 @@
 #include <thread>
 
 #include "engine/engine.hpp"
-#include "engine/sys/system_error.hpp"
 #include "engine/engine_group.hpp"
+#include "engine/sys/system_error.hpp"
 #include "harness/measure/expectations.hpp"
+#include "harness/report/summary.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/run/traffic.hpp"
-#include "harness/report/summary.hpp"
 
 namespace synnet {
 
@@ -32,7 +32,9 @@ using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::nanoseconds;
 
-double seconds_since(SteadyClock::time_point t) { return std::chrono::duration<double>(SteadyClock::now() - t).count(); }
+double seconds_since(SteadyClock::time_point t) {
+  return std::chrono::duration<double>(SteadyClock::now() - t).count();
+}
 
 std::string fixed(double v, int digits) {
   std::ostringstream s;
@@ -65,7 +67,6 @@ nanoseconds ping_linger(const Scenario& s) {
   return std::max<nanoseconds>(2s, 2 * worst);
 }
 
-
 // What the traffic thread shows the main thread.
 struct Progress {
   std::mutex mutex;
@@ -79,8 +80,7 @@ struct Progress {
 class Run {
  public:
   Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines)
-      : s_(s), settings_(settings), bed_(bed), engines_(engines), current_(bed.links()),
-        linger_(ping_linger(s)) {}
+      : s_(s), settings_(settings), bed_(bed), engines_(engines), current_(bed.links()), linger_(ping_linger(s)) {}
 
   // The traffic thread: every item in order.
   void run_traffic() {
@@ -243,7 +243,8 @@ class Run {
       if (!traffic_done_ && progress_.index > 0) {
         out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
             << ") " << fixed(seconds_since(progress_.item_start), 1) << " s";
-        if (progress_.expected > 0ns) out << " of ~" << fixed(std::chrono::duration<double>(progress_.expected).count(), 0) << " s";
+        if (progress_.expected > 0ns)
+          out << " of ~" << fixed(std::chrono::duration<double>(progress_.expected).count(), 0) << " s";
       }
       out << std::flush;
     } else {

@@ -13,7 +13,6 @@
 
 namespace synnet {
 
-
 namespace {
 
 using namespace std::chrono_literals;
@@ -77,7 +76,8 @@ std::string tail(const std::string& text, std::size_t n) {
 void fail_if_killed(ItemReport& r, const ProcessResult& result, const std::string& what, nanoseconds deadline,
                     const std::atomic<bool>& cancelled) {
   if (result.timed_out) {
-    r.error = what + " did not finish within its deadline (" + seconds_arg(deadline) + " s); set \"deadline\" to allow more";
+    r.error =
+        what + " did not finish within its deadline (" + seconds_arg(deadline) + " s); set \"deadline\" to allow more";
   } else if (cancelled.load()) {
     r.error = "interrupted";
   }
@@ -87,8 +87,12 @@ ItemReport run_ping(const TrafficItem& item, const PingSpec& ping, TrafficContex
   ItemReport r = report_for(item);
   const std::string to = ping.to_address.empty() ? ctx.bed.address(ping.to) : ping.to_address;
   const auto linger_s = std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(ctx.linger).count());
-  const std::vector<std::string> argv = {"ping", "-n", "-c", std::to_string(ping.count), "-i", seconds_arg(ping.interval),
-                                         "-s", std::to_string(ping.size), "-W", std::to_string(linger_s), to};
+  const std::vector<std::string> argv = {"ping", "-n",
+                                         "-c",   std::to_string(ping.count),
+                                         "-i",   seconds_arg(ping.interval),
+                                         "-s",   std::to_string(ping.size),
+                                         "-W",   std::to_string(linger_s),
+                                         to};
   Netns& ns = ctx.bed.host(ping.from);
   r.command = by_hand(ns, argv);
   const nanoseconds deadline = deadline_of(item);
@@ -107,9 +111,16 @@ ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficCo
   const std::string port = std::to_string(ctx.port);
   const std::string server_addr = ctx.bed.address(spec.server);
   const std::vector<std::string> server_argv = {"iperf3", "-s", "-1", "-p", port, "-B", server_addr, "--forceflush"};
-  std::vector<std::string> argv = {"iperf3", "-c", server_addr, "-p", port,
-                                   "-t", std::to_string(std::chrono::ceil<std::chrono::seconds>(spec.duration).count()),
-                                   "--json", "--connect-timeout", "3000"};
+  std::vector<std::string> argv = {"iperf3",
+                                   "-c",
+                                   server_addr,
+                                   "-p",
+                                   port,
+                                   "-t",
+                                   std::to_string(std::chrono::ceil<std::chrono::seconds>(spec.duration).count()),
+                                   "--json",
+                                   "--connect-timeout",
+                                   "3000"};
   if (udp) argv.emplace_back("-u");
   if (spec.bitrate) argv.insert(argv.end(), {"-b", std::to_string(*spec.bitrate)});
   if (spec.length) argv.insert(argv.end(), {"-l", std::to_string(*spec.length)});

@@ -31,15 +31,15 @@
 #include <string>
 
 #include "harness/report/report.hpp"
-#include "harness/scenario/scenario.hpp"
 #include "harness/run/testbed.hpp"
+#include "harness/scenario/scenario.hpp"
 
 namespace synnet {
 
 struct TrafficContext {
   Testbed& bed;
   const std::atomic<bool>& cancelled;
-  std::uint16_t port = 5201;                               // iperf3's port for this item
+  std::uint16_t port = 5201;                                  // iperf3's port for this item
   std::chrono::nanoseconds linger = std::chrono::seconds(2);  // ping -W: how long to wait for the last replies
 };
 

@@ -22,8 +22,8 @@ struct HostAddress {
   std::uint8_t prefix_length = 0;  // of its subnet
 
   bool ipv6() const noexcept { return address.family == 6; }
-  std::string ip() const;                         // "198.18.0.1"
-  std::string str() const;                        // "198.18.0.1/24"
+  std::string ip() const;   // "198.18.0.1"
+  std::string str() const;  // "198.18.0.1/24"
   bool operator==(const HostAddress&) const = default;
 };
 

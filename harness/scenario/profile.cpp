@@ -24,7 +24,8 @@ ordered_json flag_value(const std::string& key, const std::string& flag, const s
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != value.size() || value.empty()) throw ProfileError("--" + flag + ": \"" + value + "\" is not a whole number of bytes (e.g. 1400)");
+  if (used != value.size() || value.empty())
+    throw ProfileError("--" + flag + ": \"" + value + "\" is not a whole number of bytes (e.g. 1400)");
   return mtu;
 }
 
@@ -50,15 +51,18 @@ const std::vector<std::string>& profile_flag_keys() {
 }
 
 Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text,
-                       const std::string& profile_name) {
+                          const std::string& profile_name) {
   ordered_json link = ordered_json::object();
   if (!profile_text.empty()) {
     link = ordered_json::parse(profile_text, nullptr, /*allow_exceptions=*/false);
     if (link.is_discarded()) throw ProfileError("profile " + profile_name + ": not valid JSON");
-    if (!link.is_object()) throw ProfileError("profile " + profile_name + ": expected a JSON object (a scenario's link: a_to_b, b_to_a, io, mtu)");
+    if (!link.is_object())
+      throw ProfileError("profile " + profile_name +
+                         ": expected a JSON object (a scenario's link: a_to_b, b_to_a, io, mtu)");
     for (const char* taken : {"a", "b", "name"}) {
       if (link.contains(taken)) {
-        throw ProfileError("profile " + profile_name + ": /" + taken + ": set by synnet-test run (self is a, peer is b); remove it");
+        throw ProfileError("profile " + profile_name + ": /" + taken +
+                           ": set by synnet-test run (self is a, peer is b); remove it");
       }
     }
   }
@@ -78,7 +82,8 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
   }
   for (const auto& [flag, value] : flags) {
     bool known = false;
-    for (const std::string& key : profile_flag_keys()) known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
+    for (const std::string& key : profile_flag_keys())
+      known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
     if (!known) throw ProfileError("--" + flag + ": not an impairment flag");
   }
   const ordered_json doc = {
@@ -91,7 +96,8 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
     return parse_scenario(doc.dump());
   } catch (const ScenarioError& e) {
     const std::string message = std::string(e.what()).substr(e.path().size() + 2);
-    if (const std::string flag = flag_of(e.path(), source); !flag.empty()) throw ProfileError("--" + flag + ": " + message);
+    if (const std::string flag = flag_of(e.path(), source); !flag.empty())
+      throw ProfileError("--" + flag + ": " + message);
     if (e.path().rfind("/links/0", 0) == 0) {
       throw ProfileError("profile " + profile_name + ": " + e.path().substr(8) + ": " + message);
     }

@@ -85,9 +85,9 @@ std::uint64_t parse_with(std::string_view text, const std::vector<Unit>& units, 
     if (s.unit == u.name) {
       if (const auto v = scaled(s.number, u.scale)) return *v;
       throw UnitError(quoted(text) + " is not a " + what + ": " +
-                      (s.number.empty() ? std::string("it has no number")
-                                        : "too many decimal places for " + std::string(units.front().name) +
-                                              ", or too large"));
+                      (s.number.empty()
+                           ? std::string("it has no number")
+                           : "too many decimal places for " + std::string(units.front().name) + ", or too large"));
     }
   }
   // A hint: the same number with the unit the user probably meant.
@@ -104,18 +104,18 @@ std::uint64_t parse_with(std::string_view text, const std::vector<Unit>& units, 
     throw UnitError(quoted(text) + " is not a " + what + ": it has no unit (try \"" + number + std::string(suggestion) +
                     "\")");
   }
-  throw UnitError(quoted(text) + " is not a " + what + " (try \"" + number + std::string(suggestion) + "\"; units: " +
-                  unit_list + ")");
+  throw UnitError(quoted(text) + " is not a " + what + " (try \"" + number + std::string(suggestion) +
+                  "\"; units: " + unit_list + ")");
 }
 
 }  // namespace
 
 std::uint64_t parse_rate(std::string_view text) {
-  static const std::vector<Unit> units = {{"bit", 1}, {"kbit", 1'000}, {"Kbit", 1'000}, {"Mbit", 1'000'000},
-                                          {"Gbit", 1'000'000'000}, {"Tbit", 1'000'000'000'000}};
+  static const std::vector<Unit> units = {{"bit", 1},          {"kbit", 1'000},         {"Kbit", 1'000},
+                                          {"Mbit", 1'000'000}, {"Gbit", 1'000'000'000}, {"Tbit", 1'000'000'000'000}};
   // tc writes "mbps" for megaBYTES per second: never guess bytes, point at bits.
   static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
-      {"bps", "bit"}, {"b/s", "bit"}, {"kbps", "kbit"}, {"kb/s", "kbit"}, {"mbps", "Mbit"}, {"mb/s", "Mbit"},
+      {"bps", "bit"},   {"b/s", "bit"},   {"kbps", "kbit"}, {"kb/s", "kbit"},  {"mbps", "Mbit"},  {"mb/s", "Mbit"},
       {"gbps", "Gbit"}, {"gb/s", "Gbit"}, {"tbps", "Tbit"}, {"mbits", "Mbit"}, {"gbits", "Gbit"}, {"kbits", "kbit"}};
   const std::uint64_t v = parse_with(text, units, "rate", aliases, "Mbit", "bit, kbit, Mbit, Gbit, Tbit");
   if (v == 0) throw UnitError(quoted(text) + " is not a rate: it must be above 0");
@@ -123,11 +123,11 @@ std::uint64_t parse_rate(std::string_view text) {
 }
 
 std::uint64_t parse_duration(std::string_view text) {
-  static const std::vector<Unit> units = {{"ns", 1}, {"us", 1'000}, {"\xC2\xB5s", 1'000}, {"ms", 1'000'000},
-                                          {"s", 1'000'000'000}};
+  static const std::vector<Unit> units = {
+      {"ns", 1}, {"us", 1'000}, {"\xC2\xB5s", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}};
   static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
-      {"msec", "ms"}, {"millis", "ms"}, {"usec", "us"}, {"sec", "s"}, {"secs", "s"}, {"seconds", "s"},
-      {"nsec", "ns"}, {"µsec", "us"}};
+      {"msec", "ms"}, {"millis", "ms"}, {"usec", "us"}, {"sec", "s"},
+      {"secs", "s"},  {"seconds", "s"}, {"nsec", "ns"}, {"µsec", "us"}};
   return parse_with(text, units, "duration", aliases, "ms", "ns, us, ms, s");
 }
 

@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   std::cout << "apps  ns/packet  ns/packet/app\n";
   for (int n : {1, 4, 16, 64}) {
     // Longer chains cost more per packet: send fewer packets so each run takes similar time.
-    const double total = ns_per_packet(n, std::max<std::uint64_t>(npackets * 4 / static_cast<std::uint64_t>(n + 3), 1'000'000));
+    const double total =
+        ns_per_packet(n, std::max<std::uint64_t>(npackets * 4 / static_cast<std::uint64_t>(n + 3), 1'000'000));
     per_app[n] = total / n;
     std::cout << (n < 10 ? "   " : "  ") << n << "  " << bench::fmt_fixed(total, 2) << "      "
               << bench::fmt_fixed(per_app[n], 3) << "\n";

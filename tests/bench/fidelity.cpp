@@ -135,7 +135,9 @@ int main(int argc, char** argv) {
     ManualClock clock;
     Engine engine({.packets = 4096, .seed = 1, .clock = &clock, .log = nullptr});
     Config c;
-    c.app<Source>("src", {.sizes_bytes = {64}, .burst_packets = 1000}).app<Loss>("loss", {.ratio = ratio}).app<Sink>("sink");
+    c.app<Source>("src", {.sizes_bytes = {64}, .burst_packets = 1000})
+        .app<Loss>("loss", {.ratio = ratio})
+        .app<Sink>("sink");
     c.link("src.output -> loss.input").link("loss.output -> sink.input");
     engine.configure(c);
     for (int i = 0; i < 1000; ++i) engine.breathe();

@@ -21,9 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -55,7 +53,8 @@ int main(int argc, char** argv) {
 
     RunId run = RunId::create();  // so that cleanup() knows the script's names too
     t0 = Clock::now();
-    const ProcessResult r = run_process(-1, {.argv = {"sh", script, run.prefix()}, .deadline = std::chrono::seconds(30)});
+    const ProcessResult r =
+        run_process(-1, {.argv = {"sh", script, run.prefix()}, .deadline = std::chrono::seconds(30)});
     theirs.push_back(ms_since(t0));
     if (!r.ok()) {
       std::cerr << "netns-setup: the ip(8) script failed (" << r.describe() << "):\n" << r.err;
@@ -64,8 +63,9 @@ int main(int argc, char** argv) {
     }
   }
   const double ours_ms = median(ours), theirs_ms = median(theirs);
-  std::cout << "runs: " << runs << " each; synnet min " << bench::fmt_fixed(*std::min_element(ours.begin(), ours.end()), 2)
-            << " ms, ip min " << bench::fmt_fixed(*std::min_element(theirs.begin(), theirs.end()), 2) << " ms\n";
+  std::cout << "runs: " << runs << " each; synnet min "
+            << bench::fmt_fixed(*std::min_element(ours.begin(), ours.end()), 2) << " ms, ip min "
+            << bench::fmt_fixed(*std::min_element(theirs.begin(), theirs.end()), 2) << " ms\n";
   std::cout << "netns-setup: " << bench::fmt_fixed(theirs_ms / ours_ms, 1) << "x ip(8) (synnet "
             << bench::fmt_fixed(ours_ms, 2) << " ms, ip " << bench::fmt_fixed(theirs_ms, 2) << " ms)" << std::endl;
   return 0;

@@ -80,7 +80,8 @@ struct Testbed {
       ip(t.wire, {"link", "set", t.b_wire.b(), "master", "br0"});
       t.wire.netlink().set_up("br0");
     } else {
-      std::vector<std::string> argv = {SYNNET_FORWARD_PATH, "--quiet", "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()};
+      std::vector<std::string> argv = {SYNNET_FORWARD_PATH, "--quiet",    "--netns",
+                                       t.wire.path(),       t.a_wire.b(), t.b_wire.b()};
       argv.insert(argv.end(), forwarder_args.begin(), forwarder_args.end());
       if (const char* extra = std::getenv("SYNNET_FORWARD_ARGS")) {  // e.g. "--tx sendmmsg --busy-poll"
         std::istringstream words(extra);
@@ -89,8 +90,9 @@ struct Testbed {
       forwarder.emplace(Process::spawn(-1, {.argv = argv, .kill_grace = 2s}));
     }
     // Both ways must work before measuring (ARP, bridge learning, engine up).
-    const ProcessResult r = run_process(t.a.fd(), {.argv = {"ping", "-c", "2", "-i", "0.2", "-w", "5", "198.18.0.2"},
-                                                   .env = {"LANG=C"}, .deadline = 10s});
+    const ProcessResult r = run_process(
+        t.a.fd(),
+        {.argv = {"ping", "-c", "2", "-i", "0.2", "-w", "5", "198.18.0.2"}, .env = {"LANG=C"}, .deadline = 10s});
     if (!r.ok()) throw std::runtime_error("no connectivity through the " + name(through) + ": " + r.out + r.err);
   }
 
@@ -144,8 +146,8 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
     kpps = static_cast<double>(r1 - r0) / seconds / 1000;
     if (!gen.running()) throw std::runtime_error("trafgen stopped: " + gen.errors());
     std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << Testbed::name(through)
-              << (through == Through::engine ? " (" + io + ")" : "") << ": "
-              << bench::fmt_fixed(kpps, 0) << " kpps delivered"
+              << (through == Through::engine ? " (" + io + ")" : "") << ": " << bench::fmt_fixed(kpps, 0)
+              << " kpps delivered"
               << (through == Through::engine ? ", forwarder CPU " + bench::fmt_fixed(100 * cpu, 0) + "%" : "") << "\n";
   }
   ::unlink(cfg);
@@ -160,7 +162,9 @@ double tcp_gbps(Through through, int seconds, const std::string& io = "packet", 
   if (offloads_on) args.push_back("--bulk");
   if (one_engine) args.insert(args.end(), {"--engines", "1"});
   Testbed bed(through, !offloads_on, args, gso_max_size);
-  Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"}, .deadline = std::chrono::seconds(seconds + 30), .kill_grace = 1s});
+  Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"},
+                                                 .deadline = std::chrono::seconds(seconds + 30),
+                                                 .kill_grace = 1s});
   server.wait_for_output("listening", 5s);
   const ProcessResult client = run_process(
       bed.t.a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-p", "5301", "-t", std::to_string(seconds), "--json"},
@@ -170,11 +174,11 @@ double tcp_gbps(Through through, int seconds, const std::string& io = "packet", 
   const double gbps = json["end"]["sum_received"]["bits_per_second"].get<double>() / 1e9;
   const auto retransmits = json["end"]["sum_sent"].value("retransmits", 0);
   std::string what = Testbed::name(through);
-  if (through == Through::engine) what += " (" + io + (offloads_on ? ", bulk" : "") + (one_engine ? ", one engine" : "") + ")";
+  if (through == Through::engine)
+    what += " (" + io + (offloads_on ? ", bulk" : "") + (one_engine ? ", one engine" : "") + ")";
   if (offloads_on) what += ", offloads on";
   if (gso_max_size != 0) what += ", gso_max_size " + std::to_string(gso_max_size);
-  std::cout << "  " << what << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits
-            << " retransmits\n";
+  std::cout << "  " << what << ": " << bench::fmt_fixed(gbps, 2) << " Gbit/s, " << retransmits << " retransmits\n";
   return gbps;
 }
 
@@ -224,7 +228,8 @@ double wake_us(int waker, int sleeper, int samples = 200) {
   std::atomic<std::int64_t> sent_ns{0};
   std::vector<double> us;
   const auto now_ns = [] {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   };
   std::thread reader([&] {
     pin(sleeper);
@@ -254,7 +259,8 @@ double wake_us(int waker, int sleeper, int samples = 200) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || (std::strcmp(argv[1], "pps") != 0 && std::strcmp(argv[1], "tcp") != 0 && std::strcmp(argv[1], "idle") != 0)) {
+  if (argc < 2 ||
+      (std::strcmp(argv[1], "pps") != 0 && std::strcmp(argv[1], "tcp") != 0 && std::strcmp(argv[1], "idle") != 0)) {
     std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S] [--rounds N]\n";
     return 2;
   }
@@ -292,10 +298,10 @@ int main(int argc, char** argv) {
         packet.add(pps(Through::engine, seconds, false, "packet"), bridge.last());
         xdp.add(pps(Through::engine, seconds, false, "xdp"), bridge.last());
       }
-      std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2) << "x xdp="
-                << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge (" << bench::fmt_fixed(packet.median(), 0)
-                << " / " << bench::fmt_fixed(xdp.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
-                << " kpps; medians of " << rounds << " rounds)" << std::endl;
+      std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2)
+                << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge ("
+                << bench::fmt_fixed(packet.median(), 0) << " / " << bench::fmt_fixed(xdp.median(), 0) << " / "
+                << bench::fmt_fixed(bridge.median(), 0) << " kpps; medians of " << rounds << " rounds)" << std::endl;
     } else if (what == "tcp") {
       Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;
@@ -310,14 +316,16 @@ int main(int argc, char** argv) {
       }
       std::cout << "  xdp: " << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge\n";
       std::cout << "  one engine (synnet-forward --engines 1: one thread for both directions): "
-                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x bridge (" << bench::fmt_fixed(one_engine.median(), 2)
-                << " Gbit/s)\n";
+                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x bridge ("
+                << bench::fmt_fixed(one_engine.median(), 2) << " Gbit/s)\n";
       std::cout << "  bulk: " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x the bridge with offloads on ("
-                << bench::fmt_fixed(bulk.median(), 2) << " vs " << bench::fmt_fixed(bridge_on.median(), 2) << " Gbit/s)\n";
+                << bench::fmt_fixed(bulk.median(), 2) << " vs " << bench::fmt_fixed(bridge_on.median(), 2)
+                << " Gbit/s)\n";
       std::cout << "veth-tcp: " << bench::fmt_fixed(packet.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 2) << " vs " << bench::fmt_fixed(bridge.median(), 2)
                 << " Gbit/s), bulk " << bench::fmt_fixed(bulk.median_ratio(), 2) << "x, one engine "
-                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x; medians of " << rounds << " rounds" << std::endl;
+                << bench::fmt_fixed(one_engine.median_ratio(), 2) << "x; medians of " << rounds << " rounds"
+                << std::endl;
     } else {
       double direct_us;
       {
@@ -336,18 +344,20 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(seconds));
       const double cpu_pct = 100 * (bed.forwarder_cpu() - cpu0) / seconds;
       const double through_us = median_rtt_us(bed.t.a, 200);
-      std::cout << "  direct veth: " << bench::fmt_fixed(direct_us, 1) << " us median RTT; through the engine: "
-                << bench::fmt_fixed(through_us, 1) << " us\n";
+      std::cout << "  direct veth: " << bench::fmt_fixed(direct_us, 1)
+                << " us median RTT; through the engine: " << bench::fmt_fixed(through_us, 1) << " us\n";
       {  // the same without cross-CPU wake-ups: one engine and ping on one CPU
         Testbed pinned(Through::engine, true, {"--cpu", "0"});
         median_rtt_us(pinned.t.a, 5, 0);
         const double pinned_us = median_rtt_us(pinned.t.a, 200, 0);
         std::cout << "  one engine and ping on CPU 0 (synnet-forward --cpu 0, taskset -c 0 ping): "
-                  << bench::fmt_fixed(pinned_us, 1) << " us, +" << bench::fmt_fixed(pinned_us - direct_us, 1) << " us\n";
+                  << bench::fmt_fixed(pinned_us, 1) << " us, +" << bench::fmt_fixed(pinned_us - direct_us, 1)
+                  << " us\n";
       }
       if (::sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-        std::cout << "  this machine wakes a thread blocked on another, idle CPU in " << bench::fmt_fixed(wake_us(0, 1), 1)
-                  << " us (median), on the same CPU in " << bench::fmt_fixed(wake_us(0, 0), 1)
+        std::cout << "  this machine wakes a thread blocked on another, idle CPU in "
+                  << bench::fmt_fixed(wake_us(0, 1), 1) << " us (median), on the same CPU in "
+                  << bench::fmt_fixed(wake_us(0, 0), 1)
                   << " us; through an idle engine a ping needs two wake-ups, directly none\n";
       }
       std::cout << "idle: +" << bench::fmt_fixed(through_us - direct_us, 1) << " us RTT, "

@@ -77,13 +77,14 @@ int main(int argc, char** argv) {
       if (::write(event.get(), &t, sizeof t) != sizeof t) break;
     }
   });
-  engine.run({.duration = std::chrono::seconds(60),
-              .until = [&] { return watcher->latencies_ns.size() >= samples; }});
+  engine.run({.duration = std::chrono::seconds(60), .until = [&] { return watcher->latencies_ns.size() >= samples; }});
   writer.join();
 
   std::vector<double> v = watcher->latencies_ns;
   std::sort(v.begin(), v.end());
-  const auto pct = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))] / 1000; };
+  const auto pct = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))] / 1000;
+  };
   const EngineStats s = engine.stats();
   std::cout << "engine blocked " << bench::fmt_fixed(std::chrono::duration<double>(s.blocked).count(), 2) << " s, "
             << s.wakeups << " wakeups, " << s.breaths << " breaths\n";

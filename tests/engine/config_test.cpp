@@ -57,8 +57,11 @@ TEST(Config, BadAppNamesAndDuplicatesAreErrors) {
 
 TEST(Config, SpecValuesAreValidatedWhenTheAppIsAdded) {
   Config c;
-  expect_config_error([&] { c.app<Source>("src", {.sizes_bytes = {60, 70000}}); },
-                      "app \"src\" (synnet::Source): sizes_bytes: 70000 is not in 1..65664");
+  expect_config_error(
+      [&] {
+        c.app<Source>("src", {.sizes_bytes = {60, 70000}});
+      },
+      "app \"src\" (synnet::Source): sizes_bytes: 70000 is not in 1..65664");
   expect_config_error([&] { c.app<Source>("src", {.sizes_bytes = {}}); }, "give at least one frame size");
   EXPECT_TRUE(c.apps().empty());
 }
@@ -72,8 +75,7 @@ TEST(Config, ValidateFindsDanglingLinks) {
   Config d;
   d.app<Source>("src").app<Clumsy>("clumsy");
   d.link("src.out -> clumsy.in");
-  expect_config_error([&] { d.validate(); },
-                      "app \"clumsy\" (synnet::Clumsy) has no input port \"in\"");
+  expect_config_error([&] { d.validate(); }, "app \"clumsy\" (synnet::Clumsy) has no input port \"in\"");
 
   Config e;
   e.app<Sink>("sink").app<Clumsy>("clumsy");

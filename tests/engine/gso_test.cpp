@@ -68,7 +68,9 @@ TEST(Gso, SegmentsUdpOverIpv4AndIpv6) {
   expect_segments_like_the_kernel({.udp = true, .payload = 2999, .gso_size = 1472});
   expect_segments_like_the_kernel({.ipv6 = true, .udp = true, .payload = 4000});
 }
-TEST(Gso, SegmentsBehindAVlanTag) { expect_segments_like_the_kernel({.vlan = true, .payload = 10000, .gso_size = 1448}); }
+TEST(Gso, SegmentsBehindAVlanTag) {
+  expect_segments_like_the_kernel({.vlan = true, .payload = 10000, .gso_size = 1448});
+}
 TEST(Gso, OneShortSegment) { expect_segments_like_the_kernel({.payload = 10}); }
 
 TEST(Gso, APlainFrameIsOneWirePacket) {

@@ -76,7 +76,7 @@ struct SuperFrame {
     } else {
       put16(l4p + 4, first_seq >> 16);
       put16(l4p + 6, first_seq & 0xffff);
-      l4p[12] = 8 << 4;        // 32-byte header
+      l4p[12] = 8 << 4;                     // 32-byte header
       l4p[13] = 0x80 | 0x10 | 0x08 | 0x01;  // CWR ACK PSH FIN
       put16(l4p + 14, 512);
       for (int i = 20; i < 32; ++i) l4p[i] = 1;  // NOPs
@@ -85,7 +85,9 @@ struct SuperFrame {
     put16(l4p + (udp ? 6 : 16), 0xbeef);  // a partial sum: the segmenter must not trust it
     p.length = static_cast<std::uint32_t>(header() + payload);
     p.offload = {.gso_size = gso_size,
-                 .gso_type = udp ? kGsoUdpL4 : ipv6 ? kGsoTcpV6 : kGsoTcpV4,
+                 .gso_type = udp    ? kGsoUdpL4
+                             : ipv6 ? kGsoTcpV6
+                                    : kGsoTcpV4,
                  .csum_partial = true,
                  .csum_start = static_cast<std::uint16_t>(l4()),
                  .csum_offset = static_cast<std::uint16_t>(udp ? 6 : 16)};

@@ -125,11 +125,14 @@ TEST(Idle, BusyPollKeepsTheFdsOutOfEpoll) {
   e.configure(c);
   std::optional<bool> in_epoll;
   int breaths = 0;
-  e.run({.duration = 5s, .until = [&] {
-           if (++breaths < 100) return false;
-           in_epoll = in_some_epoll(event.get());
-           return true;
-         }, .busy_poll = true});
+  e.run({.duration = 5s,
+         .until =
+             [&] {
+               if (++breaths < 100) return false;
+               in_epoll = in_some_epoll(event.get());
+               return true;
+             },
+         .busy_poll = true});
   ASSERT_TRUE(in_epoll.has_value());
   EXPECT_FALSE(*in_epoll);
 }

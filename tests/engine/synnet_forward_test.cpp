@@ -24,7 +24,8 @@ ProcessResult forward(std::vector<std::string> args, std::chrono::seconds deadli
 // forwarder is up. With --quiet it prints nothing before the end.
 bool forwards_within_4s(testing::PocTopology& t) {
   for (int i = 0; i < 20; ++i) {
-    if (run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok()) return true;
+    if (run_process(t.a.fd(), {.argv = {"ping", "-c", "1", "-W", "0.2", "198.18.0.2"}, .deadline = 5s}).ok())
+      return true;
   }
   return false;
 }
@@ -64,12 +65,13 @@ TEST(SynnetForward, ACpuThatIsNotThereIsRefusedWithTheCpusThatAre) {
 TEST(SynnetForward, ForwardsPingForItsDurationAndEndsWithItsReports) {
   SYNNET_REQUIRE_ROOT();
   testing::PocTopology t;
-  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--quiet", "--cpu", "0", "--duration", "6",
-                                             "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()},
+  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--quiet", "--cpu", "0", "--duration", "6", "--netns",
+                                             t.wire.path(), t.a_wire.b(), t.b_wire.b()},
                                     .deadline = 30s});
   ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward within 4 s";
-  const ProcessResult ping = run_process(t.a.fd(), {.argv = {"ping", "-c", "3", "-i", "0.2", "-w", "3", "198.18.0.2"},
-                                                    .env = {"LANG=C"}, .deadline = 10s});
+  const ProcessResult ping = run_process(
+      t.a.fd(),
+      {.argv = {"ping", "-c", "3", "-i", "0.2", "-w", "3", "198.18.0.2"}, .env = {"LANG=C"}, .deadline = 10s});
   EXPECT_TRUE(ping.ok()) << ping.out << ping.err;
   EXPECT_NE(ping.out.find("3 received"), std::string::npos) << ping.out;
   const ProcessResult done = fwd.wait();
@@ -87,12 +89,13 @@ TEST(SynnetForward, ByDefaultCarriesTcpWithAnEnginePerDirection) {
   testing::PocTopology t;
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};  // wire packets only
   t.set_offloads(off, off);
-  Process fwd = Process::spawn(-1, {.argv = {SYNNET_FORWARD_PATH, "--duration", "8", "--netns", t.wire.path(),
-                                             t.a_wire.b(), t.b_wire.b()},
-                                    .deadline = 30s});
+  Process fwd = Process::spawn(
+      -1, {.argv = {SYNNET_FORWARD_PATH, "--duration", "8", "--netns", t.wire.path(), t.a_wire.b(), t.b_wire.b()},
+           .deadline = 30s});
   ASSERT_TRUE(forwards_within_4s(t)) << "no ping crossed synnet-forward within 4 s";
-  Process server = Process::spawn(t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"},
-                                             .deadline = 20s, .kill_grace = 1s});
+  Process server = Process::spawn(
+      t.b.fd(),
+      {.argv = {"iperf3", "-s", "-1", "-B", "198.18.0.2", "--forceflush"}, .deadline = 20s, .kill_grace = 1s});
   server.wait_for_output("listening", 2s);
   const ProcessResult client = run_process(
       t.a.fd(), {.argv = {"iperf3", "-c", "198.18.0.2", "-t", "2", "--connect-timeout", "3000"}, .deadline = 15s});
@@ -107,7 +110,8 @@ TEST(SynnetForward, ByDefaultCarriesTcpWithAnEnginePerDirection) {
   for (auto at = done.out.find("load: "); at != std::string::npos; at = done.out.find("load: ", at + 1), ++reports) {
     const std::string before = done.out.substr(0, at);
     EXPECT_TRUE(before.ends_with(there_title) || before.ends_with(back_title))
-        << "a report cut into, or without its title, at byte " << at << ":\n" << done.out;
+        << "a report cut into, or without its title, at byte " << at << ":\n"
+        << done.out;
   }
   EXPECT_GE(reports, 10) << "two engines reporting every second for 8 s:\n" << done.out;
   // The final reports come last, one per direction.

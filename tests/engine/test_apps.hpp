@@ -219,9 +219,7 @@ struct FailingSpec {
 class Failing final : public App {
  public:
   using Spec = FailingSpec;
-  Failing(AppContext& ctx, const Spec&) : App(ctx) {
-    throw std::runtime_error("cannot open interface \"nope0\"");
-  }
+  Failing(AppContext& ctx, const Spec&) : App(ctx) { throw std::runtime_error("cannot open interface \"nope0\""); }
 };
 
 }  // namespace synnet::testing

@@ -12,14 +12,14 @@ using namespace synnet;
 using namespace std::chrono_literals;
 
 int main() {
-  Engine engine;                          // owns the packet pool, apps and links
+  Engine engine;  // owns the packet pool, apps and links
   Config c;
   c.app<Source>("src", {.sizes_bytes = {60, 61}});
   c.app<Clumsy>("clumsy");
   c.app<Sink>("sink");
   c.link("src.output -> clumsy.input");
   c.link("clumsy.output -> sink.input");
-  engine.configure(c);                    // validates; errors name the app, port or link
+  engine.configure(c);  // validates; errors name the app, port or link
   engine.run({.duration = 200ms});
   engine.report_links(std::cout);
   for (const Counter& k : engine.counters().all()) std::cout << k.app << "." << k.name << " = " << k.value << "\n";

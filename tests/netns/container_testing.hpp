@@ -28,7 +28,8 @@ struct ContainerNet {
 
   ContainerNet() {
     ip({"-n", br.name(), "link", "add", "br0", "type", "bridge"});
-    for (const std::string& port : {ctr_link.b(), cl_link.b()}) ip({"-n", br.name(), "link", "set", port, "master", "br0"});
+    for (const std::string& port : {ctr_link.b(), cl_link.b()})
+      ip({"-n", br.name(), "link", "set", port, "master", "br0"});
     for (Netns* ns : {&ctr, &br, &cl}) ns->netlink().set_up("lo");
     for (const std::string& l : {std::string("br0"), ctr_link.b(), cl_link.b()}) br.netlink().set_up(l);
     ip({"-n", ctr.name(), "addr", "add", "198.18.7.2/24", "dev", "eth0"});

@@ -12,9 +12,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
-#include <optional>
 #include <utility>
 
 #include "engine/sys/fd.hpp"

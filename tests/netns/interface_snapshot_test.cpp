@@ -35,7 +35,8 @@ class InterfaceSnapshotTest : public ::testing::Test {
 };
 
 std::string addresses_and_routes(testing::ContainerNet& net, const std::string& dev) {
-  std::string s = testing::ContainerNet::ip({"-n", net.ctr.name(), "-j", "addr", "show", "dev", dev, "scope", "global"});
+  std::string s =
+      testing::ContainerNet::ip({"-n", net.ctr.name(), "-j", "addr", "show", "dev", dev, "scope", "global"});
   for (const char* family : {"-4", "-6"}) {
     s += testing::ContainerNet::ip({"-n", net.ctr.name(), "-j", family, "route", "show", "table", "all", "dev", dev});
   }

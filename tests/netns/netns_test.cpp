@@ -10,8 +10,8 @@
 
 #include <cstring>
 
-#include "engine/sys/system_error.hpp"
 #include "engine/sys/in_netns.hpp"
+#include "engine/sys/system_error.hpp"
 #include "netns/process.hpp"
 #include "tests/netns/netns_testing.hpp"
 

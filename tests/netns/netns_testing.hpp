@@ -89,8 +89,8 @@ struct Leftovers {
 };
 
 inline std::ostream& operator<<(std::ostream& out, const Leftovers& l) {
-  return out << "{namespaces " << l.namespaces << ", links " << l.links << ", mounts " << l.mounts << ", fds "
-             << l.fds << ", children " << l.children << "}";
+  return out << "{namespaces " << l.namespaces << ", links " << l.links << ", mounts " << l.mounts << ", fds " << l.fds
+             << ", children " << l.children << "}";
 }
 
 // The seed's PoC topology: hosts a (198.18.0.1) and b (198.18.0.2), each with

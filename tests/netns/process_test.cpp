@@ -54,8 +54,8 @@ TEST(Process, LargeOutputDoesNotBlockTheChild) {
 }
 
 TEST(Process, EnvAndCwdAreApplied) {
-  const ProcessResult r =
-      run_process(-1, {.argv = {"sh", "-c", "echo $SYNNET_X; pwd"}, .env = {"SYNNET_X=42"}, .cwd = "/tmp", .deadline = 10s});
+  const ProcessResult r = run_process(
+      -1, {.argv = {"sh", "-c", "echo $SYNNET_X; pwd"}, .env = {"SYNNET_X=42"}, .cwd = "/tmp", .deadline = 10s});
   EXPECT_EQ(r.out, "42\n/tmp\n");
 }
 
@@ -82,8 +82,8 @@ TEST(Process, ADeadlineKillsSleep100) {
 }
 
 TEST(Process, AChildIgnoringSigtermGetsSigkill) {
-  const ProcessResult r = run_process(
-      -1, {.argv = {"sh", "-c", "trap '' TERM; sleep 100 & wait"}, .deadline = 200ms, .kill_grace = 300ms});
+  const ProcessResult r =
+      run_process(-1, {.argv = {"sh", "-c", "trap '' TERM; sleep 100 & wait"}, .deadline = 200ms, .kill_grace = 300ms});
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.signal, SIGKILL);
 }

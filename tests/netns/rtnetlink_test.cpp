@@ -30,9 +30,9 @@ struct TwoHosts : ::testing::Test {
     run.reset();
   }
   ProcessResult ping(Netns& from, const std::string& to) {
-    return run_process(from.fd(), {.argv = {"/usr/bin/ping", "-c", "3", "-i", "0.2", "-W", "2", to},
-                                   .env = {"LANG=C"},
-                                   .deadline = 15s});
+    return run_process(
+        from.fd(),
+        {.argv = {"/usr/bin/ping", "-c", "3", "-i", "0.2", "-W", "2", to}, .env = {"LANG=C"}, .deadline = 15s});
   }
   std::optional<RunId> run;
   std::optional<Netns> a, b;
@@ -74,9 +74,8 @@ TEST_F(TwoHosts, WithoutTheVethUpNothingCrosses) {
   Address ba = Address::add(*b, veth->b(), "198.18.0.2/24");
   b->netlink().set_up(veth->b(), false);
   EXPECT_FALSE(b->netlink().link_info(veth->b()).up);
-  const ProcessResult r = run_process(a->fd(), {.argv = {"/usr/bin/ping", "-c", "1", "-W", "1", "198.18.0.2"},
-                                               .env = {"LANG=C"},
-                                               .deadline = 10s});
+  const ProcessResult r = run_process(
+      a->fd(), {.argv = {"/usr/bin/ping", "-c", "1", "-W", "1", "198.18.0.2"}, .env = {"LANG=C"}, .deadline = 10s});
   EXPECT_EQ(r.exit_code, 1) << r.out;
 }
 
@@ -171,9 +170,8 @@ TEST(PocTopologyTest, PingsAcrossTheWireOnceItIsBridged) {
   SYNNET_REQUIRE_ROOT();
   PocTopology t;
   const auto ping = [&] {
-    return run_process(t.a.fd(), {.argv = {"/usr/bin/ping", "-c", "1", "-W", "1", "198.18.0.2"},
-                                  .env = {"LANG=C"},
-                                  .deadline = 10s});
+    return run_process(
+        t.a.fd(), {.argv = {"/usr/bin/ping", "-c", "1", "-W", "1", "198.18.0.2"}, .env = {"LANG=C"}, .deadline = 10s});
   };
   EXPECT_EQ(ping().exit_code, 1) << "nothing forwards in the wire namespace yet: no packet may cross";
   // Stand in for the engine with a Linux bridge in the wire namespace.
@@ -183,9 +181,9 @@ TEST(PocTopologyTest, PingsAcrossTheWireOnceItIsBridged) {
   }
   t.wire.netlink().set_up("br0");
   // The bridge's first moments can lose the first ARP request: allow 5 s for a reply.
-  const ProcessResult r = run_process(t.a.fd(), {.argv = {"/usr/bin/ping", "-c", "3", "-i", "0.2", "-w", "5", "198.18.0.2"},
-                                                 .env = {"LANG=C"},
-                                                 .deadline = 10s});
+  const ProcessResult r = run_process(
+      t.a.fd(),
+      {.argv = {"/usr/bin/ping", "-c", "3", "-i", "0.2", "-w", "5", "198.18.0.2"}, .env = {"LANG=C"}, .deadline = 10s});
   EXPECT_TRUE(r.ok()) << r.describe() << r.out;
 }
 

@@ -1,6 +1,6 @@
 // Run prefixes, names, the registry of live runs, and cleanup of dead runs.
-#include "netns/cleanup.hpp"
 #include "netns/run_id.hpp"
+#include "netns/cleanup.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 
 TEST(RunPrefix, IsRecognisedOnlyInTheExactShape) {
   EXPECT_EQ(run_prefix_of("snk3f9a-client"), "snk3f9a");
-  EXPECT_EQ(run_prefix_of("snk3f9a-"), "");  // no role
+  EXPECT_EQ(run_prefix_of("snk3f9a-"), "");   // no role
   EXPECT_EQ(run_prefix_of("snK3f9a-x"), "");  // upper case
   EXPECT_EQ(run_prefix_of("sn3f9a-x"), "");   // too short
   EXPECT_EQ(run_prefix_of("xyk3f9a-x"), "");  // another family
@@ -89,7 +89,8 @@ TEST(Cleanup, RemovesWhatAKilledRunLeftAndNothingElse) {
 
   const std::string dead = killed_run_leaves_leftovers();
   ASSERT_EQ(dead.size(), kRunPrefixLength);
-  ASSERT_EQ(::access(("/run/netns/" + dead + "-a").c_str(), F_OK), 0) << "the killed run should have left its namespace";
+  ASSERT_EQ(::access(("/run/netns/" + dead + "-a").c_str(), F_OK), 0)
+      << "the killed run should have left its namespace";
   EXPECT_FALSE(run_is_alive(dead));
 
   const CleanupReport report = cleanup(dead);

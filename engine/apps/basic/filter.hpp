@@ -28,7 +28,7 @@ struct FilterSpec {
 
   FilterSpec() = default;
   template <class F>
-    requires std::is_invocable_r_v<bool, F&, Packet&>
+  requires std::is_invocable_r_v<bool, F&, Packet&>
   explicit FilterSpec(F f) : fn(std::make_shared<const Fn>(std::move(f))) {}
   bool operator==(const FilterSpec&) const = default;
   void validate() const;

@@ -15,7 +15,6 @@ namespace {
 constexpr std::size_t kIpv4HeaderBytes = 20, kIpv6HeaderBytes = 40, kIpv6ExtMinBytes = 8;
 constexpr std::uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDestOptions = 60;
 
-
 // The minimal header of a protocol whose first four bytes are the source and
 // destination ports; 0 for a protocol without ports.
 std::size_t port_header_bytes(std::uint8_t protocol) noexcept {

@@ -52,7 +52,8 @@ void FlowSplitSpec::validate() const {
       throw std::invalid_argument(where + "output \"default\" is reserved for the packets no rule matches");
     }
     if (!r.src && !r.dst && !r.protocol && !r.src_ports && !r.dst_ports) {
-      throw std::invalid_argument(where + "sets none of src, dst, protocol, src_ports, dst_ports, so it would "
+      throw std::invalid_argument(where +
+                                  "sets none of src, dst, protocol, src_ports, dst_ports, so it would "
                                   "match everything (packets no rule matches already go to \"default\")");
     }
     if (r.src) check_prefix(where, "src", *r.src);

@@ -7,9 +7,7 @@
 
 namespace synnet {
 
-void CorruptSpec::validate() const {
-  require_probability("ratio", ratio);
-}
+void CorruptSpec::validate() const { require_probability("ratio", ratio); }
 
 void Corrupt::push() {
   Link* in = input();

@@ -26,16 +26,15 @@ Distribution parse_distribution(std::string_view name) {
   if (name == "normal") return Distribution::kNormal;
   if (name == "pareto") return Distribution::kPareto;
   if (name == "paretonormal") return Distribution::kParetoNormal;
-  throw std::invalid_argument("\"" + std::string(name) + "\" is not a distribution (uniform, normal, pareto, paretonormal)");
+  throw std::invalid_argument("\"" + std::string(name) +
+                              "\" is not a distribution (uniform, normal, pareto, paretonormal)");
 }
 
 double sample(Distribution d, Rng& rng, double mean, double stddev) noexcept {
   if (stddev <= 0.0) return mean;
   switch (d) {
-    case Distribution::kUniform:
-      return mean + std::sqrt(3.0) * stddev * (2.0 * rng.uniform() - 1.0);
-    case Distribution::kNormal:
-      return mean + stddev * standard_normal(rng);
+    case Distribution::kUniform: return mean + std::sqrt(3.0) * stddev * (2.0 * rng.uniform() - 1.0);
+    case Distribution::kNormal: return mean + stddev * standard_normal(rng);
     case Distribution::kPareto: {
       if (mean <= 0.0) return mean + stddev * standard_normal(rng);  // Pareto needs a positive mean
       const double shape = 1.0 + std::sqrt(1.0 + (mean * mean) / (stddev * stddev));

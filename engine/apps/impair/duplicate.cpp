@@ -7,9 +7,7 @@
 
 namespace synnet {
 
-void DuplicateSpec::validate() const {
-  require_probability("ratio", ratio);
-}
+void DuplicateSpec::validate() const { require_probability("ratio", ratio); }
 
 void Duplicate::push() {
   Link* in = input();

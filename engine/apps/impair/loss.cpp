@@ -24,17 +24,21 @@ void LossSpec::validate() const {
     LossModel model;
   };
   constexpr LossModel random = LossModel::kRandom, ge = LossModel::kGilbertElliott, markov4 = LossModel::kMarkov4;
-  const Field fields[] = {{"ratio", ratio, d.ratio, random},     {"p", p, d.p, ge},
-                          {"r", r, d.r, ge},        {"loss_bad", loss_bad, d.loss_bad, ge},
+  const Field fields[] = {{"ratio", ratio, d.ratio, random},
+                          {"p", p, d.p, ge},
+                          {"r", r, d.r, ge},
+                          {"loss_bad", loss_bad, d.loss_bad, ge},
                           {"loss_good", loss_good, d.loss_good, ge},
-                          {"p13", p13, d.p13, markov4},          {"p31", p31, d.p31, markov4},
-                          {"p32", p32, d.p32, markov4},          {"p23", p23, d.p23, markov4},
+                          {"p13", p13, d.p13, markov4},
+                          {"p31", p31, d.p31, markov4},
+                          {"p32", p32, d.p32, markov4},
+                          {"p23", p23, d.p23, markov4},
                           {"p14", p14, d.p14, markov4}};
   for (const Field& f : fields) {
     require_probability(f.name, f.value);
     if (f.model != model && f.value != f.default_value) {
-      throw std::invalid_argument(std::string(f.name) + ": belongs to the " + loss_model_name(f.model) + " model, not " +
-                                  loss_model_name(model));
+      throw std::invalid_argument(std::string(f.name) + ": belongs to the " + loss_model_name(f.model) +
+                                  " model, not " + loss_model_name(model));
     }
   }
   if (p13 + p14 > 1.0) throw std::invalid_argument("p13: p13 + p14 must not exceed 1");
@@ -49,8 +53,7 @@ void Loss::reconfigure(const Spec& spec) {
 
 bool Loss::lose_next() noexcept {
   switch (model_) {
-    case LossModel::kRandom:
-      return rng_.uniform() < spec_.ratio;
+    case LossModel::kRandom: return rng_.uniform() < spec_.ratio;
     case LossModel::kGilbertElliott: {
       const double u = rng_.uniform();
       if (state_ == 1 && u < spec_.p) {
@@ -63,18 +66,10 @@ bool Loss::lose_next() noexcept {
     case LossModel::kMarkov4: {
       const double u = rng_.uniform();
       switch (state_) {
-        case 1:
-          state_ = u < spec_.p13 ? 3 : u < spec_.p13 + spec_.p14 ? 4 : 1;
-          break;
-        case 2:
-          state_ = u < spec_.p23 ? 3 : 2;
-          break;
-        case 3:
-          state_ = u < spec_.p31 ? 1 : u < spec_.p31 + spec_.p32 ? 2 : 3;
-          break;
-        default:
-          state_ = 1;
-          break;
+        case 1: state_ = u < spec_.p13 ? 3 : u < spec_.p13 + spec_.p14 ? 4 : 1; break;
+        case 2: state_ = u < spec_.p23 ? 3 : 2; break;
+        case 3: state_ = u < spec_.p31 ? 1 : u < spec_.p31 + spec_.p32 ? 2 : 3; break;
+        default: state_ = 1; break;
       }
       return state_ == 3 || state_ == 4;
     }

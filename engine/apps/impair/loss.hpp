@@ -45,9 +45,9 @@ const char* loss_model_name(LossModel m) noexcept;  // "random", "gilbert_elliot
 
 struct LossSpec {
   LossModel model = LossModel::kRandom;
-  double ratio = 0;  // random
-  double p = 0, r = 1, loss_bad = 1, loss_good = 0;          // gilbert_elliott
-  double p13 = 0, p31 = 1, p32 = 0, p23 = 0, p14 = 0;        // markov4
+  double ratio = 0;                                    // random
+  double p = 0, r = 1, loss_bad = 1, loss_good = 0;    // gilbert_elliott
+  double p13 = 0, p31 = 1, p32 = 0, p23 = 0, p14 = 0;  // markov4
   bool operator==(const LossSpec&) const = default;
   void validate() const;
 };

@@ -8,8 +8,7 @@ namespace synnet {
 void MtuSpec::validate() const {
   if (mtu_bytes < Mtu::kMinMtuBytes || mtu_bytes > Mtu::kMaxMtuBytes) {
     throw std::invalid_argument("mtu_bytes: " + std::to_string(mtu_bytes) + " is not in [" +
-                                std::to_string(Mtu::kMinMtuBytes) + ", " + std::to_string(Mtu::kMaxMtuBytes) +
-                                "]");
+                                std::to_string(Mtu::kMinMtuBytes) + ", " + std::to_string(Mtu::kMaxMtuBytes) + "]");
   }
 }
 

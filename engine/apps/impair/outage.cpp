@@ -22,8 +22,8 @@ void OutageSpec::validate() const {
   check_max("period_us", period_us);
   if (period_us != 0 && period_us <= duration_us) {
     throw std::invalid_argument("period_us: " + std::to_string(period_us) +
-                                " must be 0 (one window) or more than duration_us (" +
-                                std::to_string(duration_us) + ")");
+                                " must be 0 (one window) or more than duration_us (" + std::to_string(duration_us) +
+                                ")");
   }
 }
 

@@ -10,8 +10,10 @@ namespace synnet {
 
 void RateSpec::validate() const {
   if (rate_bps == 0) throw std::invalid_argument("rate_bps: must be above 0 (to drop everything, use Loss or Outage)");
-  if (rate_bps > 10'000'000'000'000ULL) throw std::invalid_argument("rate_bps: " + std::to_string(rate_bps) + " is above 10 Tbit/s");
-  if (mode == RateMode::kPolicer && queue_bytes != 0) throw std::invalid_argument("queue_bytes: a policer has no queue (leave it 0)");
+  if (rate_bps > 10'000'000'000'000ULL)
+    throw std::invalid_argument("rate_bps: " + std::to_string(rate_bps) + " is above 10 Tbit/s");
+  if (mode == RateMode::kPolicer && queue_bytes != 0)
+    throw std::invalid_argument("queue_bytes: a policer has no queue (leave it 0)");
 }
 
 Rate::Rate(AppContext& ctx, const Spec& spec) : App(ctx) {
@@ -27,8 +29,7 @@ void Rate::reconfigure(const Spec& spec) {
   burst_ = spec.burst_bytes != 0 ? static_cast<double>(spec.burst_bytes)
                                  : std::max(static_cast<double>(spec.rate_bps) / 8e3, 1514.0 + overhead_);
   tokens_ = std::min(tokens_, burst_);
-  queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes
-                                       : std::max<std::uint64_t>(64 * 1024, spec.rate_bps / 8 / 20);
+  queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes : std::max<std::uint64_t>(64 * 1024, spec.rate_bps / 8 / 20);
   policer_ = spec.mode == RateMode::kPolicer;
 }
 

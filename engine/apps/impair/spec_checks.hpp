@@ -27,7 +27,8 @@ inline void require_probability(const char* field, double value) {
 inline constexpr std::uint64_t kMaxDelayUs = 3'600'000'000;  // an hour
 
 inline void require_at_most_an_hour(const char* field, std::uint64_t us) {
-  if (us > kMaxDelayUs) throw std::invalid_argument(std::string(field) + ": " + std::to_string(us) + " is more than an hour");
+  if (us > kMaxDelayUs)
+    throw std::invalid_argument(std::string(field) + ": " + std::to_string(us) + " is more than an hour");
 }
 
 }  // namespace synnet

@@ -140,7 +140,8 @@ class RawSocket final : public App {
   mutable std::uint64_t rx_kernel_drops_ = 0;
   std::uint64_t rx_oversize_ = 0, rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_csum_partial_ = 0, rx_csum_dropped_ = 0;
   std::uint64_t tx_csum_dropped_ = 0;
-  std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, rx_segment_dropped_ = 0, tx_gso_frames_ = 0, tx_gso_segments_ = 0;
+  std::uint64_t rx_gso_frames_ = 0, rx_gso_segments_ = 0, rx_gso_malformed_ = 0, rx_segment_dropped_ = 0,
+                tx_gso_frames_ = 0, tx_gso_segments_ = 0;
   std::uint64_t tx_oversize_ = 0, tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;  // errno -> count
 };

@@ -108,8 +108,8 @@ class XdpSocket final : public App {
 
   std::uint64_t rx_packets_ = 0, rx_bytes_ = 0, tx_packets_ = 0, tx_bytes_ = 0;
   CutQueue cut_;  // wire packets of a super-frame, not yet sent
-  std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_csum_dropped_ = 0, tx_ring_full_ = 0,
-                tx_kicks_ = 0;
+  std::uint64_t rx_alloc_failed_ = 0, rx_no_output_ = 0, rx_oversize_ = 0, tx_oversize_ = 0, tx_csum_dropped_ = 0,
+                tx_ring_full_ = 0, tx_kicks_ = 0;
   std::map<int, std::uint64_t> tx_errors_;
 };
 

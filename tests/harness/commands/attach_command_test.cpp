@@ -69,8 +69,9 @@ class AttachRun : public ::testing::Test {
 
   // The client's minimum RTT to the container over 3 pings, in ms.
   double min_rtt_ms() const {
-    const ProcessResult r = run_process(net_->cl.fd(), {.argv = {"ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.7.2"},
-                                                        .env = {"LANG=C"}, .deadline = 20s});
+    const ProcessResult r = run_process(
+        net_->cl.fd(),
+        {.argv = {"ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.7.2"}, .env = {"LANG=C"}, .deadline = 20s});
     const auto at = r.out.find("rtt min/avg/max/mdev = ");
     if (!r.ok() || at == std::string::npos) return -1;
     return std::stod(r.out.substr(at + 23));
@@ -95,12 +96,15 @@ TEST_F(AttachRun, DelaysTrafficKeepsAServerReachableAndRestoresExactly) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/index.html") << "hello from the container\n";
   // http.server's own HTTPServer looks up its host name (DNS, which is not there): plain TCPServer.
-  Process server = Process::spawn(net_->ctr.fd(), {.argv = {"/usr/bin/python3", "-c",
-                                                            "import http.server, socketserver, sys\n"
-                                                            "s = socketserver.TCPServer(('198.18.7.2', 8080), http.server.SimpleHTTPRequestHandler)\n"
-                                                            "print('listening', flush=True)\n"
-                                                            "s.serve_forever()\n"},
-                                                   .cwd = dir, .deadline = 120s});
+  Process server = Process::spawn(
+      net_->ctr.fd(),
+      {.argv = {"/usr/bin/python3", "-c",
+                "import http.server, socketserver, sys\n"
+                "s = socketserver.TCPServer(('198.18.7.2', 8080), http.server.SimpleHTTPRequestHandler)\n"
+                "print('listening', flush=True)\n"
+                "s.serve_forever()\n"},
+       .cwd = dir,
+       .deadline = 120s});
   ASSERT_TRUE(server.wait_for_output("listening", 10s)) << server.errors();
   EXPECT_LT(min_rtt_ms(), 5.0) << "before: a direct path";
 
@@ -108,17 +112,18 @@ TEST_F(AttachRun, DelaysTrafficKeepsAServerReachableAndRestoresExactly) {
   const double rtt = min_rtt_ms();
   EXPECT_GE(rtt, 100.0) << p.errors();
   EXPECT_LT(rtt, 110.0) << p.errors();
-  const ProcessResult get = run_process(net_->cl.fd(), {.argv = {"curl", "-sS", "-m", "10", "http://198.18.7.2:8080/index.html"},
-                                                        .deadline = 20s});
+  const ProcessResult get = run_process(
+      net_->cl.fd(), {.argv = {"curl", "-sS", "-m", "10", "http://198.18.7.2:8080/index.html"}, .deadline = 20s});
   EXPECT_EQ(get.out, "hello from the container\n") << get.err;
 
   // An upload into the container: the client's TSO hands the bridge 64 KB
   // super-frames, which the engine must cut into wire packets (it did not
   // once, and dropped them as oversize: TCP crawled at 0.26 Mbit/s).
-  Process iperf = Process::spawn(net_->ctr.fd(), {.argv = {"iperf3", "-s", "-1", "-B", "198.18.7.2", "--forceflush"}, .deadline = 90s});
+  Process iperf = Process::spawn(net_->ctr.fd(),
+                                 {.argv = {"iperf3", "-s", "-1", "-B", "198.18.7.2", "--forceflush"}, .deadline = 90s});
   ASSERT_TRUE(iperf.wait_for_output("listening", 10s)) << iperf.errors();
-  const ProcessResult upload = run_process(
-      net_->cl.fd(), {.argv = {"iperf3", "-c", "198.18.7.2", "-n", "20M", "--json"}, .deadline = 60s});
+  const ProcessResult upload =
+      run_process(net_->cl.fd(), {.argv = {"iperf3", "-c", "198.18.7.2", "-n", "20M", "--json"}, .deadline = 60s});
   EXPECT_TRUE(upload.ok()) << upload.describe() << upload.err;
   const auto received = nlohmann::json::parse(upload.out, nullptr, false);
   ASSERT_FALSE(received.is_discarded()) << upload.out;
@@ -137,7 +142,8 @@ TEST_F(AttachRun, DelaysTrafficKeepsAServerReachableAndRestoresExactly) {
 }
 
 TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
-  const std::string profile = std::filesystem::temp_directory_path() / ("synnet-attach-" + net_->run.prefix() + ".json");
+  const std::string profile =
+      std::filesystem::temp_directory_path() / ("synnet-attach-" + net_->run.prefix() + ".json");
   std::ofstream(profile) << R"({"a_to_b": {"delay": "50ms"}, "b_to_a": {"delay": "50ms"}})";
   // The namespace given the way a container's is: by the PID of a process inside it.
   Process inside = Process::spawn(net_->ctr.fd(), {.argv = {"sleep", "60"}, .deadline = 90s});
@@ -146,8 +152,9 @@ TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
   EXPECT_GE(min_rtt_ms(), 100.0);
 
   // Pings every 10 ms cross the change: what the 50 ms delay holds must not be dropped.
-  Process pings = Process::spawn(net_->cl.fd(), {.argv = {"ping", "-c", "150", "-i", "0.01", "-W", "1", "198.18.7.2"},
-                                                 .env = {"LANG=C"}, .deadline = 30s});
+  Process pings = Process::spawn(
+      net_->cl.fd(),
+      {.argv = {"ping", "-c", "150", "-i", "0.01", "-W", "1", "198.18.7.2"}, .env = {"LANG=C"}, .deadline = 30s});
   std::this_thread::sleep_for(500ms);
   std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5ms"}, "b_to_a": {"delay": "5ms"}})";
   ::kill(p.pid(), SIGHUP);
@@ -195,22 +202,26 @@ TEST_F(AttachRun, AKilledAttachIsRestoredByCleanup) {
 }
 
 TEST_F(AttachRun, BadTargetsExitTwoAndChangeNothing) {
-  ProcessResult r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "nope0"},
-                                     .deadline = 30s});
+  ProcessResult r = run_process(
+      -1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "nope0"}, .deadline = 30s});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("no interface \"nope0\" in " + net_->ctr.path() + " (it has: lo, eth0)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no interface \"nope0\" in " + net_->ctr.path() + " (it has: lo, eth0)"), std::string::npos)
+      << r.err;
 
   // synnet-test's own namespace is refused before anything is looked at (lo would be refused too).
-  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "/proc/self/ns/net", "--dev", "lo"}, .deadline = 30s});
+  r = run_process(
+      -1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "/proc/self/ns/net", "--dev", "lo"}, .deadline = 30s});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("is synnet-test's own network namespace"), std::string::npos) << r.err;
 
-  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "999999999", "--dev", "eth0"}, .deadline = 30s});
+  r = run_process(-1,
+                  {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", "999999999", "--dev", "eth0"}, .deadline = 30s});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot open the network namespace /proc/999999999/ns/net"), std::string::npos) << r.err;
 
-  r = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0", "--rate", "1 Mbps"},
-                       .deadline = 30s});
+  r = run_process(
+      -1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0", "--rate", "1 Mbps"},
+           .deadline = 30s});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--rate: \"1 Mbps\" is not a rate"), std::string::npos) << r.err;
 }

@@ -32,11 +32,13 @@ class WrapRun : public ::testing::Test {
 };
 
 TEST_F(WrapRun, FullLossFailsPingAndNoLossPassesIt) {
-  const ProcessResult lossy = synnet_run({"--loss", "100%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
+  const ProcessResult lossy =
+      synnet_run({"--loss", "100%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
   EXPECT_EQ(lossy.exit_code, 1) << lossy.out << lossy.err;
   EXPECT_NE(lossy.out.find("3 packets transmitted, 0 received"), std::string::npos) << lossy.out;
   EXPECT_NE(lossy.err.find("dropped"), std::string::npos) << "the summary names the drops: " << lossy.err;
-  const ProcessResult clean = synnet_run({"--loss", "0%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
+  const ProcessResult clean =
+      synnet_run({"--loss", "0%", "--", "ping", "-c", "3", "-i", "0.2", "-W", "1", "198.18.0.2"});
   EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
 }
 
@@ -65,10 +67,10 @@ TEST_F(WrapRun, APeerCommandServesTheCommand) {
 
 TEST_F(WrapRun, TheFarSideCanBeThisMachine) {
   // The run's veth end here carries 198.18.0.2; the server binds to it alone.
-  const ProcessResult r = synnet_run({"--host", "--delay", "50ms", "--peer-cmd", "exec iperf3 -s -1 -B 198.18.0.2", "--",
-                                      "sh", "-c",
-                                      "ping -c 3 -i 0.2 $SYNNET_PEER && sleep 0.3 && "
-                                      "iperf3 -c $SYNNET_PEER -t 1 --json | grep -q bits_per_second"});
+  const ProcessResult r =
+      synnet_run({"--host", "--delay", "50ms", "--peer-cmd", "exec iperf3 -s -1 -B 198.18.0.2", "--", "sh", "-c",
+                  "ping -c 3 -i 0.2 $SYNNET_PEER && sleep 0.3 && "
+                  "iperf3 -c $SYNNET_PEER -t 1 --json | grep -q bits_per_second"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("SYNNET_PEER=198.18.0.2 (this machine, on sn"), std::string::npos) << r.err;
   const auto at = r.out.find("rtt min/avg/max/mdev = ");

@@ -131,11 +131,13 @@ std::vector<std::string> scenario_files() {
 INSTANTIATE_TEST_SUITE_P(Files, Scenarios, ::testing::ValuesIn(scenario_files()),
                          [](const ::testing::TestParamInfo<std::string>& p) {
                            std::string n = p.param.substr(0, p.param.size() - 5);
-                           for (char& c : n) if (c == '-') c = '_';
+                           for (char& c : n)
+                             if (c == '-') c = '_';
                            return n;
                          });
 
-const char* const kTwoHosts = R"("hosts": [{"name": "a"}, {"name": "b"}], "links": [{"a": "a", "b": "b", "a_to_b": {"delay": "20ms"}}],)";
+const char* const kTwoHosts =
+    R"("hosts": [{"name": "a"}, {"name": "b"}], "links": [{"a": "a", "b": "b", "a_to_b": {"delay": "20ms"}}],)";
 
 TEST(ScenarioRun, AnExpectationThatCannotHoldExitsOneAndNamesIt) {
   SYNNET_REQUIRE_ROOT();
@@ -172,7 +174,8 @@ TEST(ScenarioRun, AnUnreadableScenarioFileExitsTwoAndSaysWhy) {
   const ProcessResult missing = synnet_test({"/nonexistent/synnet/scenario.json"});
   EXPECT_EQ(missing.exit_code, 2) << missing.describe();
   EXPECT_NE(missing.err.find("cannot read /nonexistent/synnet/scenario.json: No such file or directory"),
-            std::string::npos) << missing.err;
+            std::string::npos)
+      << missing.err;
   const ProcessResult directory = synnet_test({"/tmp"});
   EXPECT_EQ(directory.exit_code, 2) << directory.describe();
   EXPECT_NE(directory.err.find("cannot read /tmp: Is a directory"), std::string::npos) << directory.err;

@@ -118,14 +118,10 @@ TEST(Expectations, EveryFigureInOrder) {
   const std::vector<Check> checks = check_expectations(e, m, false);
   ASSERT_EQ(checks.size(), 9u);
   const std::vector<std::vector<std::string>> want = {
-      {"loss", "<= 1%", "0.4%"},
-      {"throughput", ">= 9 Mbit/s", "9.54 Mbit/s"},
-      {"rtt_min", ">= 79 ms", "79.5 ms"},
-      {"rtt_avg", "79 ms .. 90 ms", "80.3 ms"},
-      {"rtt_max", "<= 100 ms", "81.2 ms"},
-      {"rtt_mdev", "<= 2 ms", "400 us"},
-      {"jitter", "<= 500 us", "25 us"},
-      {"gap", "2.8 s .. 3.4 s", "3.2 s"},
+      {"loss", "<= 1%", "0.4%"},           {"throughput", ">= 9 Mbit/s", "9.54 Mbit/s"},
+      {"rtt_min", ">= 79 ms", "79.5 ms"},  {"rtt_avg", "79 ms .. 90 ms", "80.3 ms"},
+      {"rtt_max", "<= 100 ms", "81.2 ms"}, {"rtt_mdev", "<= 2 ms", "400 us"},
+      {"jitter", "<= 500 us", "25 us"},    {"gap", "2.8 s .. 3.4 s", "3.2 s"},
       {"exit_code", "== 0", "0"},
   };
   for (std::size_t i = 0; i < checks.size(); ++i) {
@@ -157,8 +153,7 @@ std::vector<Figure> bounded_figures() {
       {"rtt_min", [](Expectations& e, Bound b) { e.rtt_min = b; }, [](Measurement& m, double v) { m.rtt_min = v; }},
       {"rtt_avg", [](Expectations& e, Bound b) { e.rtt_avg = b; }, [](Measurement& m, double v) { m.rtt_avg = v; }},
       {"rtt_max", [](Expectations& e, Bound b) { e.rtt_max = b; }, [](Measurement& m, double v) { m.rtt_max = v; }},
-      {"rtt_mdev", [](Expectations& e, Bound b) { e.rtt_mdev = b; },
-       [](Measurement& m, double v) { m.rtt_mdev = v; }},
+      {"rtt_mdev", [](Expectations& e, Bound b) { e.rtt_mdev = b; }, [](Measurement& m, double v) { m.rtt_mdev = v; }},
       {"jitter", [](Expectations& e, Bound b) { e.jitter = b; }, [](Measurement& m, double v) { m.jitter = v; }},
       {"gap", [](Expectations& e, Bound b) { e.gap = b; }, [](Measurement& m, double v) { m.gap = v; }},
   };
@@ -329,8 +324,7 @@ TEST(Expectations, LossCheckCarriesTheBoundWarning) {
   std::vector<Check> checks = check_expectations(e, m, false);
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_TRUE(checks[0].pass);
-  EXPECT_EQ(checks[0].warning,
-            "loss bound <= 1% rests on 20 packets: one lost packet is 5%; use at least 100 packets");
+  EXPECT_EQ(checks[0].warning, "loss bound <= 1% rests on 20 packets: one lost packet is 5%; use at least 100 packets");
   m.packets_sent = 100;
   EXPECT_EQ(check_expectations(e, m, false)[0].warning, "");
   m.packets_sent = 0;  // not counted: no warning
@@ -428,10 +422,9 @@ TEST(LossBoundWarning, NotCountedIsNoWarning) {
 
 // The count a warning names is the smallest that silences it.
 TEST(LossBoundWarning, CountNamedIsTheSmallestThatWouldDo) {
-  const std::vector<Bound> bounds = {at_most(0.01),       at_most(0.001),      at_most(0.25),       at_least(0.5),
-                                     between(0.03, 0.07), between(0.2, 0.3),   between(0.001, 0.002),
-                                     between(0.45, 0.55), between(0.0, 0.5),  between(0.9, 1.0),
-                                     between(0.049, 0.051)};
+  const std::vector<Bound> bounds = {at_most(0.01),       at_most(0.001),    at_most(0.25),         at_least(0.5),
+                                     between(0.03, 0.07), between(0.2, 0.3), between(0.001, 0.002), between(0.45, 0.55),
+                                     between(0.0, 0.5),   between(0.9, 1.0), between(0.049, 0.051)};
   for (const Bound& b : bounds) {
     const std::optional<std::string> w = loss_bound_warning(b, 1);
     ASSERT_TRUE(w.has_value());

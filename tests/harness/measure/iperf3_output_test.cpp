@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/harness/measure/output_testing.hpp"
 #include <nlohmann/json.hpp>
+#include "tests/harness/measure/output_testing.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -144,8 +144,10 @@ TEST(Iperf3Output, CannotConnect) {
 TEST(Iperf3Output, NotJson) {
   EXPECT_EQ(parse_iperf3_json("", false).error, "iperf3 output is not JSON: (no output)");
   EXPECT_EQ(parse_iperf3_json(" \n", true).error, "iperf3 output is not JSON: (no output)");
-  EXPECT_EQ(parse_iperf3_json("iperf3: parameter error - must either be a client (-c) or server (-s)\n\nUsage: iperf3", false).error,
-            "iperf3 output is not JSON: iperf3: parameter error - must either be a client (-c) or server (-s) Usage: ipe");
+  EXPECT_EQ(
+      parse_iperf3_json("iperf3: parameter error - must either be a client (-c) or server (-s)\n\nUsage: iperf3", false)
+          .error,
+      "iperf3 output is not JSON: iperf3: parameter error - must either be a client (-c) or server (-s) Usage: ipe");
   EXPECT_EQ(parse_iperf3_json("[1, 2]", false).error, "iperf3 output is not JSON: [1, 2]");
 }
 
@@ -181,10 +183,12 @@ TEST(Iperf3Output, TextAfterTheJson) {
   // Whitespace after the document is fine.
   EXPECT_EQ(parse_iperf3_json(text + "\n\n", false).error, "");
   // iperf3 has printed its error after a complete document (esnet/iperf#1143).
-  const Measurement m = parse_iperf3_json(text + "iperf3: error - unable to send control message: Broken pipe\n", false);
+  const Measurement m =
+      parse_iperf3_json(text + "iperf3: error - unable to send control message: Broken pipe\n", false);
   EXPECT_EQ(m.error, "iperf3: error - unable to send control message: Broken pipe");
   EXPECT_TRUE(Is(m.throughput, 12821894558.92817));
-  EXPECT_EQ(parse_iperf3_json(text + "something else\nmore", false).error, "iperf3 printed after its JSON: something else");
+  EXPECT_EQ(parse_iperf3_json(text + "something else\nmore", false).error,
+            "iperf3 printed after its JSON: something else");
 }
 
 }  // namespace

@@ -221,7 +221,8 @@ TEST(PingOutput, SequenceNumbersWrapAt65536) {
   EXPECT_TRUE(Is(m.gap, 65529 * 0.001));
   text.insert(0, [] {
     std::string head;
-    for (std::uint32_t seq = 1; seq < 65530; ++seq) head += "64 bytes from x: icmp_seq=" + std::to_string(seq) + " ttl=1 time=1 ms\n";
+    for (std::uint32_t seq = 1; seq < 65530; ++seq)
+      head += "64 bytes from x: icmp_seq=" + std::to_string(seq) + " ttl=1 time=1 ms\n";
     return head;
   }());
   EXPECT_TRUE(Is(parse_ping_output(text, 65540, 1ms).gap, 0.002));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,7 +13,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 namespace synnet {
 namespace {
@@ -137,8 +137,7 @@ TEST(ReportPrint, ItemsRowsAndSummary) {
   EXPECT_TRUE(contains(text, "\n  loss  3% .. 7%  11.2%  FAIL\n")) << text;
   EXPECT_TRUE(contains(
       text, "\n  warning: loss bound <= 1% rests on 20 packets: one lost packet is 5%; use at least 100 packets\n"));
-  EXPECT_EQ(lines_of(text).back(),
-            "lossy-link: FAIL (2 of 3 expectations held; failed: udp.loss) in 12.3 s, seed 42");
+  EXPECT_EQ(lines_of(text).back(), "lossy-link: FAIL (2 of 3 expectations held; failed: udp.loss) in 12.3 s, seed 42");
   EXPECT_FALSE(contains(text, "\x1b")) << "no ANSI codes without color";
 }
 
@@ -323,9 +322,8 @@ TEST(ReportJson, SchemaKeysAlwaysPresent) {
   r.items.push_back(ItemReport{});
   r.items[0].checks.push_back(Check{});
   const nlohmann::json j = report_json(r);
-  for (const char* key :
-       {"version", "scenario", "file", "seed", "prefix", "passed", "seconds", "error", "checks", "items", "timeline",
-        "counters"}) {
+  for (const char* key : {"version", "scenario", "file", "seed", "prefix", "passed", "seconds", "error", "checks",
+                          "items", "timeline", "counters"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   const nlohmann::json& item = j["items"][0];
@@ -381,7 +379,8 @@ struct Element {
   }
   std::vector<const Element*> all(const std::string& n) const {
     std::vector<const Element*> out;
-    for (const Element& c : children) if (c.name == n) out.push_back(&c);
+    for (const Element& c : children)
+      if (c.name == n) out.push_back(&c);
     return out;
   }
 };
@@ -439,11 +438,16 @@ class XmlReader {
       const std::size_t semi = s_.find(';', i_);
       if (semi == std::string::npos || semi - i_ > 10) fail("raw '&'");
       const std::string entity = s_.substr(i_ + 1, semi - i_ - 1);
-      if (entity == "amp") out += '&';
-      else if (entity == "lt") out += '<';
-      else if (entity == "gt") out += '>';
-      else if (entity == "quot") out += '"';
-      else if (entity == "apos") out += '\'';
+      if (entity == "amp")
+        out += '&';
+      else if (entity == "lt")
+        out += '<';
+      else if (entity == "gt")
+        out += '>';
+      else if (entity == "quot")
+        out += '"';
+      else if (entity == "apos")
+        out += '\'';
       else if (entity.size() > 1 && entity[0] == '#') {
         const long code = entity[1] == 'x' ? std::stol(entity.substr(2), nullptr, 16) : std::stol(entity.substr(1));
         if (code != 9 && code != 10 && code != 13 && (code < 0x20 || code > 0x7F)) fail("unexpected reference");

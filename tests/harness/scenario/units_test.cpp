@@ -25,8 +25,10 @@ TEST(Units, Rates) {
 
 TEST(Units, RateErrorsSayWhatToWrite) {
   // The issue's own example.
-  EXPECT_EQ(error_of(parse_rate, "10 Mbps"), "\"10 Mbps\" is not a rate (try \"10Mbit\"; units: bit, kbit, Mbit, Gbit, Tbit)");
-  EXPECT_NE(error_of(parse_rate, "10Mbps").find("try \"10Mbit\""), std::string::npos);  // tc's mbps means bytes: say bits
+  EXPECT_EQ(error_of(parse_rate, "10 Mbps"),
+            "\"10 Mbps\" is not a rate (try \"10Mbit\"; units: bit, kbit, Mbit, Gbit, Tbit)");
+  EXPECT_NE(error_of(parse_rate, "10Mbps").find("try \"10Mbit\""),
+            std::string::npos);  // tc's mbps means bytes: say bits
   EXPECT_NE(error_of(parse_rate, "10mbit").find("try \"10Mbit\""), std::string::npos);
   EXPECT_NE(error_of(parse_rate, "1gbps").find("try \"1Gbit\""), std::string::npos);
   EXPECT_EQ(error_of(parse_rate, "10"), "\"10\" is not a rate: it has no unit (try \"10Mbit\")");

@@ -139,14 +139,12 @@ FlowKey key(std::uint8_t family, const char* src, const char* dst, std::uint8_t 
 }
 
 const Bytes kTcp4 = ethernet(kIpv4) + ipv4(6, "198.18.0.1", "198.19.0.2", tcp(40000, 5201));
-const Bytes kExtTcp6 = ethernet(kIpv6) + ipv6(0, "2001:2::1", "2001:2::2",
-                                              ext(43, 8) + ext(60, 24) + ext(6, 16) + tcp(40000, 443));
+const Bytes kExtTcp6 =
+    ethernet(kIpv6) + ipv6(0, "2001:2::1", "2001:2::2", ext(43, 8) + ext(60, 24) + ext(6, 16) + tcp(40000, 443));
 
 // ---- IPv4 ---------------------------------------------------------------------
 
-TEST(FlowKey, Ipv4Tcp) {
-  EXPECT_EQ(parse(kTcp4), key(4, "198.18.0.1", "198.19.0.2", 6, 40000, 5201));
-}
+TEST(FlowKey, Ipv4Tcp) { EXPECT_EQ(parse(kTcp4), key(4, "198.18.0.1", "198.19.0.2", 6, 40000, 5201)); }
 
 TEST(FlowKey, Ipv4UdpIgnoresEthernetPadding) {
   const Bytes frame = ethernet(kIpv4) + ipv4(17, "10.0.0.1", "10.0.0.2", udp(5353, 53));
@@ -166,8 +164,7 @@ TEST(FlowKey, SctpAndUdpLiteHavePorts) {
             key(4, "10.0.0.1", "10.0.0.2", 132, 36412, 36412));
   EXPECT_EQ(parse(ethernet(kIpv4) + ipv4(136, "10.0.0.1", "10.0.0.2", udp(7, 9))),
             key(4, "10.0.0.1", "10.0.0.2", 136, 7, 9));
-  EXPECT_TRUE(protocol_has_ports(6) && protocol_has_ports(17) && protocol_has_ports(132) &&
-              protocol_has_ports(136));
+  EXPECT_TRUE(protocol_has_ports(6) && protocol_has_ports(17) && protocol_has_ports(132) && protocol_has_ports(136));
   EXPECT_FALSE(protocol_has_ports(1) || protocol_has_ports(58) || protocol_has_ports(0));
 }
 
@@ -182,8 +179,8 @@ TEST(FlowKey, Ipv4OnlyTheFirstFragmentHasPorts) {
   };
   EXPECT_EQ(parse(frame(0x2000)), key(4, "10.0.0.1", "10.0.0.2", 17, 1000, 2000));  // MF, offset 0
   EXPECT_EQ(parse(frame(0x4000)), key(4, "10.0.0.1", "10.0.0.2", 17, 1000, 2000));  // DF
-  EXPECT_EQ(parse(frame(0x2000 | 185)), key(4, "10.0.0.1", "10.0.0.2", 17));       // MF, offset 1480
-  EXPECT_EQ(parse(frame(185)), key(4, "10.0.0.1", "10.0.0.2", 17));                // the last one
+  EXPECT_EQ(parse(frame(0x2000 | 185)), key(4, "10.0.0.1", "10.0.0.2", 17));        // MF, offset 1480
+  EXPECT_EQ(parse(frame(185)), key(4, "10.0.0.1", "10.0.0.2", 17));                 // the last one
 }
 
 TEST(FlowKey, Ipv4CutShortL4HeaderKeepsAddressesWithoutPorts) {
@@ -191,8 +188,7 @@ TEST(FlowKey, Ipv4CutShortL4HeaderKeepsAddressesWithoutPorts) {
   half_tcp.resize(19);
   EXPECT_EQ(parse(ethernet(kIpv4) + ipv4(6, "10.0.0.1", "10.0.0.2", half_tcp)), key(4, "10.0.0.1", "10.0.0.2", 6));
   const Bytes short_udp = {0, 1, 0, 2, 0, 7, 0};  // 7 bytes: ports are there, the header is not
-  EXPECT_EQ(parse(ethernet(kIpv4) + ipv4(17, "10.0.0.1", "10.0.0.2", short_udp)),
-            key(4, "10.0.0.1", "10.0.0.2", 17));
+  EXPECT_EQ(parse(ethernet(kIpv4) + ipv4(17, "10.0.0.1", "10.0.0.2", short_udp)), key(4, "10.0.0.1", "10.0.0.2", 17));
   EXPECT_EQ(parse(ethernet(kIpv4) + ipv4(132, "10.0.0.1", "10.0.0.2", Bytes(11, 0))),
             key(4, "10.0.0.1", "10.0.0.2", 132));
 }
@@ -362,7 +358,8 @@ TEST(FlowKeyIpPrefix, RejectsBadTextAndNamesIt) {
     IpPrefix::parse(std::string("10.0.0.1\0junk\n", 14));
     ADD_FAILURE() << "accepted an address with a NUL in it";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), R"(IP prefix "10.0.0.1\x00junk\x0a": "10.0.0.1\x00junk\x0a" is not an IPv4 or IPv6 address)");
+    EXPECT_STREQ(e.what(),
+                 R"(IP prefix "10.0.0.1\x00junk\x0a": "10.0.0.1\x00junk\x0a" is not an IPv4 or IPv6 address)");
   }
 }
 

@@ -238,13 +238,26 @@ TEST(FlowSplitSpec, ValidationNamesTheRuleAndTheProblem) {
        "rules[2]: output \"default\" is reserved for the packets no rule matches"},
       {with([](FlowRule& r) { r.dst.reset(); }),
        "rules[2]: sets none of src, dst, protocol, src_ports, dst_ports, so it would match everything"},
-      {with([](FlowRule& r) { r.dst_ports = PortRange{90, 80}; }), "rules[2]: dst_ports 90-80: first is greater than last"},
-      {with([](FlowRule& r) { r.src_ports = PortRange{2, 1}; }), "rules[2]: src_ports 2-1: first is greater than last"},
+      {with([](FlowRule& r) {
+         r.dst_ports = PortRange{90, 80};
+       }),
+       "rules[2]: dst_ports 90-80: first is greater than last"},
+      {with([](FlowRule& r) {
+         r.src_ports = PortRange{2, 1};
+       }),
+       "rules[2]: src_ports 2-1: first is greater than last"},
       {with([](FlowRule& r) { r.src = IpPrefix::parse("2001:2::/48"); }),
        "rules[2]: src 2001:2::/48 and dst 198.18.0.0/15 are of different IP families: the rule could never match"},
       {with([](FlowRule& r) { r.dst = IpPrefix{}; }), "rules[2]: dst: family 0 is not 4 or 6"},
-      {with([](FlowRule& r) { r.dst = IpPrefix{4, {}, 33}; }), "rules[2]: dst: length 33 is not in 0..32"},
-      {with([](FlowRule& r) { r.src = IpPrefix{6, {}, 129}; r.dst.reset(); }), "rules[2]: src: length 129 is not in 0..128"},
+      {with([](FlowRule& r) {
+         r.dst = IpPrefix{4, {}, 33};
+       }),
+       "rules[2]: dst: length 33 is not in 0..32"},
+      {with([](FlowRule& r) {
+         r.src = IpPrefix{6, {}, 129};
+         r.dst.reset();
+       }),
+       "rules[2]: src: length 129 is not in 0..128"},
       {with([](FlowRule& r) {
          r.protocol = 1;
          r.dst_ports = PortRange{};

@@ -18,9 +18,7 @@ std::vector<std::string> link_strings(const Config& c) {
   return out;
 }
 
-bool has_link(const Config& c, const std::string& spec) {
-  return c.links().count(LinkSpec::parse(spec)) != 0;
-}
+bool has_link(const Config& c, const std::string& spec) { return c.links().count(LinkSpec::parse(spec)) != 0; }
 
 TEST(Chain, NoEffectsIsADirectLink) {
   Config c;
@@ -74,10 +72,10 @@ class UdpSource final : public App {
       Packet* p = pool().try_allocate();
       if (p == nullptr) return;
       std::memset(p->data, 0, 64);
-      p->data[12] = 0x08;                       // IPv4
-      p->data[14] = 0x45;                       // version 4, IHL 5
-      p->data[17] = 50;                         // total length 50 (20 + 8 + 22)
-      p->data[23] = 17;                         // UDP
+      p->data[12] = 0x08;  // IPv4
+      p->data[14] = 0x45;  // version 4, IHL 5
+      p->data[17] = 50;    // total length 50 (20 + 8 + 22)
+      p->data[23] = 17;    // UDP
       const std::uint16_t port = (sent_++ % 2 == 0) ? 53 : 80;
       p->data[36] = static_cast<std::uint8_t>(port >> 8);  // destination port
       p->data[37] = static_cast<std::uint8_t>(port);

@@ -61,8 +61,8 @@ std::vector<bool> decisions(const std::vector<std::uint32_t>& seen) {
 }
 
 TEST(DuplicateSpec, RejectsRatiosOutsideZeroToOneNamingTheField) {
-  for (double bad : {-0.1, 1.5, 1.0000001, std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity()}) {
+  for (double bad :
+       {-0.1, 1.5, 1.0000001, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     try {
       DuplicateSpec{.ratio = bad}.validate();
       ADD_FAILURE() << "accepted ratio " << bad;

@@ -28,7 +28,8 @@ TEST_F(JitterTest, OrderIsPreservedByDefault) {
 }
 
 TEST_F(JitterTest, ReorderingHappensOnlyWhenAsked) {
-  build({.mean_us = 1000, .stddev_us = 500, .distribution = Distribution::kUniform, .reorder = true}, {.remaining = 5000});
+  build({.mean_us = 1000, .stddev_us = 500, .distribution = Distribution::kUniform, .reorder = true},
+        {.remaining = 5000});
   run(100us, Time{600ms});
   ASSERT_EQ(rec().seqs.size(), 5000u);
   std::size_t overtaken = 0;
@@ -70,7 +71,8 @@ TEST_F(JitterTest, TheSameSeedGivesTheSameDelays) {
 }
 
 TEST_F(JitterTest, NegativeDrawsAreCountedAsClampedToZero) {
-  build({.mean_us = 100, .stddev_us = 1000, .distribution = Distribution::kNormal, .reorder = true}, {.remaining = 1000});
+  build({.mean_us = 100, .stddev_us = 1000, .distribution = Distribution::kNormal, .reorder = true},
+        {.remaining = 1000});
   run(10us, Time{200ms});
   const auto c = engine.counters();
   EXPECT_GT(c.at("jit", "clamped_to_zero"), 300u);  // P(N(100, 1000) < 0) = 46%
@@ -79,7 +81,8 @@ TEST_F(JitterTest, NegativeDrawsAreCountedAsClampedToZero) {
 }
 
 TEST(JitterSpec, Validation) {
-  EXPECT_THROW((JitterSpec{.mean_us = 0, .stddev_us = 10, .distribution = Distribution::kPareto}).validate(), std::invalid_argument);
+  EXPECT_THROW((JitterSpec{.mean_us = 0, .stddev_us = 10, .distribution = Distribution::kPareto}).validate(),
+               std::invalid_argument);
   EXPECT_NO_THROW((JitterSpec{.mean_us = 10, .stddev_us = 10, .distribution = Distribution::kPareto}).validate());
 }
 

@@ -136,11 +136,10 @@ TEST(Mtu, DropsUntaggedFramesBiggerThanTheMtu) {
 }
 
 TEST(Mtu, EachVlanTagAddsFourBytesToTheFrameLimit) {
-  const Result r = run({.mtu_bytes = 1500}, {frame(1518, {0x8100, 0x0800}), frame(1519, {0x8100, 0x0800}),
-                                             frame(1518, {0x88a8, 0x0800}), frame(1519, {0x88a8, 0x0800}),
-                                             frame(1522, {0x88a8, 0x8100, 0x0800}),
-                                             frame(1523, {0x88a8, 0x8100, 0x0800}),
-                                             frame(1523, {0x8100, 0x8100, 0x8100})});
+  const Result r = run({.mtu_bytes = 1500},
+                       {frame(1518, {0x8100, 0x0800}), frame(1519, {0x8100, 0x0800}), frame(1518, {0x88a8, 0x0800}),
+                        frame(1519, {0x88a8, 0x0800}), frame(1522, {0x88a8, 0x8100, 0x0800}),
+                        frame(1523, {0x88a8, 0x8100, 0x0800}), frame(1523, {0x8100, 0x8100, 0x8100})});
   EXPECT_EQ(r.forwarded, (std::vector<std::uint32_t>{1518, 1518, 1522}));
   EXPECT_EQ(r.counters.at("mtu", "dropped_too_big"), 4u);
 }

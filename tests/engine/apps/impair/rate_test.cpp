@@ -27,7 +27,8 @@ TEST_F(RateTest, PacketsArePacedExactly) {
 
 TEST_F(RateTest, OverheadIsCharged) {
   // 24 bytes of overhead per frame: one every 1.024 ms.
-  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .overhead_bytes = 24}, {.size = 1000, .per_pull = 5, .remaining = 5});
+  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .overhead_bytes = 24},
+        {.size = 1000, .per_pull = 5, .remaining = 5});
   run(1us, Time{10ms});
   ASSERT_EQ(rec().times.size(), 5u);
   EXPECT_EQ(rec().times[4] - rec().times[3], 1024us);
@@ -84,7 +85,9 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   ASSERT_GT(queued, 10u);
   Rate* rate = engine.app_as<Rate>("rate");
   Config c;
-  c.app<SeqSource>("src", {.size = 1000, .per_pull = 3}).app<Rate>("rate", {.rate_bps = 4'000'000}).app<Recorder>("rec");
+  c.app<SeqSource>("src", {.size = 1000, .per_pull = 3})
+      .app<Rate>("rate", {.rate_bps = 4'000'000})
+      .app<Recorder>("rec");
   c.link("src.output -> rate.input").link("rate.output -> rec.input");
   engine.configure(c);
   EXPECT_EQ(engine.app_as<Rate>("rate"), rate);
@@ -97,7 +100,8 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
 
 TEST(RateSpec, Validation) {
   EXPECT_THROW((RateSpec{}).validate(), std::invalid_argument);  // no rate
-  EXPECT_THROW((RateSpec{.rate_bps = 1000, .queue_bytes = 10, .mode = RateMode::kPolicer}).validate(), std::invalid_argument);
+  EXPECT_THROW((RateSpec{.rate_bps = 1000, .queue_bytes = 10, .mode = RateMode::kPolicer}).validate(),
+               std::invalid_argument);
   EXPECT_NO_THROW((RateSpec{.rate_bps = 1000}).validate());
 }
 

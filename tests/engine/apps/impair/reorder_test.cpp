@@ -149,8 +149,8 @@ TEST(Reorder, DelayedPacketsLeaveInOrderEachAtItsOwnDueTime) {
     n.clock.set(t);
     n.e.breathe();
   }
-  EXPECT_EQ(n.seen(), (std::vector<Arrival>{{0, 1000us}, {1, 1000us}, {2, 1300us}, {3, 1300us},
-                                            {4, 1600us}, {5, 1600us}}));
+  EXPECT_EQ(n.seen(),
+            (std::vector<Arrival>{{0, 1000us}, {1, 1000us}, {2, 1300us}, {3, 1300us}, {4, 1600us}, {5, 1600us}}));
   n.expect_conservation();
 }
 

@@ -157,7 +157,8 @@ TEST_P(Forwarder, BulkModeCarriesTcpSuperFramesWholeWithOffloadsOn) {
     EXPECT_GT(r.bps, 50e6);
     EXPECT_GT(c.at("wa", "rx_gso_frames"), 1000u) << "TSO is on: super-frames should arrive";
     EXPECT_GT(c.at("wa", "rx_gso_segments"), 2 * c.at("wa", "rx_gso_frames")) << "each stands for several wire packets";
-    EXPECT_EQ(c.at("wa", "rx_oversize") + c.at("wb", "rx_oversize"), 0u) << "gso_max_size keeps super-frames in a packet";
+    EXPECT_EQ(c.at("wa", "rx_oversize") + c.at("wb", "rx_oversize"), 0u)
+        << "gso_max_size keeps super-frames in a packet";
     EXPECT_EQ(c.at("wa", "rx_gso_malformed") + c.at("wb", "rx_gso_malformed"), 0u);
     EXPECT_EQ(c.at("wa", "rx_csum_dropped") + c.at("wb", "rx_csum_dropped"), 0u);
     EXPECT_EQ(r.csum_errors_b, 0u) << "b received TCP segments with bad checksums";
@@ -234,7 +235,8 @@ TEST_P(Forwarder, APlainPortCutsSuperFramesFromABulkPortIntoWirePackets) {
     // Every wire packet wa received left through wb (or was counted on the link).
     const LinkCounters& ab = c.link("wa.output -> wb.input");
     if (ab.txdrop == 0) {
-      EXPECT_EQ(c.at("wa", "rx_packets") - c.at("wa", "rx_gso_frames") + c.at("wa", "rx_gso_segments"), c.at("wb", "tx_packets"));
+      EXPECT_EQ(c.at("wa", "rx_packets") - c.at("wa", "rx_gso_frames") + c.at("wa", "rx_gso_segments"),
+                c.at("wb", "tx_packets"));
     }
     EXPECT_EQ(engine->pool().in_use(), 0u);
     engine->configure(Config{});
