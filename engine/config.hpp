@@ -33,9 +33,9 @@ class ConfigError : public std::runtime_error {
 struct LinkSpec {
   std::string from_app, from_port, to_app, to_port;
 
-  static LinkSpec parse(std::string_view text);  // throws ConfigError
-  std::string str() const;                       // canonical "a.out -> b.in"
-  auto operator<=>(const LinkSpec&) const = default;
+  static LinkSpec parse(std::string_view text);       // throws ConfigError
+  std::string str() const;                            // canonical "a.out -> b.in"
+  auto operator<=>(const LinkSpec&) const = default;  // NOLINT(modernize-use-nullptr): a false positive here
 };
 
 // App and port names: letters, digits, '_' and '-'; not empty.

@@ -464,7 +464,7 @@ std::future<void> Engine::post(std::function<void(Engine&)> command) {
   std::future<void> done = promise->get_future();
   {
     std::lock_guard lock(commands_mutex_);
-    commands_.push_back([this, promise, command = std::move(command)] {
+    commands_.emplace_back([this, promise, command = std::move(command)] {
       try {
         command(*this);
         promise->set_value();

@@ -43,7 +43,7 @@ class NetlinkRequestError : public SystemError {
 class MnlSocket {
  public:
   // One recv must hold a whole message (ethtool's verbose bitsets are several KB).
-  static constexpr std::size_t kBufferSize = 32 * 1024;
+  static constexpr std::size_t kBufferSize = std::size_t{32} * 1024;
 
   // Opens and binds a socket of that netlink protocol inside the namespace
   // (-1: the caller's); `label` starts every error text ("ethtool").

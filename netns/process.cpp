@@ -49,7 +49,7 @@ std::string find_in_path(const std::string& command, const std::string& path_env
   while (start <= path_env.size()) {
     const std::size_t end = std::min(path_env.find(':', start), path_env.size());
     const std::string dir = end > start ? path_env.substr(start, end - start) : ".";
-    const std::string candidate = dir + "/" + command;
+    std::string candidate = dir + "/" + command;
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
@@ -145,6 +145,7 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
   const std::string path =
       find_in_path(spec.argv[0], env.count("PATH") ? env["PATH"] : "/usr/sbin:/usr/bin:/sbin:/bin");
   std::vector<std::string> env_strings;
+  env_strings.reserve(env.size());
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> argv, envp;
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));

@@ -85,7 +85,9 @@ int run_engines(const RunOptions& run, EngineGroup& group, const std::vector<std
   return status;
 }
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App cli{
       "Forwards every frame between two network interfaces through the synnet engine,\n"
       "printing the load and link reports every second. Ctrl-C stops it.\n\n"
@@ -235,4 +237,19 @@ int main(int argc, char** argv) {
     std::cerr << "synnet-forward: " << e.what() << "\n";
     return 2;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every failure a user can cause is handled where it happens; what reaches
+  // here is a bug, said as such rather than as std::terminate's abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "synnet-forward: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "synnet-forward: internal error\n";
+  }
+  return 2;
 }

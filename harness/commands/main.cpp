@@ -137,7 +137,9 @@ void add_impairment_flags(CLI::App* app, std::map<std::string, std::string>& fla
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App cli{kDescription, "synnet-test"};
   std::string file, json_file, junit_file;
   std::optional<std::uint64_t> seed;
@@ -219,4 +221,19 @@ int main(int argc, char** argv) {
   if (check_only) return check_test_file(file);
   return run_test_file(
       {.file = file, .json_file = json_file, .junit_file = junit_file, .seed = seed, .keep = keep, .quiet = quiet});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Every failure a user can cause is handled where it happens; what reaches
+  // here is a bug, said as such rather than as std::terminate's abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "synnet-test: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "synnet-test: internal error\n";
+  }
+  return exit_status::kBad;
 }

@@ -92,7 +92,7 @@ nlohmann::json report_json(const RunReport& report) {
           {"error", string_or_null(report.error)},
           {"checks", {{"total", report.checks_total()}, {"failed", report.checks_failed()}}},
           {"items", std::move(items)},
-          {"timeline", std::move(timeline)},
+          {"timeline", timeline},
           {"counters", {{"apps", std::move(apps)}, {"links", std::move(links)}}}};
 }
 

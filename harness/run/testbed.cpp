@@ -32,7 +32,7 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
       continue;
     }
     hosts_.push_back(std::make_unique<Netns>(Netns::create(run.name(h.name))));
-    host_ifnames_.push_back(kHostInterface);
+    host_ifnames_.emplace_back(kHostInterface);
     namespace_names_.push_back(hosts_.back()->name());
     // No IPv6 address: no IPv6 at all, so no router solicitations or MLD
     // reports cross the engine at random moments (a seeded run's random

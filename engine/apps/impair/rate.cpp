@@ -29,7 +29,8 @@ void Rate::reconfigure(const Spec& spec) {
   burst_ = spec.burst_bytes != 0 ? static_cast<double>(spec.burst_bytes)
                                  : std::max(static_cast<double>(spec.rate_bps) / 8e3, 1514.0 + overhead_);
   tokens_ = std::min(tokens_, burst_);
-  queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes : std::max<std::uint64_t>(64 * 1024, spec.rate_bps / 8 / 20);
+  queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes
+                                       : std::max<std::uint64_t>(std::uint64_t{64} * 1024, spec.rate_bps / 8 / 20);
   policer_ = spec.mode == RateMode::kPolicer;
 }
 
