@@ -11,14 +11,13 @@
 #include <fstream>
 
 #include "engine/sys/system_error.hpp"
+#include "engine/sys/text.hpp"
 #include "engine/sys/text_file.hpp"
 #include "netns/ethtool.hpp"
 
 namespace synnet {
 
 namespace {
-
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 std::string state_path(const std::string& prefix) { return std::string(kAttachStateDir) + "/" + prefix + ".json"; }
 
@@ -65,7 +64,7 @@ void undo(const AttachState& s, Netns& target, Netns* wire) {
   RtNetlink& nl = target.netlink();
   if (!nl.has_link(s.dev)) {
     throw AttachError(
-        "interface " + quoted(s.dev) + " is gone from " + s.netns_path +
+        "interface " + in_quotes(s.dev) + " is gone from " + s.netns_path +
         (wire == nullptr ? " (the run's wire namespace was deleted, and a virtual interface with it)" : ""));
   }
   const LinkInfo info = nl.link_info(s.dev);
@@ -118,12 +117,12 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
                       " (give a path such as /run/netns/NAME or /proc/PID/ns/net, or a container's PID)");
   }
   if (target_->inode() == Netns::current().inode()) {
-    throw AttachError(netns_path + " is synnet-test's own network namespace: attaching to " + quoted(dev) +
+    throw AttachError(netns_path + " is synnet-test's own network namespace: attaching to " + in_quotes(dev) +
                       " there could cut this machine off; give a container's namespace (--netns PID)");
   }
   RtNetlink& nl = target_->netlink();
   if (!nl.has_link(dev)) {
-    throw AttachError("no interface " + quoted(dev) + " in " + netns_path + " (it has: " + link_names(nl) + ")");
+    throw AttachError("no interface " + in_quotes(dev) + " in " + netns_path + " (it has: " + link_names(nl) + ")");
   }
   if (dev == "lo")
     throw AttachError("cannot attach to the loopback interface; give the namespace's link to the network");
@@ -138,7 +137,7 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
       continue;
     }
     if (!other || other->netns_inode != target_->inode() || other->dev != dev) continue;
-    throw AttachError(quoted(dev) + " in " + netns_path + " is already attached by run " + other->prefix +
+    throw AttachError(in_quotes(dev) + " in " + netns_path + " is already attached by run " + other->prefix +
                       (run_is_alive(other->prefix)
                            ? " (still running)"
                            : ", which was killed: run synnet-test --cleanup to restore it first"));
@@ -182,10 +181,10 @@ Attachment::Attachment(const RunId& run, const std::string& netns_path, const st
     try {
       restore();
     } catch (const std::exception& r) {
-      throw AttachError("attaching to " + quoted(dev) + " failed: " + what +
+      throw AttachError("attaching to " + in_quotes(dev) + " failed: " + what +
                         "; putting it back failed too: " + r.what() + " (run synnet-test --cleanup)");
     }
-    throw AttachError("attaching to " + quoted(dev) + " failed: " + what + " (everything was put back)");
+    throw AttachError("attaching to " + in_quotes(dev) + " failed: " + what + " (everything was put back)");
   }
 }
 

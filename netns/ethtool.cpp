@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/sys/system_error.hpp"
+#include "engine/sys/text.hpp"
 #include "netns/mnl_socket.hpp"
 
 namespace synnet {
@@ -51,8 +52,6 @@ constexpr Group kGroups[] = {{"tx_checksum", &Offloads::tx_checksum, kChecksum},
                              {"tso", &Offloads::tso, kTso},
                              {"gso", &Offloads::gso, kGso},
                              {"gro", &Offloads::gro, kGro}};
-
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 void append(std::string& list, const std::string& item) { list += (list.empty() ? "" : ", ") + item; }
 
@@ -137,7 +136,7 @@ Ethtool::Ethtool(int netns_fd) : sock_(NETLINK_GENERIC, netns_fd, "ethtool") {
 }
 
 Ethtool::Features Ethtool::features(const std::string& ifname) {
-  const std::string what = "get features of " + quoted(ifname);
+  const std::string what = "get features of " + in_quotes(ifname);
   std::vector<char> buf(kBufferSize);
   nlmsghdr* nlh = put_genl_request(buf.data(), family_, ETHTOOL_MSG_FEATURES_GET, ETHTOOL_GENL_VERSION);
   put_dev_header(nlh, ifname, 0, what);  // no COMPACT flag: bits come with names
@@ -169,7 +168,7 @@ std::map<std::string, bool> Ethtool::active_features(const std::string& ifname) 
 
 void Ethtool::set_features(const std::string& ifname, const std::map<std::string, bool>& wanted) {
   if (wanted.empty()) return;
-  const std::string what = "set features on " + quoted(ifname);
+  const std::string what = "set features on " + in_quotes(ifname);
   std::vector<char> buf(kBufferSize);
   nlmsghdr* nlh = put_genl_request(buf.data(), family_, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_GENL_VERSION);
   put_dev_header(nlh, ifname, ETHTOOL_FLAG_OMIT_REPLY, what);
@@ -189,7 +188,7 @@ void Ethtool::set_features(const std::string& ifname, const std::map<std::string
 }
 
 void Ethtool::set_offloads(const std::string& ifname, const Offloads& o) {
-  const std::string what = "ethtool: set offloads on " + quoted(ifname);
+  const std::string what = "ethtool: set offloads on " + in_quotes(ifname);
   const Features before = features(ifname);
   std::map<std::string, bool> wanted;
   std::string refused;

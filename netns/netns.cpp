@@ -13,12 +13,11 @@
 
 #include "engine/sys/in_netns.hpp"
 #include "engine/sys/system_error.hpp"
+#include "engine/sys/text.hpp"
 
 namespace synnet {
 
 namespace {
-
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 std::string permission_hint(int err) {
   return err == EPERM || err == EACCES ? " (this needs root or CAP_SYS_ADMIN: run as root, e.g. with sudo)" : "";
@@ -90,7 +89,7 @@ Netns::~Netns() {
 
 Netns Netns::create(const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
-    throw SystemError(EINVAL, "netns: " + quoted(name) + " is not a valid namespace name");
+    throw SystemError(EINVAL, "netns: " + in_quotes(name) + " is not a valid namespace name");
   }
   prepare_run_dir();
   const std::string path = std::string(kNetnsRunDir) + "/" + name;
@@ -135,7 +134,7 @@ Netns Netns::open(const std::string& path) {
 Netns Netns::current() { return open("/proc/thread-self/ns/net"); }
 
 RtNetlink& Netns::netlink() {
-  if (!fd_) throw SystemError(EBADF, "netns " + quoted(name_) + ": already removed");
+  if (!fd_) throw SystemError(EBADF, "netns " + in_quotes(name_) + ": already removed");
   if (!netlink_) netlink_ = std::make_unique<RtNetlink>(fd_.get());
   return *netlink_;
 }
@@ -145,7 +144,8 @@ void Netns::set_sysctl(const std::string& key, const std::string& value) {
   in_netns(fd_.get(), [&] {
     Fd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (!f || ::write(f.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
-      throw SystemError(errno, "netns " + quoted(name_) + ": set sysctl " + key + "=" + value + permission_hint(errno));
+      throw SystemError(errno,
+                        "netns " + in_quotes(name_) + ": set sysctl " + key + "=" + value + permission_hint(errno));
     }
   });
 }
@@ -154,7 +154,7 @@ std::string Netns::sysctl(const std::string& key) {
   const std::string path = sysctl_path(key);
   return in_netns(fd_.get(), [&] {
     std::ifstream in(path);
-    if (!in) throw SystemError(errno, "netns " + quoted(name_) + ": read sysctl " + key);
+    if (!in) throw SystemError(errno, "netns " + in_quotes(name_) + ": read sysctl " + key);
     std::string value;
     std::getline(in, value);
     return value;

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "engine/sys/in_netns.hpp"
+#include "engine/sys/text.hpp"
 
 namespace synnet {
 
@@ -32,12 +33,10 @@ using NeighPtr = std::unique_ptr<rtnl_neigh, Deleter<rtnl_neigh, rtnl_neigh_put>
 using NlAddrPtr = std::unique_ptr<nl_addr, Deleter<nl_addr, nl_addr_put>>;
 using CachePtr = std::unique_ptr<nl_cache, Deleter<nl_cache, nl_cache_free>>;
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
-
 NlAddrPtr parse_addr(const std::string& text, int family, const std::string& what) {
   nl_addr* a = nullptr;
   if (nl_addr_parse(text.c_str(), family, &a) < 0) {
-    throw NetlinkError(EINVAL, what + ": " + quoted(text) + " is not an address");
+    throw NetlinkError(EINVAL, what + ": " + in_quotes(text) + " is not an address");
   }
   return NlAddrPtr(a);
 }
@@ -124,7 +123,7 @@ bool RtNetlink::check(int nl_result, const std::string& what, int ok_errno) {
 }
 
 void RtNetlink::add_veth(const std::string& name, int name_netns_fd, const std::string& peer, int peer_netns_fd) {
-  const std::string what = "add veth " + quoted(name) + " with peer " + quoted(peer);
+  const std::string what = "add veth " + in_quotes(name) + " with peer " + in_quotes(peer);
   LinkPtr link(rtnl_link_veth_alloc());
   if (!link) throw NetlinkError(ENOMEM, "netlink: " + what + ": out of memory");
   rtnl_link_set_name(link.get(), name.c_str());
@@ -138,7 +137,7 @@ void RtNetlink::add_veth(const std::string& name, int name_netns_fd, const std::
 bool RtNetlink::delete_link(const std::string& name) {
   LinkPtr link(rtnl_link_alloc());
   rtnl_link_set_name(link.get(), name.c_str());
-  return check(rtnl_link_delete(sock_, link.get()), "delete link " + quoted(name), ENODEV);
+  return check(rtnl_link_delete(sock_, link.get()), "delete link " + in_quotes(name), ENODEV);
 }
 
 // A request that changes the link called `name` (rtnl_link_change needs the
@@ -154,7 +153,7 @@ void RtNetlink::change_link(const std::string& name, const std::string& what,
 }
 
 void RtNetlink::set_up(const std::string& name, bool up) {
-  change_link(name, "set link " + quoted(name) + (up ? " up" : " down"), [up](rtnl_link* c) {
+  change_link(name, "set link " + in_quotes(name) + (up ? " up" : " down"), [up](rtnl_link* c) {
     if (up) {
       rtnl_link_set_flags(c, IFF_UP);
     } else {
@@ -164,18 +163,18 @@ void RtNetlink::set_up(const std::string& name, bool up) {
 }
 
 void RtNetlink::set_mtu(const std::string& name, unsigned mtu) {
-  change_link(name, "set mtu " + std::to_string(mtu) + " on " + quoted(name),
+  change_link(name, "set mtu " + std::to_string(mtu) + " on " + in_quotes(name),
               [mtu](rtnl_link* c) { rtnl_link_set_mtu(c, mtu); });
 }
 
 void RtNetlink::set_mac(const std::string& name, const std::string& mac) {
-  const std::string what = "set mac " + mac + " on " + quoted(name);
+  const std::string what = "set mac " + mac + " on " + in_quotes(name);
   NlAddrPtr addr = parse_addr(mac, AF_LLC, "netlink: " + what);
   change_link(name, what, [&](rtnl_link* c) { rtnl_link_set_addr(c, addr.get()); });
 }
 
 void RtNetlink::move_link(const std::string& name, int netns_fd) {
-  change_link(name, "move link " + quoted(name) + " to another namespace",
+  change_link(name, "move link " + in_quotes(name) + " to another namespace",
               [netns_fd](rtnl_link* c) { rtnl_link_set_ns_fd(c, netns_fd); });
 }
 
@@ -196,13 +195,13 @@ AddrPtr address_for(int ifindex, const std::string& prefix, const std::string& w
 }  // namespace
 
 void RtNetlink::add_address(const std::string& name, const std::string& prefix) {
-  const std::string what = "add address " + prefix + " to " + quoted(name);
+  const std::string what = "add address " + prefix + " to " + in_quotes(name);
   AddrPtr addr = address_for(ifindex(name), prefix, what);
   check(rtnl_addr_add(sock_, addr.get(), NLM_F_CREATE | NLM_F_EXCL), what);
 }
 
 bool RtNetlink::delete_address(const std::string& name, const std::string& prefix) {
-  const std::string what = "delete address " + prefix + " from " + quoted(name);
+  const std::string what = "delete address " + prefix + " from " + in_quotes(name);
   if (!has_link(name)) return false;
   AddrPtr addr = address_for(ifindex(name), prefix, what);
   return check(rtnl_addr_delete(sock_, addr.get(), 0), what, EADDRNOTAVAIL);
@@ -212,7 +211,7 @@ void RtNetlink::add_route(const std::string& destination, const std::optional<st
                           const std::optional<std::string>& dev) {
   std::string what = "add route " + destination;
   if (via) what += " via " + *via;
-  if (dev) what += " dev " + quoted(*dev);
+  if (dev) what += " dev " + in_quotes(*dev);
   if (!via && !dev) throw NetlinkError(EINVAL, "netlink: " + what + ": give a gateway (via), a device, or both");
   // The family comes from the gateway when the destination is "default".
   int family = AF_UNSPEC;
@@ -233,7 +232,7 @@ void RtNetlink::add_route(const std::string& destination, const std::optional<st
 }
 
 void RtNetlink::add_neighbor(const std::string& dev, const std::string& address, const std::string& mac) {
-  const std::string what = "add neighbour " + address + " lladdr " + mac + " dev " + quoted(dev);
+  const std::string what = "add neighbour " + address + " lladdr " + mac + " dev " + in_quotes(dev);
   NlAddrPtr dst = parse_addr(address, AF_UNSPEC, "netlink: " + what);
   NlAddrPtr lladdr = parse_addr(mac, AF_LLC, "netlink: " + what);
   NeighPtr neigh(rtnl_neigh_alloc());
@@ -248,14 +247,14 @@ bool RtNetlink::has_link(const std::string& name) {
   rtnl_link* link = nullptr;
   const int r = rtnl_link_get_kernel(sock_, 0, name.c_str(), &link);
   if (link != nullptr) rtnl_link_put(link);
-  return check(r, "look up link " + quoted(name), ENODEV);
+  return check(r, "look up link " + in_quotes(name), ENODEV);
 }
 
 int RtNetlink::ifindex(const std::string& name) { return link_info(name).ifindex; }
 
 LinkInfo RtNetlink::link_info(const std::string& name) {
   rtnl_link* raw = nullptr;
-  check(rtnl_link_get_kernel(sock_, 0, name.c_str(), &raw), "look up link " + quoted(name));
+  check(rtnl_link_get_kernel(sock_, 0, name.c_str(), &raw), "look up link " + in_quotes(name));
   LinkPtr link(raw);
   LinkInfo info;
   info.name = name;

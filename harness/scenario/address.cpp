@@ -1,13 +1,12 @@
 // address.cpp — a scenario host's address. See address.hpp.
 #include "harness/scenario/address.hpp"
+#include "engine/sys/text.hpp"
 
 #include <charconv>
 #include <stdexcept>
 
 namespace synnet {
 namespace {
-
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool same_leading_bits(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b, unsigned bits) {
   for (unsigned i = 0; i < bits; ++i) {
@@ -24,21 +23,22 @@ HostAddress parse_host_address(std::string_view text_view) {
   const std::size_t slash = text.find('/');
   const bool v6 = text.find(':') != std::string::npos;
   if (slash == std::string::npos) {
-    throw std::invalid_argument(quote(text) + " has no prefix length: write it as CIDR, e.g. " +
-                                quote(text + (v6 ? "/64" : "/24")));
+    throw std::invalid_argument(in_quotes(text) + " has no prefix length: write it as CIDR, e.g. " +
+                                in_quotes(text + (v6 ? "/64" : "/24")));
   }
   IpPrefix address;
   try {
     address = IpPrefix::parse(text.substr(0, slash));
   } catch (const std::invalid_argument&) {
-    throw std::invalid_argument(quote(text) + ": " + quote(text.substr(0, slash)) + " is not an IPv4 or IPv6 address");
+    throw std::invalid_argument(in_quotes(text) + ": " + in_quotes(text.substr(0, slash)) +
+                                " is not an IPv4 or IPv6 address");
   }
   const unsigned max = address.family == 4 ? 32 : 128;
   unsigned length = 0;
   const std::string_view digits = std::string_view(text).substr(slash + 1);
   const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
   if (digits.empty() || ec != std::errc{} || ptr != digits.data() + digits.size() || length > max) {
-    throw std::invalid_argument(quote(text) + ": the prefix length " + quote(digits) + " is not in 0.." +
+    throw std::invalid_argument(in_quotes(text) + ": the prefix length " + in_quotes(digits) + " is not in 0.." +
                                 std::to_string(max));
   }
   static const IpPrefix v4_range = IpPrefix::parse("198.18.0.0/15"), v6_range = IpPrefix::parse("2001:2::/48");
@@ -49,10 +49,10 @@ HostAddress parse_host_address(std::string_view text_view) {
                               : " (IPv6 test addresses lie in 2001:2::/48, the benchmarking range, so a test network "
                                 "never collides with a real one)";
   if (!same_leading_bits(address.addr, range.addr, range.length)) {
-    throw std::invalid_argument(quote(text) + " is outside " + range.str() + why);
+    throw std::invalid_argument(in_quotes(text) + " is outside " + range.str() + why);
   }
   if (length < range.length) {
-    throw std::invalid_argument(quote(text) + ": its subnet /" + std::to_string(length) + " reaches outside " +
+    throw std::invalid_argument(in_quotes(text) + ": its subnet /" + std::to_string(length) + " reaches outside " +
                                 range.str() + why + "; use a prefix length of " + std::to_string(range.length) +
                                 " or more");
   }

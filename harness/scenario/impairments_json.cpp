@@ -58,7 +58,7 @@ OutageSpec parse_spec(const Value& v, std::type_identity<OutageSpec>) {
   if (const auto period = f.get("period")) {
     s.period_us = as_micros(*period);
     if (s.period_us <= s.duration_us) {
-      fail(period->path, quote(as_string(*period)) + " must be longer than \"duration\" (" +
+      fail(period->path, in_quotes(as_string(*period)) + " must be longer than \"duration\" (" +
                              as_string(f.need("duration")) + "): the windows repeat every period");
     }
   }
@@ -103,7 +103,7 @@ LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
   }
   for (const Param& p : params) {
     if (p.required && s.model == p.model && !f.get(p.key)) {
-      fail(v.path, "missing " + quote(p.key) + " (the " + loss_model_name(p.model) + " model needs it)");
+      fail(v.path, "missing " + in_quotes(p.key) + " (the " + loss_model_name(p.model) + " model needs it)");
     }
   }
   for (const Param& p : params) {
@@ -136,7 +136,7 @@ RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
   if (const auto burst = f.get("burst")) s.burst_bytes = as_bytes(*burst);
   if (const auto overhead = f.get("overhead")) {
     const std::uint64_t n = as_bytes(*overhead);
-    if (n > kU32Max) fail(overhead->path, quote(as_string(*overhead)) + " is too large for a per-packet overhead");
+    if (n > kU32Max) fail(overhead->path, in_quotes(as_string(*overhead)) + " is too large for a per-packet overhead");
     s.overhead_bytes = static_cast<std::uint32_t>(n);
   }
   if (const auto queue = f.get("queue")) s.queue_bytes = as_bytes(*queue);
@@ -217,7 +217,7 @@ std::uint8_t parse_protocol(const Value& v) {
   for (const auto& [name, number] : names) {
     if (as_string(v) == name) return number;
   }
-  fail(v.path, quote(as_string(v)) + " is not one of tcp, udp, icmp, icmpv6, sctp (or a protocol number 0..255)");
+  fail(v.path, in_quotes(as_string(v)) + " is not one of tcp, udp, icmp, icmpv6, sctp (or a protocol number 0..255)");
 }
 
 std::optional<std::uint16_t> port_number(std::string_view digits) {
@@ -238,8 +238,8 @@ PortRange parse_ports(const Value& v) {
   const std::size_t dash = text.find('-');
   const auto first = port_number(std::string_view(text).substr(0, dash));
   const auto last = dash == std::string::npos ? first : port_number(std::string_view(text).substr(dash + 1));
-  if (!first || !last) fail(v.path, quote(text) + " is not a port or port range (e.g. \"5201\" or \"5000-5100\")");
-  if (*first > *last) fail(v.path, quote(text) + ": the first port is above the last");
+  if (!first || !last) fail(v.path, in_quotes(text) + " is not a port or port range (e.g. \"5201\" or \"5000-5100\")");
+  if (*first > *last) fail(v.path, in_quotes(text) + ": the first port is above the last");
   return {*first, *last};
 }
 

@@ -68,8 +68,6 @@ std::string reason(const std::string& what) {
 
 }  // namespace
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
@@ -120,7 +118,7 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 }
 
 std::string suggestion(std::string_view word, const std::vector<std::string>& candidates, std::string_view what) {
-  if (const auto c = closest(word, candidates)) return " (did you mean " + quote(*c) + "?)";
+  if (const auto c = closest(word, candidates)) return " (did you mean " + in_quotes(*c) + "?)";
   return " (" + std::string(what) + ": " + join(candidates) + ")";
 }
 
@@ -145,7 +143,7 @@ Fields::Fields(const Value& v, const std::vector<std::string>& keys, std::initia
     }
   }
   for (std::string_view key : required) {
-    if (!v->contains(std::string(key))) fail(v.path, "missing " + quote(key));
+    if (!v->contains(std::string(key))) fail(v.path, "missing " + in_quotes(key));
   }
 }
 
@@ -195,7 +193,8 @@ std::uint64_t as_bytes(const Value& v) { return with_unit(v, parse_bytes, "a siz
 // A duration for the engine, whose unit is the microsecond.
 std::uint64_t as_micros(const Value& v) {
   const std::uint64_t ns = as_duration(v);
-  if (ns % 1000 != 0) fail(v.path, quote(as_string(v)) + " is not a whole number of microseconds (the engine's unit)");
+  if (ns % 1000 != 0)
+    fail(v.path, in_quotes(as_string(v)) + " is not a whole number of microseconds (the engine's unit)");
   return ns / 1000;
 }
 
@@ -205,7 +204,7 @@ std::uint64_t as_size(const Value& v, std::uint64_t lo, std::uint64_t hi) {
   if (!v->is_string()) wrong_type(v, "an integer (bytes) or a size string, e.g. \"1400B\"");
   const std::uint64_t n = as_bytes(v);
   if (n < lo || n > hi) {
-    fail(v.path, quote(as_string(v)) + " is " + std::to_string(n) + " bytes, not " + range_text(lo, hi));
+    fail(v.path, in_quotes(as_string(v)) + " is " + std::to_string(n) + " bytes, not " + range_text(lo, hi));
   }
   return n;
 }

@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/sys/text.hpp"
+
 namespace synnet::json_reader {
 
 using Json = nlohmann::ordered_json;
@@ -44,7 +46,6 @@ class JsonError : public std::runtime_error {
 
 // ---- Words and suggestions ------------------------------------------------
 
-std::string quote(std::string_view s);                    // "\"s\""
 std::string join(const std::vector<std::string>& words);  // "a, b, c"
 bool contains(const std::vector<std::string>& words, std::string_view word);
 // Edits (insert, delete, replace, swap two neighbours) from a to b, ignoring case.
@@ -112,7 +113,7 @@ T one_of(const Value& v, std::initializer_list<std::pair<const char*, T>> choice
     if (s == name) return value;
     names.emplace_back(name);
   }
-  fail(v.path, quote(s) + " is not one of " + join(names));
+  fail(v.path, in_quotes(s) + " is not one of " + join(names));
 }
 
 // The engine's own checks (spec.validate() throws std::invalid_argument), reported at `path`.

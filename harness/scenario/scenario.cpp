@@ -68,15 +68,16 @@ std::string host_name(const Value& v, const Context& ctx) {
       "15 characters)";
   if (name.empty() || name.size() > 7) {
     fail(v.path,
-         quote(name) + " is " + std::to_string(name.size()) + " characters long; a host name has 1 to 7" + reason);
+         in_quotes(name) + " is " + std::to_string(name.size()) + " characters long; a host name has 1 to 7" + reason);
   }
   const bool valid = (name[0] >= 'a' && name[0] <= 'z') && std::all_of(name.begin(), name.end(), [](char c) {
                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
                      });
-  if (!valid) fail(v.path, quote(name) + " is not a host name: a lowercase letter, then lowercase letters and digits");
+  if (!valid)
+    fail(v.path, in_quotes(name) + " is not a host name: a lowercase letter, then lowercase letters and digits");
   if (name == "wire") fail(v.path, "\"wire\" is reserved: it names the namespace the engine runs in");
   if (const auto it = ctx.host_paths.find(name); it != ctx.host_paths.end()) {
-    fail(v.path, "host " + quote(name) + " is already defined at " + it->second);
+    fail(v.path, "host " + in_quotes(name) + " is already defined at " + it->second);
   }
   return name;
 }
@@ -93,7 +94,7 @@ HostAddress host_address(const Value& v, const std::string& host, Context& ctx) 
   if (const auto it = ctx.address_owners.find(bare); it != ctx.address_owners.end()) {
     fail(v.path, "address " + bare + " is already " + it->second);
   }
-  ctx.address_owners.emplace(bare, "host " + quote(host) + "'s (" + v.path + ")");
+  ctx.address_owners.emplace(bare, "host " + in_quotes(host) + "'s (" + v.path + ")");
   return a;
 }
 
@@ -113,7 +114,7 @@ ScenarioHost parse_host(const Value& v, std::size_t index, Context& ctx) {
     if (const auto it = ctx.address_owners.find(bare); it != ctx.address_owners.end()) {
       fail(v.path, "its default address " + bare + "/24 is already " + it->second + ": give it \"addresses\"");
     }
-    ctx.address_owners.emplace(bare, "host " + quote(h.name) + "'s default (" + v.path + ")");
+    ctx.address_owners.emplace(bare, "host " + in_quotes(h.name) + "'s default (" + v.path + ")");
     h.addresses.push_back(parse_host_address(bare + "/24"));
   }
   ctx.host_paths.emplace(h.name, v.path);
@@ -124,7 +125,7 @@ ScenarioHost parse_host(const Value& v, std::size_t index, Context& ctx) {
 // A reference to a host that exists.
 std::string host_ref(const Value& v, const Context& ctx) {
   const std::string& name = as_string(v);
-  if (!ctx.hosts.contains(name)) fail(v.path, "no host " + quote(name) + suggestion(name, ctx.host_names, "hosts"));
+  if (!ctx.hosts.contains(name)) fail(v.path, "no host " + in_quotes(name) + suggestion(name, ctx.host_names, "hosts"));
   return name;
 }
 
@@ -133,11 +134,11 @@ ScenarioLink parse_link(const Value& v, Context& ctx) {
   ScenarioLink link;
   link.a = host_ref(f.need("a"), ctx);
   link.b = host_ref(f.need("b"), ctx);
-  if (link.a == link.b) fail(f.need("b").path, quote(link.b) + " is also \"a\": a link joins two different hosts");
+  if (link.a == link.b) fail(f.need("b").path, in_quotes(link.b) + " is also \"a\": a link joins two different hosts");
   for (const char* end : {"a", "b"}) {
     const std::string& host = as_string(f.need(end));
     if (const auto it = ctx.link_of_host.find(host); it != ctx.link_of_host.end()) {
-      fail(f.need(end).path, "host " + quote(host) + " is already on link " + quote(it->second) + " (" +
+      fail(f.need(end).path, "host " + in_quotes(host) + " is already on link " + in_quotes(it->second) + " (" +
                                  ctx.link_paths.at(it->second) + "): a host has one interface, on one link");
     }
   }
@@ -147,11 +148,11 @@ ScenarioLink parse_link(const Value& v, Context& ctx) {
     link.name = as_string(*name);
     name_path = name->path;
     if (!valid_name(link.name)) {
-      fail(name->path, quote(link.name) + " is not a link name: use letters, digits, '_' and '-'");
+      fail(name->path, in_quotes(link.name) + " is not a link name: use letters, digits, '_' and '-'");
     }
   }
   if (const auto it = ctx.link_paths.find(link.name); it != ctx.link_paths.end()) {
-    fail(name_path, (f.get("name") ? "" : "its default ") + std::string("name ") + quote(link.name) +
+    fail(name_path, (f.get("name") ? "" : "its default ") + std::string("name ") + in_quotes(link.name) +
                         " is already the name of " + it->second + (f.get("name") ? "" : ": give it a \"name\""));
   }
   if (const auto io = f.get("io")) link.io = one_of<LinkIo>(*io, {{"packet", LinkIo::kPacket}, {"xdp", LinkIo::kXdp}});
@@ -173,7 +174,7 @@ TimelineEvent parse_event(const Value& v, const Context& ctx) {
   if (const auto link = f.get("link")) {
     e.link = as_string(*link);
     if (!ctx.link_paths.contains(e.link)) {
-      fail(link->path, "no link " + quote(e.link) + suggestion(e.link, ctx.link_names, "links"));
+      fail(link->path, "no link " + in_quotes(e.link) + suggestion(e.link, ctx.link_names, "links"));
     }
   } else if (ctx.link_names.size() == 1) {
     e.link = ctx.link_names.front();
@@ -195,14 +196,14 @@ TimelineEvent parse_event(const Value& v, const Context& ctx) {
 void require_same_link(const Context& ctx, const Value& first, const Value& second) {
   const std::string& a = as_string(first);
   const std::string& b = as_string(second);
-  if (a == b) fail(second.path, quote(b) + " is at both ends: the traffic would not cross a link");
+  if (a == b) fail(second.path, in_quotes(b) + " is at both ends: the traffic would not cross a link");
   for (const Value* end : {&first, &second}) {
     const std::string& host = as_string(*end);
-    if (!ctx.link_of_host.contains(host)) fail(end->path, "host " + quote(host) + " is on no link");
+    if (!ctx.link_of_host.contains(host)) fail(end->path, "host " + in_quotes(host) + " is on no link");
   }
   if (ctx.link_of_host.at(a) != ctx.link_of_host.at(b)) {
-    fail(second.path, "hosts " + quote(a) + " and " + quote(b) + " are on different links (" +
-                          quote(ctx.link_of_host.at(a)) + " and " + quote(ctx.link_of_host.at(b)) +
+    fail(second.path, "hosts " + in_quotes(a) + " and " + in_quotes(b) + " are on different links (" +
+                          in_quotes(ctx.link_of_host.at(a)) + " and " + in_quotes(ctx.link_of_host.at(b)) +
                           "): traffic crosses one link");
   }
 }
@@ -216,24 +217,24 @@ PingSpec parse_ping(const Value& v, const Context& ctx) {
   if (const auto address = f.get("to_address")) {
     p.to_address = as_string(*address);
     if (p.to_address.find('/') != std::string::npos) {
-      fail(address->path, quote(p.to_address) + ": give an address, without a prefix length");
+      fail(address->path, in_quotes(p.to_address) + ": give an address, without a prefix length");
     }
     try {
       (void)IpPrefix::parse(p.to_address);
     } catch (const std::invalid_argument&) {
-      fail(address->path, quote(p.to_address) + " is not an IPv4 or IPv6 address");
+      fail(address->path, in_quotes(p.to_address) + " is not an IPv4 or IPv6 address");
     }
   } else {
     const auto& addresses = ctx.hosts.at(p.to)->addresses;
     if (std::none_of(addresses.begin(), addresses.end(), [](const HostAddress& a) { return !a.ipv6(); })) {
-      fail(f.need("to").path, "host " + quote(p.to) + " has no IPv4 address: give \"to_address\"");
+      fail(f.need("to").path, "host " + in_quotes(p.to) + " has no IPv4 address: give \"to_address\"");
     }
   }
   if (const auto count = f.get("count")) p.count = static_cast<std::uint32_t>(as_uint(*count, 1, kU32Max));
   if (const auto interval = f.get("interval")) {
     p.interval = std::chrono::nanoseconds(as_duration(*interval));
     if (p.interval < std::chrono::milliseconds(10)) {
-      fail(interval->path, quote(as_string(*interval)) + " is shorter than 10ms, ping's shortest interval here");
+      fail(interval->path, in_quotes(as_string(*interval)) + " is shorter than 10ms, ping's shortest interval here");
     }
   }
   if (const auto size = f.get("size")) p.size = static_cast<std::uint32_t>(as_size(*size, 0, 65507));
@@ -256,7 +257,7 @@ Iperf3Spec parse_iperf3(const Value& v, const Context& ctx) {
     const std::uint64_t ns = as_duration(*duration);
     if (ns % 1'000'000'000 != 0 || ns == 0) {
       fail(duration->path,
-           quote(as_string(*duration)) + " is not a whole number of seconds >= 1 (iperf3 counts in seconds)");
+           in_quotes(as_string(*duration)) + " is not a whole number of seconds >= 1 (iperf3 counts in seconds)");
     }
     s.duration = std::chrono::nanoseconds(ns);
   }
@@ -382,7 +383,7 @@ TrafficItem parse_item(const Value& v, const std::string& index, bool in_group, 
     }
     if (!kind.empty()) {
       fail(f.get(entry.key())->path,
-           "an item is one of ping, iperf3, exec or parallel; this one is already " + quote(kind));
+           "an item is one of ping, iperf3, exec or parallel; this one is already " + in_quotes(kind));
     }
     kind = entry.key();
   }
@@ -394,9 +395,10 @@ TrafficItem parse_item(const Value& v, const std::string& index, bool in_group, 
   item.name = kind + "-" + index;
   if (const auto name = f.get("name")) item.name = as_nonempty_string(*name);
   if (const auto it = ctx.item_paths.find(item.name); it != ctx.item_paths.end()) {
-    if (f.get("name")) fail(f.get("name")->path, "the name " + quote(item.name) + " is already taken by " + it->second);
+    if (f.get("name"))
+      fail(f.get("name")->path, "the name " + in_quotes(item.name) + " is already taken by " + it->second);
     fail(v.path,
-         "its default name " + quote(item.name) + " is already taken by " + it->second + ": give it a \"name\"");
+         "its default name " + in_quotes(item.name) + " is already taken by " + it->second + ": give it a \"name\"");
   }
   ctx.item_paths.emplace(item.name, v.path);
 
@@ -411,7 +413,7 @@ TrafficItem parse_item(const Value& v, const std::string& index, bool in_group, 
       fail(engine->path, "not allowed on a parallel group: give \"engine\": \"off\" to a single item");
     }
     if (as_string(*engine) != "off") {
-      fail(engine->path, quote(as_string(*engine)) + ": the only value is \"off\" (the engine runs by default)");
+      fail(engine->path, in_quotes(as_string(*engine)) + ": the only value is \"off\" (the engine runs by default)");
     }
     item.engine_off = true;
   }
@@ -443,7 +445,7 @@ const std::vector<std::string>& scenario_keys(std::string_view object_kind) {
   const auto& table = key_table();
   if (const auto it = table.find(object_kind); it != table.end()) return it->second;
   if (const auto* keys = impairment_keys(object_kind)) return *keys;
-  throw std::invalid_argument("scenario_keys: no kind of object " + quote(object_kind));
+  throw std::invalid_argument("scenario_keys: no kind of object " + in_quotes(object_kind));
 }
 
 Scenario parse_scenario(std::string_view json_text) {

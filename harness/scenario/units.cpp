@@ -1,17 +1,17 @@
+// units.cpp — the scenario's quantities parsed exactly, and formatted back for
+// reports. See units.hpp.
 #include "harness/scenario/units.hpp"
 
-#include <cstdlib>
-
-#include <cstdio>
-
-#include <cmath>
-
 #include <algorithm>
-
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "engine/sys/text.hpp"
 
 namespace synnet {
 
@@ -33,8 +33,6 @@ Split split(std::string_view text) {
   while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
   return {text.substr(0, i), text.substr(i)};
 }
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // The number times `scale`, exactly; nullopt when it is not a plain decimal,
 // not a whole number of base units, or too large.
@@ -84,7 +82,7 @@ std::uint64_t parse_with(std::string_view text, const std::vector<Unit>& units, 
   for (const Unit& u : units) {
     if (s.unit == u.name) {
       if (const auto v = scaled(s.number, u.scale)) return *v;
-      throw UnitError(quoted(text) + " is not a " + what + ": " +
+      throw UnitError(in_quotes(text) + " is not a " + what + ": " +
                       (s.number.empty()
                            ? std::string("it has no number")
                            : "too many decimal places for " + std::string(units.front().name) + ", or too large"));
@@ -101,10 +99,10 @@ std::uint64_t parse_with(std::string_view text, const std::vector<Unit>& units, 
     if (alias == unit) suggestion = canonical;
   }
   if (s.unit.empty()) {
-    throw UnitError(quoted(text) + " is not a " + what + ": it has no unit (try \"" + number + std::string(suggestion) +
-                    "\")");
+    throw UnitError(in_quotes(text) + " is not a " + what + ": it has no unit (try \"" + number +
+                    std::string(suggestion) + "\")");
   }
-  throw UnitError(quoted(text) + " is not a " + what + " (try \"" + number + std::string(suggestion) +
+  throw UnitError(in_quotes(text) + " is not a " + what + " (try \"" + number + std::string(suggestion) +
                   "\"; units: " + unit_list + ")");
 }
 
@@ -118,7 +116,7 @@ std::uint64_t parse_rate(std::string_view text) {
       {"bps", "bit"},   {"b/s", "bit"},   {"kbps", "kbit"}, {"kb/s", "kbit"},  {"mbps", "Mbit"},  {"mb/s", "Mbit"},
       {"gbps", "Gbit"}, {"gb/s", "Gbit"}, {"tbps", "Tbit"}, {"mbits", "Mbit"}, {"gbits", "Gbit"}, {"kbits", "kbit"}};
   const std::uint64_t v = parse_with(text, units, "rate", aliases, "Mbit", "bit, kbit, Mbit, Gbit, Tbit");
-  if (v == 0) throw UnitError(quoted(text) + " is not a rate: it must be above 0");
+  if (v == 0) throw UnitError(in_quotes(text) + " is not a rate: it must be above 0");
   return v;
 }
 
@@ -135,7 +133,7 @@ double parse_percent(std::string_view text) {
   // Hundredths of a hundredth of a percent are exact: scale by 1e6 per percent.
   static const std::vector<Unit> units = {{"%", 1'000'000}};
   const std::uint64_t millionths = parse_with(text, units, "percentage", {}, "%", "%");
-  if (millionths > 100'000'000) throw UnitError(quoted(text) + " is not a percentage: it is above 100%");
+  if (millionths > 100'000'000) throw UnitError(in_quotes(text) + " is not a percentage: it is above 100%");
   return static_cast<double>(millionths) / 100'000'000.0;
 }
 
