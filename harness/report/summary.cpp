@@ -3,22 +3,15 @@
 
 #include <vector>
 
+#include "harness/scenario/profile.hpp"
 #include "harness/scenario/units.hpp"
 
 namespace synnet {
 
 namespace {
 
-struct Direction {
-  const char* key;   // "a_to_b"
-  const char* flag;  // "up"
-};
-constexpr Direction kDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
-std::string counters_summary(const EngineCounters& c, const std::string& p, const Direction& d) {
-  const bool up = std::string(d.key) == "a_to_b";
+std::string counters_summary(const EngineCounters& c, const std::string& p, const ProfileDirection& d) {
+  const bool up = std::string_view(d.key) == "a_to_b";
   const std::string from = p + (up ? "_a" : "_b"), to = p + (up ? "_b" : "_a");
   auto value = [&](const std::string& app, const char* name) {
     const Counter* k = c.find(app, name);
@@ -36,9 +29,9 @@ std::string counters_summary(const EngineCounters& c, const std::string& p, cons
   for (const Counter& k : c.apps) {
     const bool lost = k.is_drop() || k.kind == CounterKind::error;
     if (k.value == 0) continue;
-    if (starts_with(k.app, chain) && (lost || k.kind == CounterKind::altered)) {
+    if (k.app.starts_with(chain) && (lost || k.kind == CounterKind::altered)) {
       add(k.app.substr(chain.size()) + "." + k.name, k.value);  // "loss.dropped_loss"
-    } else if (lost && ((k.app == from && starts_with(k.name, "rx_")) || (k.app == to && starts_with(k.name, "tx_")))) {
+    } else if (lost && ((k.app == from && k.name.starts_with("rx_")) || (k.app == to && k.name.starts_with("tx_")))) {
       // An interface's app counts both directions: rx_ what it took in, tx_ what it sent.
       add(k.app.substr(p.size() + 1) + "." + k.name, k.value);  // "a.rx_oversize"
     }
@@ -46,7 +39,7 @@ std::string counters_summary(const EngineCounters& c, const std::string& p, cons
   for (const auto& [spec, link] : c.links) {
     if (link.txdrop == 0) continue;
     if (spec.from_app == from) add(spec.from_app.substr(p.size() + 1) + "." + spec.from_port + " txdrop", link.txdrop);
-    if (starts_with(spec.from_app, chain))
+    if (spec.from_app.starts_with(chain))
       add(spec.from_app.substr(chain.size()) + "." + spec.from_port + " txdrop", link.txdrop);
   }
   return drops.empty() ? s : s + " (" + drops + ")";
@@ -62,8 +55,8 @@ constexpr EffectFormat kFormat = {
 }  // namespace
 
 std::string engine_summary(const EngineCounters& counters, const std::string& link_prefix) {
-  return counters_summary(counters, link_prefix, kDirections[0]) + "; " +
-         counters_summary(counters, link_prefix, kDirections[1]);
+  return counters_summary(counters, link_prefix, kProfileDirections[0]) + "; " +
+         counters_summary(counters, link_prefix, kProfileDirections[1]);
 }
 
 std::string describe(const DirectionSpec& d) {

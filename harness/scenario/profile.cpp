@@ -9,12 +9,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-struct Direction {
-  const char* key;   // "a_to_b"
-  const char* flag;  // "up"
-};
-constexpr Direction kDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
-
 ordered_json flag_value(const std::string& key, const std::string& flag, const std::string& value) {
   if (key != "mtu") return value;
   std::size_t used = 0;
@@ -70,7 +64,7 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
   link["b"] = "peer";
   std::map<std::string, std::string> source;  // JSON path -> the flag that set it
   for (const std::string& key : profile_flag_keys()) {
-    for (const Direction& d : kDirections) {
+    for (const ProfileDirection& d : kProfileDirections) {
       // The one-way flag wins over the two-way one.
       for (const std::string& flag : {key, std::string(d.flag) + "-" + key}) {
         const auto it = flags.find(flag);

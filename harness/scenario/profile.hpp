@@ -26,6 +26,13 @@ class ProfileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A profile link's two directions: "up" is a_to_b (self -> peer), "down" b_to_a.
+struct ProfileDirection {
+  const char* key;   // "a_to_b"
+  const char* flag;  // "up"
+};
+inline constexpr ProfileDirection kProfileDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
+
 // Flags by name without dashes ("loss", "up-delay", ...), values as typed.
 Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text = "",
                           const std::string& profile_name = "");
