@@ -60,7 +60,9 @@ nanoseconds ping_linger(const Scenario& s) {
   nanoseconds worst{0};
   for (const ScenarioLink& l : s.links) worst = std::max(worst, worst_delay(l.a_to_b) + worst_delay(l.b_to_a));
   for (const TimelineEvent& e : s.timeline) {
-    for (const auto* d : {&e.a_to_b, &e.b_to_a}) {
+    const auto* c = std::get_if<LinkChange>(&e.change);
+    if (c == nullptr) continue;
+    for (const auto* d : {&c->a_to_b, &c->b_to_a}) {
       if (*d) worst = std::max(worst, 2 * worst_delay(**d));
     }
   }
@@ -189,7 +191,8 @@ class Run {
     engines_.start();
   }
 
-  std::string apply(const TimelineEvent& e, double at_s) {
+  std::string apply(const TimelineEvent& event, double at_s) {
+    const LinkChange& e = std::get<LinkChange>(event.change);
     const std::size_t i = bed_.link_index(e.link);
     std::string text = fixed(at_s, 2) + " s: " + e.link;
     {

@@ -209,6 +209,7 @@ const char* kind_of(const TrafficItem& item) {
     const char* operator()(const Iperf3Spec&) const { return "iperf3"; }
     const char* operator()(const ExecSpec&) const { return "exec"; }
     const char* operator()(const ParallelGroup&) const { return "parallel"; }
+    const char* operator()(const ChangeStep&) const { return "change"; }
   };
   return std::visit(Kind{}, item.what);
 }

@@ -169,22 +169,23 @@ ScenarioLink parse_link(const Value& v, Context& ctx) {
 TimelineEvent parse_event(const Value& v, const Context& ctx) {
   const Fields f(v, keys("timeline"), {"at"});
   TimelineEvent e;
+  LinkChange& c = e.change.emplace<LinkChange>();
   e.path = v.path;
   e.at = std::chrono::nanoseconds(as_duration(f.need("at")));
   if (const auto link = f.get("link")) {
-    e.link = as_string(*link);
-    if (!ctx.link_paths.contains(e.link)) {
-      fail(link->path, "no link " + in_quotes(e.link) + suggestion(e.link, ctx.link_names, "links"));
+    c.link = as_string(*link);
+    if (!ctx.link_paths.contains(c.link)) {
+      fail(link->path, "no link " + in_quotes(c.link) + suggestion(c.link, ctx.link_names, "links"));
     }
   } else if (ctx.link_names.size() == 1) {
-    e.link = ctx.link_names.front();
+    c.link = ctx.link_names.front();
   } else {
     fail(v.path, "missing \"link\": the scenario has " + std::to_string(ctx.link_names.size()) + " links (" +
                      join(ctx.link_names) + ")");
   }
-  if (const auto d = f.get("a_to_b")) e.a_to_b = parse_direction(*d);
-  if (const auto d = f.get("b_to_a")) e.b_to_a = parse_direction(*d);
-  if (!e.a_to_b && !e.b_to_a) {
+  if (const auto d = f.get("a_to_b")) c.a_to_b = parse_direction(*d);
+  if (const auto d = f.get("b_to_a")) c.b_to_a = parse_direction(*d);
+  if (!c.a_to_b && !c.b_to_a) {
     fail(v.path, "changes nothing: give \"a_to_b\", \"b_to_a\" or both ({} removes every impairment)");
   }
   return e;

@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,30 +34,96 @@ namespace synnet {
 // A scenario's errors are the JSON reader's: what() "<json path>: <message>", path().
 using ScenarioError = json_reader::JsonError;
 
-// A host: a network namespace with one interface on its link.
+// A route a host has: `to` (a prefix, "198.18.2.0/24", or "default") via a
+// neighbour's address on one of its segments.
+struct HostRoute {
+  std::string to;   // "198.18.2.0/24", "2001:2:0:2::/64" or "default"
+  std::string via;  // "198.18.1.1": an address of a host on a segment this host is on
+  bool ipv6 = false;
+  std::string path{};  // its JSON path when the file gave it ("" when computed)
+  bool operator==(const HostRoute&) const = default;
+};
+
+// How a service shows it is ready: a TCP port listening in its host's
+// namespace, or a command that exits 0; neither: as soon as it started.
+struct ServiceReady {
+  std::optional<std::uint16_t> tcp{};
+  std::vector<std::string> exec{};
+  std::chrono::nanoseconds timeout = std::chrono::seconds(10);
+};
+
+// A program that runs on a host for the whole run: started after the network
+// is up and before the first traffic item, stopped (SIGTERM, then SIGKILL) at
+// teardown. One that ends before teardown fails the run unless expect_exit.
+struct ServiceSpec {
+  std::string name;  // unique on its host
+  std::vector<std::string> argv;
+  ServiceReady ready{};
+  bool expect_exit = false;
+  std::string path{};  // its JSON path, for messages
+};
+
+// A host: a network namespace with an interface "eth<i>" per link it is on
+// (in link order).
 struct ScenarioHost {
   std::string name;                    // [a-z][a-z0-9]{0,6}, not "wire": it names the namespace
-  std::vector<HostAddress> addresses;  // "198.18.0.1/24", "2001:2::1/64"; default: 198.18.0.<index+1>/24
+  std::vector<HostAddress> addresses;  // all of them, in interface order (its links' ends' addresses)
+  bool forward = false;                // a router: IP forwarding between its interfaces
+  std::vector<HostRoute> routes{};     // the file's "routes", or the computed ones (network.hpp)
+  bool routes_given = false;           // "routes" was in the file: no route is computed for it
+  std::vector<ServiceSpec> services{};
+  std::vector<std::pair<std::string, std::string>> sysctls{};  // "net.*" key, value; in file order
+  std::string path{};                                           // its JSON path, for messages
+};
+
+// An impairment chain between two hosts on one switch, one direction.
+struct SwitchPath {
+  std::string from, to;  // host names, both linked to the switch
+  DirectionSpec impairments{};
+  std::string path{};
+};
+
+// An L2 segment the engine runs: every node linked to it is on one broadcast domain.
+struct ScenarioSwitch {
+  std::string name;  // as a host's name; hosts and switches share one namespace of names
+  std::vector<SwitchPath> paths{};
+  std::string path{};
 };
 
 // How the engine reaches a link's veths.
 enum class LinkIo { kPacket, kXdp };  // "packet" (AF_PACKET rings) or "xdp"
 
-// A link: host a <-> engine <-> host b, impaired per direction.
+// A link: node a <-> engine <-> node b, impaired per direction. A node is a
+// host or a switch; a switch-to-switch link stays inside the engine.
 struct ScenarioLink {
   std::string name;  // default "<a>-<b>"; the timeline refers to links by name
-  std::string a, b;  // host names
+  std::string a, b;  // node names
+  std::vector<HostAddress> a_addresses{}, b_addresses{};  // a host end's interface addresses (none for a switch)
   LinkIo io = LinkIo::kPacket;
   std::uint32_t mtu = 1500;  // of the veths
   DirectionSpec a_to_b{}, b_to_a{};
 };
 
-// At `at` after the traffic starts, the named link's directions that are set
-// are replaced by these (queued packets are kept by the apps that stay).
-struct TimelineEvent {
-  std::chrono::nanoseconds at{0};
+// A change to a running network:
+// the named link's directions that are set are replaced by these (queued
+// packets are kept by the apps that stay) ...
+struct LinkChange {
   std::string link;
   std::optional<DirectionSpec> a_to_b{}, b_to_a{};
+};
+// ... every path between hosts of different groups is cut, both ways (hosts
+// named in no group keep talking to everyone); partitions add up ...
+struct PartitionChange {
+  std::vector<std::vector<std::string>> groups;  // host names; at least two groups
+};
+// ... or every partition is removed.
+struct HealChange {};
+using NetworkChange = std::variant<LinkChange, PartitionChange, HealChange>;
+
+// At `at` after the traffic starts, `change` is applied.
+struct TimelineEvent {
+  std::chrono::nanoseconds at{0};
+  NetworkChange change;
   std::string path;  // its JSON path, for messages
 };
 
@@ -92,11 +159,18 @@ struct Iperf3Spec {
   std::chrono::nanoseconds duration = std::chrono::seconds(5);
   std::uint32_t parallel = 1;
   bool reverse = false;
+  std::string congestion{};  // TCP congestion control (iperf3 -C); empty: the sender's default
 };
 
 struct ExecSpec {
   std::string host;
   std::vector<std::string> argv;
+};
+
+// A step between traffic items: the change is applied when the run reaches
+// it, before the next item starts.
+struct ChangeStep {
+  NetworkChange change;
 };
 
 struct TrafficItem;
@@ -107,7 +181,7 @@ struct ParallelGroup {
 
 struct TrafficItem {
   std::string name;  // unique; default "<kind>-<index>"
-  std::variant<PingSpec, Iperf3Spec, ExecSpec, ParallelGroup> what;
+  std::variant<PingSpec, Iperf3Spec, ExecSpec, ParallelGroup, ChangeStep> what;
   std::chrono::nanoseconds deadline{0};  // 0: a default derived from the item (see runner)
   bool engine_off = false;  // run with the engine stopped and its sockets closed (the PoC's negative claim)
   Expectations expect{};
@@ -119,6 +193,7 @@ struct Scenario {
   std::string description{};
   std::optional<std::uint64_t> seed{};  // absent: chosen at random by the runner, always printed
   std::vector<ScenarioHost> hosts;
+  std::vector<ScenarioSwitch> switches{};
   std::vector<ScenarioLink> links;
   std::vector<TimelineEvent> timeline{};  // sorted by `at`
   std::vector<TrafficItem> traffic;

@@ -216,26 +216,26 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
   // Sorted by `at`, stable: the two 2 s events keep their order.
   ASSERT_EQ(s.timeline.size(), 3u);
   EXPECT_EQ(s.timeline[0].at, 2s);
-  EXPECT_EQ(s.timeline[0].link, "c1-d");
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[0].change).link, "c1-d");
   EXPECT_EQ(s.timeline[0].path, "/timeline/1");
   DirectionSpec lose_all, lose_5;
   lose_all.impairments.loss = LossSpec{};
   lose_all.impairments.loss->ratio = 1;
   lose_5.impairments.loss = LossSpec{};
   lose_5.impairments.loss->ratio = 0.05;
-  EXPECT_EQ(s.timeline[0].b_to_a, lose_all);
-  EXPECT_EQ(s.timeline[0].a_to_b, lose_5);
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[0].change).b_to_a, lose_all);
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[0].change).a_to_b, lose_5);
   EXPECT_EQ(s.timeline[1].at, 2s);
-  EXPECT_EQ(s.timeline[1].link, "ab");
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[1].change).link, "ab");
   EXPECT_EQ(s.timeline[1].path, "/timeline/2");
-  EXPECT_FALSE(s.timeline[1].a_to_b.has_value());
-  ASSERT_TRUE(s.timeline[1].b_to_a.has_value());
-  EXPECT_EQ(s.timeline[1].b_to_a->impairments.latency,
+  EXPECT_FALSE(std::get<LinkChange>(s.timeline[1].change).a_to_b.has_value());
+  ASSERT_TRUE(std::get<LinkChange>(s.timeline[1].change).b_to_a.has_value());
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[1].change).b_to_a->impairments.latency,
             (LatencySpec{.delay_us = 1'000'000, .limit_packets = 1'000'000}));
   EXPECT_EQ(s.timeline[2].at, 5s);
   EXPECT_EQ(s.timeline[2].path, "/timeline/0");
-  EXPECT_EQ(s.timeline[2].a_to_b, DirectionSpec{});  // {}: every impairment removed
-  EXPECT_FALSE(s.timeline[2].b_to_a.has_value());
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[2].change).a_to_b, DirectionSpec{});  // {}: every impairment removed
+  EXPECT_FALSE(std::get<LinkChange>(s.timeline[2].change).b_to_a.has_value());
 
   ASSERT_EQ(s.traffic.size(), 4u);
   const TrafficItem& pings = s.traffic[0];
@@ -368,7 +368,7 @@ TEST(ScenarioParse, ShortFormsAndItemDefaults) {
   EXPECT_EQ(s.links[0].b_to_a, DirectionSpec{});
 
   ASSERT_EQ(s.timeline.size(), 1u);
-  EXPECT_EQ(s.timeline[0].link, "a-b");  // the only link
+  EXPECT_EQ(std::get<LinkChange>(s.timeline[0].change).link, "a-b");  // the only link
   EXPECT_EQ(s.timeline[0].at, 1500ms);
 
   ASSERT_EQ(s.traffic.size(), 3u);
