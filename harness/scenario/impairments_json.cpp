@@ -24,6 +24,7 @@ std::vector<std::string> effect_keys(std::vector<std::string> before, const std:
 const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> table = {
       {"direction", effect_keys({}, {"flows"})},
+      {"switch_path", effect_keys({"from", "to"}, {"flows"})},
       {"flow", effect_keys({"match"}, {})},
       {"match", {"protocol", "src", "dst", "src_ports", "dst_ports"}},
       {"loss", {"model", "ratio", "p", "r", "loss_bad", "loss_good", "p13", "p31", "p32", "p23", "p14"}},
@@ -286,8 +287,8 @@ FlowChain parse_flow(const Value& v) {
 
 }  // namespace
 
-DirectionSpec parse_direction(const Value& v) {
-  const Fields f(v, keys("direction"));
+DirectionSpec parse_direction(const Value& v, std::string_view object_kind) {
+  const Fields f(v, keys(object_kind));
   DirectionSpec d;
   d.impairments = parse_impairments(f);
   if (const auto flows = f.get("flows")) {

@@ -17,10 +17,12 @@
 
 namespace synnet {
 
-DirectionSpec parse_direction(const json_reader::Value& v);
+// object_kind: "direction", or "switch_path" (a direction with "from" and "to"
+// keys, which the caller reads).
+DirectionSpec parse_direction(const json_reader::Value& v, std::string_view object_kind = "direction");
 
 // The keys an impairment object of `object_kind` may have ("direction", "flow",
-// "match", "loss", "delay", "jitter", "rate", "reorder", "outage"), or nullptr
+// "switch_path", "match", "loss", "delay", "jitter", "rate", "reorder", "outage"), or nullptr
 // for another kind.
 const std::vector<std::string>* impairment_keys(std::string_view object_kind);
 

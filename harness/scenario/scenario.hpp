@@ -73,7 +73,7 @@ struct ScenarioHost {
   bool routes_given = false;           // "routes" was in the file: no route is computed for it
   std::vector<ServiceSpec> services{};
   std::vector<std::pair<std::string, std::string>> sysctls{};  // "net.*" key, value; in file order
-  std::string path{};                                           // its JSON path, for messages
+  std::string path{};                                          // its JSON path, for messages
 };
 
 // An impairment chain between two hosts on one switch, one direction.
@@ -96,12 +96,13 @@ enum class LinkIo { kPacket, kXdp };  // "packet" (AF_PACKET rings) or "xdp"
 // A link: node a <-> engine <-> node b, impaired per direction. A node is a
 // host or a switch; a switch-to-switch link stays inside the engine.
 struct ScenarioLink {
-  std::string name;  // default "<a>-<b>"; the timeline refers to links by name
-  std::string a, b;  // node names
+  std::string name;                                       // default "<a>-<b>"; the timeline refers to links by name
+  std::string a, b;                                       // node names
   std::vector<HostAddress> a_addresses{}, b_addresses{};  // a host end's interface addresses (none for a switch)
   LinkIo io = LinkIo::kPacket;
   std::uint32_t mtu = 1500;  // of the veths
   DirectionSpec a_to_b{}, b_to_a{};
+  std::string path{};  // its JSON path, for messages
 };
 
 // A change to a running network:
