@@ -124,8 +124,7 @@ void Services::start(const std::string& host, int netns_fd, const ServiceSpec& s
     throw SetupError(s.message);
   }
   if (not_ready.empty()) return;
-  s.ended = s.process->terminate();
-  s.stopped = true;
+  s.ended = s.process->terminate();  // not `stopped`: that is teardown's
   s.failure = not_ready;
   s.message = who + ": " + not_ready + last_output(s.ended->out, s.ended->err);
   throw SetupError(s.message);

@@ -8,6 +8,8 @@
 //   while (...) { if (std::string why = services.failure(); !why.empty()) ...; }   // cheap, ~5x/s
 //   report.services = services.stop();                      // SIGTERM, then SIGKILL; one ServiceReport each
 //
+// A service runs as traffic's commands do (netns/process.hpp: its own process
+// group, stdout and stderr captured), with SYNNET_HOST and SYNNET_SERVICE set.
 // Ready (spec.ready), within spec.ready.timeout: `tcp`: a socket listens on
 // that TCP port in the host's namespace (IPv4 or IPv6, any address: read from
 // /proc/<pid>/net/tcp{,6}); `exec`: that command, run in the namespace every

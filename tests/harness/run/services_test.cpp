@@ -157,6 +157,8 @@ TEST_F(ServicesTest, NotReadyInTimeIsASetupErrorAndTheServiceIsGone) {
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].failure, "not ready within 500 ms (nothing listens on TCP port 18081)");
   EXPECT_EQ(reports[0].output, "waiting for nothing\n");
+  EXPECT_FALSE(reports[0].stopped) << "start() stopped it, not teardown";
+  EXPECT_EQ(reports[0].ended, "killed by SIGTERM");
 }
 
 TEST_F(ServicesTest, AReadyCommandThatNeverSucceedsSaysHowItLastEnded) {
