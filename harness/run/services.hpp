@@ -56,9 +56,10 @@ class Services {
              const std::function<bool()>& cancelled = {});
 
   // "" while every service runs (or has ended as it may); otherwise why the
-  // run fails, the first service to fail:
-  //   service "web" on host "n1" (/hosts/0/services/0) exited with status 1 before teardown; its last output: ...
-  // One poll of a pidfd per running service.
+  // run fails, the first service to fail, with its last lines (one per line):
+  //   service "web" on host "n1" (/hosts/0/services/0): exited with status 1 before teardown; its last output:
+  //     stderr| OSError: [Errno 98] Address already in use
+  // A service that failed to start counts. One poll of a pidfd per running service.
   std::string failure();
 
   // Stops every service still running, in reverse start order, and returns a
