@@ -64,6 +64,19 @@ nlohmann::json report_json(const RunReport& report) {
                      {"errors", valid_utf8(item.errors)},
                      {"checks", std::move(checks)}});
   }
+  json services = json::array();
+  for (const ServiceReport& s : report.services) {
+    services.push_back({{"host", valid_utf8(s.host)},
+                        {"name", valid_utf8(s.name)},
+                        {"command", valid_utf8(s.command)},
+                        {"ended", valid_utf8(s.ended)},
+                        {"stopped", s.stopped},
+                        {"seconds", s.seconds},
+                        {"passed", s.passed()},
+                        {"failure", string_or_null(s.failure)},
+                        {"output", valid_utf8(s.output)},
+                        {"errors", valid_utf8(s.errors)}});
+  }
   const json timeline = valid_utf8_all(report.timeline);
   json apps = json::array();
   for (const Counter& k : report.counters.apps) {
@@ -82,7 +95,7 @@ nlohmann::json report_json(const RunReport& report) {
                      {"rxbytes", c.rxbytes},
                      {"txdrop", c.txdrop}});
   }
-  return {{"version", 2},
+  return {{"version", 3},
           {"scenario", valid_utf8(report.scenario)},
           {"file", valid_utf8(report.file)},
           {"seed", report.seed},
@@ -92,6 +105,7 @@ nlohmann::json report_json(const RunReport& report) {
           {"error", string_or_null(report.error)},
           {"checks", {{"total", report.checks_total()}, {"failed", report.checks_failed()}}},
           {"items", std::move(items)},
+          {"services", std::move(services)},
           {"timeline", timeline},
           {"counters", {{"apps", std::move(apps)}, {"links", std::move(links)}}}};
 }

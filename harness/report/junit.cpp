@@ -75,6 +75,19 @@ std::string report_junit(const RunReport& report) {
       first = false;
     }
   }
+  // A service that failed the run; one that did not is no test case (it tested nothing).
+  for (const ServiceReport& s : report.services) {
+    if (s.passed()) continue;
+    const std::string about = "service " + s.name + " on host " + s.host + ": " + s.command + "\n" + s.ended + "\n";
+    std::string output;
+    if (!s.errors.empty()) output += "stderr:\n" + s.errors + (s.errors.back() == '\n' ? "" : "\n");
+    if (!s.output.empty()) output += "stdout:\n" + s.output + (s.output.back() == '\n' ? "" : "\n");
+    std::string body = "      <failure" + attr("message", s.failure) + attr("type", "service") + ">" +
+                       xml_escape(about + "failure: " + s.failure + "\n", false) + "</failure>\n";
+    if (!output.empty()) body += "      <system-out>" + xml_escape(output, false) + "</system-out>\n";
+    testcase("service." + s.host + "." + s.name, 0.0, body);  // it ran beside the items: no time of its own
+    ++failures;
+  }
   if (!report.error.empty()) {
     testcase("run", 0.0,
              "      <error" + attr("message", report.error) + attr("type", "error") + ">" +

@@ -21,6 +21,8 @@ bool RunReport::passed() const noexcept {
   if (!error.empty()) return false;
   for (const ItemReport& item : items)
     if (!item.passed()) return false;
+  for (const ServiceReport& service : services)
+    if (!service.passed()) return false;
   return true;
 }
 

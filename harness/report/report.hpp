@@ -12,16 +12,21 @@
 // its checks with aligned columns (figure, expected, measured, PASS/FAIL),
 // then "warning: ...", "error: ..." (the item could not run), "tool: ..." (the
 // tool's error when no check shows it) and "also measured: ..." (figures no
-// expectation checked, packet counts, retransmits). Then the engine counters
-// that are not zero, one line per app, drops and errors first (by their kind,
-// engine/counter.hpp; red in color); link counters are traffic volume and left
-// out, except a non-zero txdrop (a full link): "link a.out -> b.in  txdrop 3".
+// expectation checked, packet counts, retransmits). Then the services
+// ("services:"): a line per service "<host>/<name>  (<command>)  <how it
+// ended>  PASS" (FAIL and "failure: <why>" when it failed the run) and the
+// last 5 lines of its stderr and of its stdout, control characters made
+// visible (text_hygiene.hpp). Then the engine counters that are not zero, one
+// line per app, drops and errors first (by their kind, engine/counter.hpp;
+// red in color); link counters are traffic volume and left out, except a
+// non-zero txdrop (a full link): "link a.out -> b.in  txdrop 3".
 // Then the timeline, the run's error, and one summary line:
 //   "lossy-link: PASS (4 of 4 expectations held) in 12.3 s, seed 42"
 //   "lossy-link: FAIL (2 of 4 expectations held; failed: udp.loss, ping.rtt_avg;
-//    could not run: tcp; the run ended early) in 12.3 s, seed 42"
+//    could not run: tcp; failed services: n1/web; the run ended early) in 12.3 s, seed 42"
 // With color, PASS is green and FAIL red (ANSI codes); without, none at all.
-// JSON (report_json): exactly what scenarios/synnet-report.schema.json describes.
+// JSON (report_json): exactly what scenarios/synnet-report.schema.json
+// describes; services with all of their output.
 // JUnit (report_junit): <testsuites> holding one <testsuite name=scenario>
 // (attributes tests, failures, errors, skipped, time; properties file, seed,
 // prefix) with one <testcase> per Check, named "<item>.<figure>", classname
@@ -29,10 +34,12 @@
 // measured ...">; a check that passed with a warning carries it in its
 // <system-out>. An item that could not run (error) is one <testcase> named
 // "<item>" with an <error> instead of its checks; a run error is one more
-// <testcase> "run" with an <error>. An item's time goes to its first case,
-// so the cases add up. The engine counters, the timeline and the summary go
-// in the suite's <system-out>. Everything is XML-escaped; characters XML 1.0
-// cannot carry (control characters, invalid UTF-8) become U+FFFD.
+// <testcase> "run" with an <error>; a service that failed the run is a
+// <testcase> "service.<host>.<name>" with a <failure> and its output in
+// <system-out>. An item's time goes to its first case, so the cases add up.
+// The engine counters, the timeline and the summary go in the suite's
+// <system-out>. Everything is XML-escaped; characters XML 1.0 cannot carry
+// (control characters, invalid UTF-8) become U+FFFD.
 #pragma once
 
 #include <cstdint>
@@ -67,6 +74,18 @@ struct ItemReport {
   }
 };
 
+// A program that ran on a host for the whole run (harness/run/services.hpp).
+struct ServiceReport {
+  std::string host, name;
+  std::string command;             // its argv, joined with spaces
+  std::string ended{};             // ProcessResult::describe(): "killed by SIGTERM", "exited with status 1"
+  bool stopped = false;            // ended by teardown (true), or on its own before it (false)
+  double seconds = 0;              // how long it ran
+  std::string output{}, errors{};  // all of its stdout / stderr
+  std::string failure{};           // why it failed the run ("exited with status 1 before teardown"), or ""
+  bool passed() const noexcept { return failure.empty(); }
+};
+
 struct RunReport {
   std::string scenario;  // its name
   std::string file;      // the path it was read from
@@ -74,12 +93,13 @@ struct RunReport {
   std::string prefix;  // the run's name prefix ("snk3f9a")
   double seconds = 0;  // the whole run
   std::vector<ItemReport> items{};
-  std::vector<std::string> timeline{};  // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
-  EngineCounters counters{};            // EngineGroup::counters() at the end
-  std::string error{};                  // a setup or engine failure that ended the run early
+  std::vector<ServiceReport> services{};  // in start order
+  std::vector<std::string> timeline{};    // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
+  EngineCounters counters{};              // EngineGroup::counters() at the end
+  std::string error{};                    // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;
   std::size_t checks_failed() const noexcept;
-  bool passed() const noexcept;  // no error, every item passed
+  bool passed() const noexcept;  // no error, every item and every service passed
 };
 
 void print_report(std::ostream& out, const RunReport& report, bool color);

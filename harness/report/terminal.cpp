@@ -8,6 +8,7 @@
 
 #include "harness/report/report.hpp"
 #include "harness/report/terminal.hpp"
+#include "harness/report/text_hygiene.hpp"
 
 namespace synnet {
 namespace {
@@ -108,6 +109,40 @@ void print_item(std::ostream& out, const ItemReport& item, const Colors& c) {
   if (!also.empty()) out << "  also measured: " << join(also, ", ") << "\n";
 }
 
+// The last `n` lines of `text` (a final newline ends a line, it does not
+// start one); `more` tells whether there were more.
+std::vector<std::string_view> last_lines(std::string_view text, std::size_t n, bool& more) {
+  std::vector<std::string_view> lines;
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  while (!text.empty() && lines.size() < n) {
+    const std::size_t nl = text.rfind('\n');
+    lines.push_back(nl == std::string_view::npos ? text : text.substr(nl + 1));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(0, nl);
+  }
+  more = !text.empty();
+  return {lines.rbegin(), lines.rend()};
+}
+
+// "services:": a line per service, its failure, the last lines of its stderr and stdout.
+void print_services(std::ostream& out, const RunReport& report, const Colors& c) {
+  if (report.services.empty()) return;
+  constexpr std::size_t kLines = 5;
+  out << "\nservices:\n";
+  for (const ServiceReport& s : report.services) {
+    out << "  " << c.bold(printable_line(s.host + "/" + s.name)) << "  (" << printable_line(s.command) << ")  "
+        << (s.stopped ? "stopped at teardown: " : "") << (s.ended.empty() ? "did not start" : s.ended) << "  "
+        << c.verdict(s.passed()) << "\n";
+    if (!s.passed()) out << "    " << c.bad("failure:") << " " << printable_line(s.failure) << "\n";
+    for (const auto& [label, text] : {std::pair{"stderr", &s.errors}, std::pair{"stdout", &s.output}}) {
+      bool more = false;
+      const std::vector<std::string_view> lines = last_lines(*text, kLines, more);
+      if (lines.empty()) continue;
+      out << "    " << label << (more ? " (its last lines; all of it in --json):\n" : ":\n");
+      for (std::string_view line : lines) out << "      | " << printable_line(line) << "\n";
+    }
+  }
+}
+
 // Engine counters that are not zero: one line per app, drops and errors first
 // (by kind); of the links only their drops (txdrop: a full link), the rest is
 // traffic volume.
@@ -160,6 +195,10 @@ std::string summary_line(const RunReport& report, const Colors& c) {
   for (const ItemReport& item : report.items)
     if (!item.error.empty()) errors.push_back(item.name);
   if (!errors.empty()) s += "; could not run: " + join(errors, ", ");
+  std::vector<std::string> services;
+  for (const ServiceReport& service : report.services)
+    if (!service.passed()) services.push_back(service.host + "/" + service.name);
+  if (!services.empty()) s += "; failed services: " + join(services, ", ");
   if (!report.error.empty()) s += "; the run ended early";
   return s + ") in " + format_seconds(report.seconds) + ", seed " + std::to_string(report.seed);
 }
@@ -180,6 +219,7 @@ void print_report(std::ostream& out, const RunReport& report, bool color) {
     out << "\n";
     print_item(out, item, c);
   }
+  print_services(out, report, c);
   print_counters(out, report, c);
   if (!report.timeline.empty()) {
     out << "\ntimeline:\n";

@@ -100,4 +100,17 @@ std::string xml_escape(std::string_view s, bool attribute) {
   return out;
 }
 
+// C0 and C1 control characters (escape sequences, carriage returns,
+// newlines) and DEL become U+FFFD; a tab stays.
+std::string printable_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const char32_t cp = decode_utf8(s, i);
+    const bool control = (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
+    append_utf8(out, control ? kReplacement : cp);
+  }
+  return out;
+}
+
 }  // namespace synnet

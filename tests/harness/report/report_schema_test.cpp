@@ -1,9 +1,9 @@
 // report_schema_test.cpp — report_json's output against
 // scenarios/synnet-report.schema.json, for reports that between them hold every
 // field: passed and failed checks, warnings, an item that could not run, a run
-// error, notes, exec output, null and non-null figures, every counter kind and
-// drop reason, links, invalid UTF-8. additionalProperties is false wherever the
-// shape is fixed, so a field report_json writes and the schema lacks fails here.
+// error, notes, exec output, services (stopped, failed, never started), null
+// and non-null figures, every counter kind and drop reason, links, invalid UTF-8. additionalProperties is false
+// wherever the shape is fixed, so a field report_json writes and the schema lacks fails here.
 #include <gtest/gtest.h>
 
 #include "harness/report/report.hpp"
@@ -66,6 +66,28 @@ RunReport full() {
 
   r.items.push_back(ItemReport{});  // every string empty, every figure null
 
+  ServiceReport web;  // stopped at teardown
+  web.host = "n1";
+  web.name = "web";
+  web.command = "python3 -m http.server 8080";
+  web.ended = "killed by SIGTERM";
+  web.stopped = true;
+  web.seconds = 11.5;
+  web.output = "served \xff";
+  web.errors = "GET / 200\n";
+  r.services.push_back(web);
+  ServiceReport db = web;  // failed the run
+  db.name = "db";
+  db.ended = "exited with status 1";
+  db.stopped = false;
+  db.failure = "exited with status 1 before teardown";
+  r.services.push_back(db);
+  ServiceReport missing;  // never started
+  missing.host = "n2";
+  missing.name = "missing";
+  missing.failure = "could not start: command not found";
+  r.services.push_back(missing);
+
   const std::pair<CounterKind, Drop> kinds[] = {
       {CounterKind::packets, Drop::none},    {CounterKind::bytes, Drop::none},
       {CounterKind::events, Drop::none},     {CounterKind::altered, Drop::none},
@@ -93,6 +115,7 @@ TEST(ReportSchema, APassingReportWithoutErrorsIsValid) {
   RunReport r = full();
   r.error.clear();
   r.items.resize(1);
+  r.services.resize(1);
   r.items[0].checks = {check("loss", true, 0.0)};
   r.items[0].measurement = Measurement{};
   EXPECT_TRUE(report_json(r)["passed"].get<bool>());
@@ -104,11 +127,13 @@ TEST(ReportSchema, RejectsWhatReportJsonDoesNotWrite) {
   j["items"][0]["measurement"]["new_figure"] = 1;
   j["counters"]["apps"][0]["kind"] = "volume";
   j["counters"]["links"][0].erase("txdrop");
+  j["services"][1].erase("failure");
   const std::string errors = testing::report_schema_errors(j, kSource);
   EXPECT_NE(errors.find("items/0/measurement: Additional properties are not allowed ('new_figure'"), std::string::npos)
       << errors;
   EXPECT_NE(errors.find("counters/apps/0/kind: 'volume' is not one of"), std::string::npos) << errors;
   EXPECT_NE(errors.find("counters/links/0: 'txdrop' is a required property"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("services/1: 'failure' is a required property"), std::string::npos) << errors;
 }
 
 TEST(ReportSchema, ADropMustCarryAReasonAndNothingElseMay) {

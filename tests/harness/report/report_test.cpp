@@ -82,6 +82,31 @@ RunReport sample() {
   return r;
 }
 
+// Two services: one stopped at teardown, one that exited on its own and failed the run.
+RunReport with_services() {
+  RunReport r = sample();
+  r.items[1].checks[0].pass = true;  // so only the services decide
+  ServiceReport web;
+  web.host = "n1";
+  web.name = "web";
+  web.command = "python3 -m http.server 8080";
+  web.ended = "killed by SIGTERM";
+  web.stopped = true;
+  web.seconds = 11.5;
+  web.errors = "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\n";
+  r.services.push_back(web);
+  ServiceReport db;
+  db.host = "n2";
+  db.name = "db";
+  db.command = "sh -c 'exit 1'";
+  db.ended = "exited with status 1";
+  db.seconds = 3.25;
+  db.output = "starting\n\x1b[2Jcleared\r\xff\n";
+  db.failure = "exited with status 1 before teardown";
+  r.services.push_back(db);
+  return r;
+}
+
 std::string printed(const RunReport& r, bool color) {
   std::ostringstream out;
   print_report(out, r, color);
@@ -125,7 +150,43 @@ TEST(ReportRun, CountsAndVerdict) {
   EXPECT_TRUE(RunReport{}.passed());
 }
 
+TEST(ReportRun, AFailedServiceFailsTheRun) {
+  RunReport r = with_services();
+  EXPECT_TRUE(r.services[0].passed());
+  EXPECT_FALSE(r.services[1].passed());
+  EXPECT_FALSE(r.passed());
+  r.services[1].failure.clear();
+  EXPECT_TRUE(r.passed());
+}
+
 // ---- terminal -------------------------------------------------------------------------
+
+TEST(ReportPrint, ServicesSectionWithLastLinesMadePrintable) {
+  const std::string text = printed(with_services(), false);
+  EXPECT_TRUE(contains(text,
+                       "\nservices:\n"
+                       "  n1/web  (python3 -m http.server 8080)  stopped at teardown: killed by SIGTERM  PASS\n"
+                       "    stderr (its last lines; all of it in --json):\n"
+                       "      | line 3\n      | line 4\n      | line 5\n      | line 6\n      | line 7\n"
+                       "  n2/db  (sh -c 'exit 1')  exited with status 1  FAIL\n"
+                       "    failure: exited with status 1 before teardown\n"
+                       "    stdout:\n"
+                       "      | starting\n"
+                       "      | \uFFFD[2Jcleared\uFFFD\uFFFD\n"))
+      << text;
+  EXPECT_FALSE(contains(text, "line 2")) << "only the last 5 lines";
+  EXPECT_FALSE(contains(text, "\x1b")) << "a service's escape sequences do not reach the terminal";
+  EXPECT_EQ(lines_of(text).back(),
+            "lossy-link: FAIL (3 of 3 expectations held; failed services: n2/db) in 12.3 s, seed 42");
+  EXPECT_FALSE(contains(printed(sample(), false), "services:")) << "no section without services";
+}
+
+TEST(ReportPrint, ServicesInColor) {
+  const std::string text = printed(with_services(), true);
+  EXPECT_TRUE(contains(text, "killed by SIGTERM  \x1b[32mPASS\x1b[0m\n")) << text;
+  EXPECT_TRUE(contains(text, "exited with status 1  \x1b[31;1mFAIL\x1b[0m\n")) << text;
+  EXPECT_TRUE(contains(text, "\x1b[31mfailure:\x1b[0m exited with status 1 before teardown\n")) << text;
+}
 
 TEST(ReportPrint, ItemsRowsAndSummary) {
   const std::string text = printed(sample(), false);
@@ -251,7 +312,7 @@ TEST(ReportJson, EveryFieldRoundTrips) {
   RunReport r = sample();
   r.items[1].measurement.retransmits = 7;
   const nlohmann::json j = nlohmann::json::parse(report_json(r).dump(2));
-  EXPECT_EQ(j["version"], 2);
+  EXPECT_EQ(j["version"], 3);
   EXPECT_EQ(j["scenario"], "lossy-link");
   EXPECT_EQ(j["file"], "scenarios/lossy-link.json");
   EXPECT_EQ(j["seed"], 42u);
@@ -323,7 +384,7 @@ TEST(ReportJson, SchemaKeysAlwaysPresent) {
   r.items[0].checks.push_back(Check{});
   const nlohmann::json j = report_json(r);
   for (const char* key : {"version", "scenario", "file", "seed", "prefix", "passed", "seconds", "error", "checks",
-                          "items", "timeline", "counters"}) {
+                          "items", "services", "timeline", "counters"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   const nlohmann::json& item = j["items"][0];
@@ -340,6 +401,29 @@ TEST(ReportJson, SchemaKeysAlwaysPresent) {
   EXPECT_TRUE(j["counters"]["apps"].is_array());
   EXPECT_TRUE(j["counters"]["links"].is_array());
   EXPECT_TRUE(j["timeline"].is_array());
+}
+
+TEST(ReportJson, ServicesWithAllTheirOutput) {
+  const nlohmann::json j = nlohmann::json::parse(report_json(with_services()).dump());
+  EXPECT_EQ(j["passed"], false);
+  ASSERT_EQ(j["services"].size(), 2u);
+  const nlohmann::json& web = j["services"][0];
+  EXPECT_EQ(web["host"], "n1");
+  EXPECT_EQ(web["name"], "web");
+  EXPECT_EQ(web["command"], "python3 -m http.server 8080");
+  EXPECT_EQ(web["ended"], "killed by SIGTERM");
+  EXPECT_EQ(web["stopped"], true);
+  EXPECT_DOUBLE_EQ(web["seconds"].get<double>(), 11.5);
+  EXPECT_EQ(web["passed"], true);
+  EXPECT_TRUE(web["failure"].is_null());
+  EXPECT_EQ(web["errors"], "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\n") << "all of it";
+  EXPECT_EQ(web["output"], "");
+  const nlohmann::json& db = j["services"][1];
+  EXPECT_EQ(db["stopped"], false);
+  EXPECT_EQ(db["passed"], false);
+  EXPECT_EQ(db["failure"], "exited with status 1 before teardown");
+  EXPECT_EQ(db["output"], "starting\n\x1b[2Jcleared\r\uFFFD\n") << "valid UTF-8, otherwise as printed";
+  EXPECT_TRUE(report_json(sample())["services"].empty());
 }
 
 TEST(ReportJson, ErrorsAndInvalidUtf8) {
@@ -631,6 +715,26 @@ TEST(ReportJunit, EscapesEverything) {
   EXPECT_EQ(xml.find("& "), std::string::npos);
   EXPECT_EQ(xml.find('\x01'), std::string::npos);
   EXPECT_EQ(xml.find('\xff'), std::string::npos);
+  const std::string lint = xmllint(xml);
+  EXPECT_TRUE(lint.empty() || lint == "ok") << lint << "\n" << xml;
+}
+
+TEST(ReportJunit, AFailedServiceIsAFailedCaseWithItsOutput) {
+  const std::string xml = report_junit(with_services());
+  const Element suite = parse_xml(xml).child("testsuite");
+  EXPECT_EQ(suite.attributes.at("tests"), "4") << "3 checks and the failed service; one that passed is no case";
+  EXPECT_EQ(suite.attributes.at("failures"), "1");
+  EXPECT_EQ(suite.attributes.at("errors"), "0");
+  const auto cases = suite.all("testcase");
+  ASSERT_EQ(cases.size(), 4u);
+  const Element& db = *cases[3];
+  EXPECT_EQ(db.attributes.at("name"), "service.n2.db");
+  EXPECT_EQ(db.attributes.at("classname"), "synnet.lossy-link");
+  EXPECT_EQ(db.attributes.at("time"), "0.000") << "it ran beside the items";
+  EXPECT_EQ(db.child("failure").attributes.at("message"), "exited with status 1 before teardown");
+  EXPECT_NE(db.child("failure").text.find("service db on host n2: sh -c 'exit 1'"), std::string::npos);
+  EXPECT_EQ(db.child("system-out").text, "stdout:\nstarting\n\uFFFD[2Jcleared\r\uFFFD\n");
+  EXPECT_NE(suite.child("system-out").text.find("failed services: n2/db"), std::string::npos);
   const std::string lint = xmllint(xml);
   EXPECT_TRUE(lint.empty() || lint == "ok") << lint << "\n" << xml;
 }
