@@ -179,6 +179,7 @@ void Switch::from_port(Link* in, In& at) {
   const std::uint32_t from = at.index;
   const bool learning = spec_.learning;
   const bool partitioned = !partition_.empty();
+  PartitionTable::Ends ends;  // set per frame when partitioned; never read otherwise
   while (!in->empty()) {
     Packet* p = in->receive();
     if (p->length < kEthernetHeaderBytes) {
@@ -191,7 +192,6 @@ void Switch::from_port(Link* in, In& at) {
       const std::uint64_t src = mac_key(d + 6);
       if (src != at.last_src) learn(src, at);
     }
-    PartitionTable::Ends ends;
     if (partitioned) {
       ends = partition_.ends(d, p->length);
       if (partition_.cuts(ends)) {

@@ -121,25 +121,30 @@ TEST(PartitionSpec, ValidationNamesTheField) {
 TEST(PartitionFilter, DropsWhatThePartitionCutsAndReconfigures) {
   ManualClock clock;
   Engine e{EngineOptions{.packets = 256, .seed = 1, .clock = &clock, .log = nullptr}};
-  const auto config = [](const PartitionSpec& spec) {
+  const std::vector<Frame> frames{ether(kB, kA), ether(kC, kA), ipv4(kRouter, kA, {198, 18, 0, 1}, {198, 18, 0, 2}),
+                                  ether(kA, kB)};
+  const auto config = [](const PartitionSpec& spec, const std::vector<Frame>& tx) {
     Config c;
-    c.app<testing::SendOnce>(
-        "tx", {{ether(kB, kA), ether(kC, kA), ipv4(kRouter, kA, {198, 18, 0, 1}, {198, 18, 0, 2}), ether(kA, kB)}});
+    c.app<testing::SendOnce>("tx", {tx});
     c.app<PartitionFilter>("pf", spec);
     c.app<Sink>("sink");
     c.link("tx.output -> pf.input").link("pf.output -> sink.input");
     return c;
   };
-  e.configure(config(a_b()));
+  e.configure(config(a_b(), frames));
   e.breathe();
   EXPECT_EQ(e.counters().at("pf", "forwarded"), 1u);
   EXPECT_EQ(e.counters().at("pf", "dropped_partition"), 3u);
-  const Counter* c = e.counters().find("pf", "dropped_partition");
+  const EngineCounters counters = e.counters();
+  const Counter* c = counters.find("pf", "dropped_partition");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->reason, Drop::partition);
   EXPECT_STREQ(to_string(c->reason), "partition");
-  e.configure(config(PartitionSpec{}));  // healed: reconfigured in place, counters kept
+  e.configure(config(PartitionSpec{}, {}));  // healed: reconfigured in place, counters kept
+  e.configure(config(PartitionSpec{}, frames));
+  e.breathe();
   EXPECT_EQ(e.counters().at("pf", "dropped_partition"), 3u);
+  EXPECT_EQ(e.counters().at("pf", "forwarded"), 5u);
   EXPECT_EQ(e.pool().in_use(), 0u);
 }
 

@@ -30,8 +30,10 @@ const MacAddress kMulticast = mac("01:00:5e:00:00:01");
 // sent to the Sink "out" on input <port>; each path's port runs through a
 // pass-through Outage "chain_<port>" back into the switch.
 struct Net {
+  explicit Net(std::size_t packets = 1024)
+      : e(EngineOptions{.packets = packets, .seed = 1, .clock = &clock, .log = nullptr}) {}
   ManualClock clock;
-  Engine e{EngineOptions{.packets = 1024, .seed = 1, .clock = &clock, .log = nullptr}};
+  Engine e;
   SwitchSpec spec{.ports = {{"a", {kA}}, {"b", {kB}}, {"c", {kC}}}};
   std::vector<std::string> linked{"a", "b", "c"};
   std::map<std::string, std::uint64_t> seen;  // per port: rx on its output link at the last got()
@@ -71,6 +73,11 @@ struct Net {
     return s;
   }
   std::uint64_t counter(const std::string& name) const { return e.counters().at("sw", name); }
+  Drop reason(const std::string& name) const {
+    const EngineCounters c = e.counters();
+    const Counter* k = c.find("sw", name);
+    return k == nullptr ? Drop::none : k->reason;
+  }
 };
 
 TEST(Switch, UnicastToAStaticMacLeavesOnItsPort) {
@@ -89,6 +96,22 @@ TEST(Switch, UnknownUnicastBroadcastAndMulticastFloodToEveryOtherPort) {
   EXPECT_EQ(n.got(), "a0 b3 c3");
   EXPECT_EQ(n.counter("flooded"), 3u);
   EXPECT_EQ(n.counter("forwarded"), 0u);
+  EXPECT_EQ(n.e.pool().in_use(), 0u);
+}
+
+TEST(Switch, AFloodCopyThePoolCannotMakeIsCounted) {
+  Net n(4);  // the three frames take three packets: one left for the six copies
+  n.linked = {"a", "b", "c", "d"};
+  n.spec.ports.push_back({"d", {kD}});
+  n.start();
+  n.send("a", {ether(kBroadcast, kA), ether(kBroadcast, kA), ether(kBroadcast, kA)});
+  const std::uint64_t failed = n.counter("alloc_failed");
+  EXPECT_GT(failed, 0u);
+  const std::string got = n.got();
+  std::uint64_t delivered = 0;
+  for (std::size_t i = 1; i < got.size(); i += 3) delivered += static_cast<std::uint64_t>(got[i] - '0');
+  EXPECT_EQ(delivered + failed, 9u) << got;
+  EXPECT_EQ(n.counter("flooded"), 3u);
   EXPECT_EQ(n.e.pool().in_use(), 0u);
 }
 
@@ -154,8 +177,8 @@ TEST(Switch, SamePortAndRuntsAreDropped) {
   EXPECT_EQ(n.got(), "a0 b1 c0");
   EXPECT_EQ(n.counter("dropped_same_port"), 1u);
   EXPECT_EQ(n.counter("dropped_runt"), 1u);
-  EXPECT_EQ(n.e.counters().find("sw", "dropped_runt")->reason, Drop::invalid);
-  EXPECT_EQ(n.e.counters().find("sw", "dropped_same_port")->reason, Drop::no_output);
+  EXPECT_EQ(n.reason("dropped_runt"), Drop::invalid);
+  EXPECT_EQ(n.reason("dropped_same_port"), Drop::no_output);
   EXPECT_EQ(n.e.pool().in_use(), 0u);
 }
 
@@ -201,7 +224,9 @@ TEST(Switch, APartitionCutsByMac) {
   n.send("b", {ether(kA, kB), ether(kC, kB)});
   EXPECT_EQ(n.got(), "a0 b0 c2");
   EXPECT_EQ(n.counter("dropped_partition"), 2u);
-  EXPECT_EQ(n.e.counters().find("sw", "dropped_partition")->reason, Drop::partition);
+  EXPECT_EQ(n.reason("dropped_partition"), Drop::partition);
+  EXPECT_EQ(n.reason("dropped_partition_flood"), Drop::partition);
+  EXPECT_EQ(n.reason("alloc_failed"), Drop::no_buffer);
 }
 
 TEST(Switch, APartitionCutsByIpThroughARouter) {
@@ -250,6 +275,18 @@ TEST(Switch, ReconfigureKeepsLearnedEntries) {
   EXPECT_EQ(n.got(), "a0 b1 c1");
   n.spec.ports.erase(n.spec.ports.begin() + 2);  // port c goes, and X with it
   n.linked = {"a", "b"};
+  n.start();
+  EXPECT_EQ(n.counter("learned"), 0u);
+}
+
+TEST(Switch, ReconfigureKeepsWhatTheNewLimitHolds) {
+  Net n;
+  n.start();
+  n.send("c", {ether(kA, kX), ether(kA, kY)});
+  n.spec.max_learned = 1;
+  n.start();
+  EXPECT_EQ(n.counter("learned"), 1u);
+  n.spec.learning = false;
   n.start();
   EXPECT_EQ(n.counter("learned"), 0u);
 }
