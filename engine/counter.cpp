@@ -24,6 +24,7 @@ const char* to_string(Drop reason) noexcept {
     case Drop::no_buffer: return "no_buffer";
     case Drop::invalid: return "invalid";
     case Drop::kernel: return "kernel";
+    case Drop::partition: return "partition";
   }
   return "?";
 }

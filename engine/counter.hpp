@@ -22,6 +22,7 @@
 //              no_buffer   the packet pool was empty
 //              invalid     a frame the app cannot carry (oversize, malformed, bad checksum)
 //              kernel      the kernel dropped it (socket or XDP ring)
+//              partition   a network partition in force cuts the path (apps/switch/)
 //   gauge    a level now, not a count (queued, rx_ring 1/0): never summed
 // Everything but a gauge only grows while an app runs, so summing over
 // engines (EngineGroup) means something; a gauge there takes the largest.
@@ -35,7 +36,7 @@
 namespace synnet {
 
 enum class CounterKind { packets, bytes, events, altered, error, drop, gauge };
-enum class Drop { none, impairment, queue_full, no_output, no_buffer, invalid, kernel };  // none: not a drop
+enum class Drop { none, impairment, queue_full, no_output, no_buffer, invalid, kernel, partition };  // none: not a drop
 
 const char* to_string(CounterKind kind) noexcept;  // "packets", ..., "gauge"
 const char* to_string(Drop reason) noexcept;       // "impairment", ...; "" for none

@@ -94,7 +94,8 @@ RunReport full() {
       {CounterKind::error, Drop::none},      {CounterKind::gauge, Drop::none},
       {CounterKind::drop, Drop::impairment}, {CounterKind::drop, Drop::queue_full},
       {CounterKind::drop, Drop::no_output},  {CounterKind::drop, Drop::no_buffer},
-      {CounterKind::drop, Drop::invalid},    {CounterKind::drop, Drop::kernel}};
+      {CounterKind::drop, Drop::invalid},    {CounterKind::drop, Drop::kernel},
+      {CounterKind::drop, Drop::partition}};
   std::uint64_t n = 0;
   for (const auto& [kind, reason] : kinds) {
     r.counters.apps.push_back({"app", std::string(to_string(kind)) + to_string(reason), kind, reason, n++});
