@@ -79,6 +79,10 @@ void read_tcp(const json& end, Measurement& m) {
   }
   m.throughput = number(*received, "bits_per_second");
   if (const json* sent = member(end, "sum_sent")) m.retransmits = count(*sent, "retransmits");
+  // Results differ by orders of magnitude between congestion controls: a report names the sender's.
+  if (const json* cc = member(end, "sender_tcp_congestion"); cc != nullptr && cc->is_string()) {
+    m.congestion = cc->get<std::string>();
+  }
 }
 
 // The receiver's `packets` is the highest sequence number it saw, so

@@ -58,6 +58,7 @@ nlohmann::json report_json(const RunReport& report) {
                        {"packets_sent", m.packets_sent},
                        {"packets_received", m.packets_received},
                        {"retransmits", optional_or_null(m.retransmits)},
+                       {"congestion", m.congestion.empty() ? json(nullptr) : json(valid_utf8(m.congestion))},
                        {"error", string_or_null(m.error)}}},
                      {"notes", valid_utf8_all(item.notes)},
                      {"output", valid_utf8(item.output)},

@@ -67,6 +67,7 @@ std::vector<std::string> unchecked_figures(const ItemReport& item) {
                   " received");
   }
   if (m.retransmits) out.push_back("retransmits " + std::to_string(*m.retransmits));
+  if (!m.congestion.empty()) out.push_back("congestion control " + m.congestion);
   return out;
 }
 

@@ -3,23 +3,36 @@
 
 #include "engine/apps/io/raw_socket.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
+#include "engine/apps/switch/partition.hpp"
 
 namespace synnet {
 
 void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
-                     const LinkDirections& directions) {
+                     const LinkDirections& directions, const PartitionSpec& partition) {
   const std::string app_a = name + "_a", app_b = name + "_b";
+  // A direction's chain, headed by a PartitionFilter while a partition is in force.
+  const auto chain = [&](Config& engine, const std::string& prefix, const DirectionSpec& spec, const std::string& from,
+                         const std::string& to) {
+    if (partition.partitions.empty()) {
+      add_direction(engine, prefix, spec, from, to);
+      return;
+    }
+    const std::string filter = prefix + "_partition";
+    engine.app<PartitionFilter>(filter, partition);
+    engine.link(from + " -> " + filter + ".input");
+    add_direction(engine, prefix, spec, filter + ".output", to);
+  };
   if (io == LinkIo::kXdp) {
     for (const auto& [app, end] : {std::pair{app_a, &a}, std::pair{app_b, &b}}) {
       c.a_to_b.app<XdpSocket>(app, {.ifname = end->ifname, .netns = end->netns_path});
     }
-    add_direction(c.a_to_b, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");
-    add_direction(c.a_to_b, name + "_b_to_a", directions.b_to_a, app_b + ".output", app_a + ".input");
+    chain(c.a_to_b, name + "_a_to_b", directions.a_to_b, app_a + ".output", app_b + ".input");
+    chain(c.a_to_b, name + "_b_to_a", directions.b_to_a, app_b + ".output", app_a + ".input");
     return;
   }
   // One direction: frames `from` receives cross `chain` and leave through `to`, which only sends.
   const auto direction = [&](Config& engine, const std::string& from_app, const LinkEnd& from,
-                             const std::string& to_app, const LinkEnd& to, const std::string& chain,
+                             const std::string& to_app, const LinkEnd& to, const std::string& chain_name,
                              const DirectionSpec& spec) {
     using Raw = RawSocketSpec;
     engine.app<RawSocket>(from_app, {.ifname = from.ifname,
@@ -27,7 +40,7 @@ void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const
                                      .tx = Raw::Tx::sendmmsg,
                                      .offloads = from.segment ? Raw::Offloads::segment : Raw::Offloads::wire});
     engine.app<RawSocket>(to_app, {.ifname = to.ifname, .netns = to.netns_path, .rx = Raw::Rx::none});
-    add_direction(engine, chain, spec, from_app + ".output", to_app + ".input");
+    chain(engine, chain_name, spec, from_app + ".output", to_app + ".input");
   };
   direction(c.a_to_b, app_a, a, app_b, b, name + "_a_to_b", directions.a_to_b);
   direction(c.b_to_a, app_b, b, app_a, a, name + "_b_to_a", directions.b_to_a);

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "engine/apps/impair/chain.hpp"
+#include "engine/apps/switch/partition.hpp"
 #include "engine/config.hpp"
 #include "harness/scenario/scenario.hpp"
 
@@ -54,8 +55,9 @@ struct EngineConfigs {
   std::vector<Config> parts() const { return {a_to_b, b_to_a}; }  // for EngineGroup, in that order
 };
 
-// Adds link `name`'s apps to c as described above.
+// Adds link `name`'s apps to c as described above. With partitions in force,
+// each direction's chain is headed by a PartitionFilter "<chain>_partition".
 void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
-                     const LinkDirections& directions);
+                     const LinkDirections& directions, const PartitionSpec& partition = {});
 
 }  // namespace synnet

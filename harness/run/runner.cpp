@@ -21,6 +21,7 @@
 #include "engine/sys/system_error.hpp"
 #include "harness/measure/expectations.hpp"
 #include "harness/report/summary.hpp"
+#include "harness/run/services.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/run/traffic.hpp"
 
@@ -56,15 +57,25 @@ nanoseconds worst_delay(const DirectionSpec& d) {
   for (const FlowChain& f : d.flows) worst = std::max(worst, worst_delay(f.impairments));
   return worst;
 }
+// How long ping waits for a late reply: twice the longest round trip any
+// path could add (every link and switch path, also as the changes set them;
+// a generous bound, summed over all hops).
 nanoseconds ping_linger(const Scenario& s) {
   nanoseconds worst{0};
-  for (const ScenarioLink& l : s.links) worst = std::max(worst, worst_delay(l.a_to_b) + worst_delay(l.b_to_a));
-  for (const TimelineEvent& e : s.timeline) {
-    const auto* c = std::get_if<LinkChange>(&e.change);
-    if (c == nullptr) continue;
+  const auto changed = [&worst](const NetworkChange& change) {
+    const auto* c = std::get_if<LinkChange>(&change);
+    if (c == nullptr) return;
     for (const auto* d : {&c->a_to_b, &c->b_to_a}) {
-      if (*d) worst = std::max(worst, 2 * worst_delay(**d));
+      if (*d) worst += 2 * worst_delay(**d);
     }
+  };
+  for (const ScenarioLink& l : s.links) worst += worst_delay(l.a_to_b) + worst_delay(l.b_to_a);
+  for (const ScenarioSwitch& sw : s.switches) {
+    for (const SwitchPath& p : sw.paths) worst += worst_delay(p.impairments);
+  }
+  for (const TimelineEvent& e : s.timeline) changed(e.change);
+  for (const TrafficItem& item : s.traffic) {
+    if (const auto* step = std::get_if<ChangeStep>(&item.what)) changed(step->change);
   }
   return std::max<nanoseconds>(2s, 2 * worst);
 }
@@ -81,8 +92,18 @@ struct Progress {
 
 class Run {
  public:
-  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines)
-      : s_(s), settings_(settings), bed_(bed), engines_(engines), current_(bed.links()), linger_(ping_linger(s)) {}
+  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines, Services& services)
+      : s_(s),
+        settings_(settings),
+        bed_(bed),
+        engines_(engines),
+        services_(services),
+        current_(NetworkState::initial(s)),
+        linger_(ping_linger(s)),
+        t0_(SteadyClock::now()) {}
+
+  // When the traffic started: timeline times count from it.
+  SteadyClock::time_point t0() const noexcept { return t0_; }
 
   // The traffic thread: every item in order.
   void run_traffic() {
@@ -97,6 +118,10 @@ class Run {
         progress_.kind = kind_of(item);
         progress_.item_start = SteadyClock::now();
         progress_.expected = expected_length(item);
+      }
+      if (const auto* step = std::get_if<ChangeStep>(&item.what)) {
+        change_step(item, step->change);
+        continue;
       }
       if (item.engine_off) engine_off();
       std::vector<ItemReport> reports;
@@ -139,17 +164,20 @@ class Run {
         cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
       }
       while (next_event < s_.timeline.size() && SteadyClock::now() - t0 >= s_.timeline[next_event].at) {
-        timeline_log.push_back(apply(s_.timeline[next_event], seconds_since(t0)));
+        apply(s_.timeline[next_event].change, seconds_since(t0), "");
         ++next_event;
       }
       check_applied();
       if (const std::string f = engines_.failure(); !f.empty() && error().empty()) {
         cancel("the engine failed: " + f);
       }
+      if (const std::string f = services_.failure(); !f.empty() && error().empty()) cancel(f);
       show_progress();
     }
     show_progress();
     if (settings_.live && settings_.log) *settings_.log << "\r\033[K" << std::flush;
+    std::lock_guard lock(directions_mutex_);
+    timeline_log = timeline_;
     return signal;
   }
 
@@ -191,31 +219,40 @@ class Run {
     engines_.start();
   }
 
-  std::string apply(const TimelineEvent& event, double at_s) {
-    const LinkChange& e = std::get<LinkChange>(event.change);
-    const std::size_t i = bed_.link_index(e.link);
-    std::string text = fixed(at_s, 2) + " s: " + e.link;
+  // Applies a change to the running network: every engine gets its new
+  // configuration at once, applied on the engine threads between breaths
+  // (while the engines are off, engine_on() applies the current state
+  // anyway). Returns the engines' futures; `step`: the traffic step's name
+  // ("" for a timeline event).
+  std::vector<std::future<void>> apply(const NetworkChange& change, double at_s, const std::string& step) {
+    std::string text;
+    std::vector<std::future<void>> done;
     {
       std::lock_guard lock(directions_mutex_);
-      if (e.a_to_b) {
-        current_[i].a_to_b = *e.a_to_b;
-        text += " a_to_b {" + describe(*e.a_to_b) + "}";
-      }
-      if (e.b_to_a) {
-        current_[i].b_to_a = *e.b_to_a;
-        text += " b_to_a {" + describe(*e.b_to_a) + "}";
-      }
-      // Applied on the engine threads between breaths; while the engines are
-      // off, engine_on() applies the current directions anyway.
-      for (std::future<void>& done : engines_.post_configure(bed_.engine_configs(current_).parts())) {
-        pending_.push_back(std::move(done));
-      }
+      text = fixed(at_s, 2) + " s: " + (step.empty() ? "" : "step " + step + ": ") + current_.apply(s_, change);
+      done = engines_.post_configure(bed_.engine_configs(current_).parts());
+      timeline_.push_back(text);
     }
     if (settings_.log) {
-      if (settings_.live) *settings_.log << "\r\033[K";
-      *settings_.log << "timeline " << text << "\n" << std::flush;
+      std::lock_guard lock(progress_.mutex);
+      progress_.done_lines.push_back((step.empty() ? "timeline " : "change ") + text);
     }
-    return text;
+    if (step.empty()) {
+      for (std::future<void>& f : done) pending_.push_back(std::move(f));
+      return {};
+    }
+    return done;
+  }
+
+  // A change step: applied before the next item starts.
+  void change_step(const TrafficItem& item, const NetworkChange& change) {
+    for (std::future<void>& f : apply(change, seconds_since(t0_), item.name)) {
+      try {
+        f.get();
+      } catch (const std::exception& e) {
+        cancel("change " + item.name + " failed: " + e.what());
+      }
+    }
   }
 
   // A timeline change the engine refused (its future holds the exception)
@@ -266,10 +303,13 @@ class Run {
   const RunSettings& settings_;
   Testbed& bed_;
   EngineGroup& engines_;
-  std::mutex directions_mutex_;
-  std::vector<LinkDirections> current_;
+  Services& services_;
+  std::mutex directions_mutex_;  // current_, timeline_, posting to the engines
+  NetworkState current_;
+  std::vector<std::string> timeline_;
   std::vector<std::future<void>> pending_;
   nanoseconds linger_;
+  SteadyClock::time_point t0_;
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> traffic_done_{false};
   mutable std::mutex error_mutex_;
@@ -313,9 +353,29 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   const bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
   session.start_engines(bed.engine_configs(bed.links()).parts(), /*start=*/!engine_off_first);
   EngineGroup& engines = session.engines();
-  Run r(scenario, settings, bed, engines);
+  Services services;  // stopped before the session tears the network down
+  int signal = 0;
+  const auto interrupted = [&signal] {
+    if (signal == 0) signal = take_signal(std::chrono::nanoseconds(0));
+    return signal != 0;
+  };
+  for (const ScenarioHost& h : scenario.hosts) {
+    for (const ServiceSpec& spec : h.services) {
+      if (log) *log << "service " << h.name << "/" << spec.name << ": starting\n" << std::flush;
+      try {
+        services.start(h.name, bed.host(h.name).fd(), spec, interrupted);
+      } catch (const SetupError&) {
+        if (signal == 0) throw;
+        outcome.signal = signal;  // Ctrl-C while a service got ready: an interrupted run, not a failed setup
+        report.error = "interrupted by a signal while services started";
+        report.services = services.stop();
+        return outcome;
+      }
+    }
+  }
+  Run r(scenario, settings, bed, engines, services);
 
-  const auto t0 = SteadyClock::now();
+  const auto t0 = r.t0();
   std::thread traffic([&r] { r.run_traffic(); });
   try {
     outcome.signal = r.supervise(t0, report.timeline);
@@ -341,6 +401,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     print_keep_help(log ? *log : std::cerr, scenario, bed);
     wait_for_signal();
   }
+  report.services = services.stop();
   engines.stop();
   collect();
   return outcome;  // ~Session: the engines, then the testbed, then the run go

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/sys/text.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/rtnetlink.hpp"
 
 namespace synnet {
 
 namespace {
-
-constexpr const char* kHostInterface = "eth0";
 
 const ScenarioHost& find_host(const Scenario& s, const std::string& name) {
   for (const ScenarioHost& h : s.hosts) {
@@ -23,16 +22,15 @@ const ScenarioHost& find_host(const Scenario& s, const std::string& name) {
 
 }  // namespace
 
-Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& caller_host) : scenario_(scenario) {
+Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& caller_host)
+    : scenario_(scenario), network_(network_of(scenario)) {
   for (const ScenarioHost& h : scenario.hosts) {
     if (h.name == caller_host) {
       // This machine's own namespace: nothing in it changes but the run's own interface.
       hosts_.push_back(std::make_unique<Netns>(Netns::current()));
-      host_ifnames_.push_back(run.name("h"));
       continue;
     }
     hosts_.push_back(std::make_unique<Netns>(Netns::create(run.name(h.name))));
-    host_ifnames_.emplace_back(kHostInterface);
     namespace_names_.push_back(hosts_.back()->name());
     // No IPv6 address: no IPv6 at all, so no router solicitations or MLD
     // reports cross the engine at random moments (a seeded run's random
@@ -48,32 +46,72 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
   wire_ = std::make_unique<Netns>(Netns::create(run.name("wire")));
   namespace_names_.push_back(wire_->name());
   wire_->netlink().set_up("lo");
+  wires_.netns_path = wire_->path();
 
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
-  veths_.reserve(scenario.links.size() * 2);
-  for (std::size_t i = 0; i < scenario.links.size(); ++i) {
-    const ScenarioLink& link = scenario.links[i];
-    for (const std::string* end : {&link.a, &link.b}) {
-      Netns& ns = host(*end);
-      const std::string& ifname = interface(*end);
-      const std::string wire_end = run.name("l" + std::to_string(i) + (end == &link.a ? "a" : "b"));
-      veths_.push_back(Veth::create(ns, ifname, *wire_, wire_end));
-      wire_ends_.push_back(wire_end);
-      for (auto [netns, dev] : {std::pair<Netns*, std::string>{&ns, ifname}, {wire_.get(), wire_end}}) {
-        if (link.mtu != 1500) netns->netlink().set_mtu(dev, link.mtu);
-        Ethtool(netns->fd()).set_offloads(dev, off);
-        netns->netlink().set_up(dev);
-      }
-      for (const HostAddress& a : find_host(scenario, *end).addresses) {
-        addresses_.push_back(Address::add(ns, ifname, a.str()));
+  veths_.reserve(network_.interfaces.size());
+  for (const HostInterface& i : network_.interfaces) {
+    const ScenarioLink& link = scenario.links[i.link];
+    Netns& ns = host(i.host);
+    const std::string ifname = i.host == caller_host ? run.name("h") : i.ifname;
+    const std::string wire_end = run.name("l" + std::to_string(i.link) + (i.a_end ? "a" : "b"));
+    veths_.push_back(Veth::create(ns, ifname, *wire_, wire_end));
+    host_ifnames_.push_back(ifname);
+    wires_.ends.push_back(wire_end);
+    for (auto [netns, dev] : {std::pair<Netns*, std::string>{&ns, ifname}, {wire_.get(), wire_end}}) {
+      if (link.mtu != 1500) netns->netlink().set_mtu(dev, link.mtu);
+      Ethtool(netns->fd()).set_offloads(dev, off);
+      netns->netlink().set_up(dev);
+    }
+    for (const HostAddress& a : interface_addresses(scenario, i))
+      addresses_.push_back(Address::add(ns, ifname, a.str()));
+    const std::optional<MacAddress> mac = parse_mac(ns.netlink().link_info(ifname).mac);
+    if (!mac) throw std::runtime_error("interface " + ifname + " of host " + i.host + " has no Ethernet address");
+    wires_.macs.push_back(*mac);
+  }
+  // Each interface knows its segment's other interfaces' MACs for good: no
+  // ARP or NDP through the impairments, so a first packet is neither delayed
+  // nor lost by them.
+  for (const Segment& seg : network_.segments) {
+    for (const std::size_t self : seg.interfaces) {
+      for (const std::size_t peer : seg.interfaces) {
+        if (peer == self) continue;
+        const std::string peer_mac = format_mac(wires_.macs[peer]);
+        for (const HostAddress& a : interface_addresses(scenario, network_.interfaces[peer])) {
+          host(network_.interfaces[self].host).netlink().add_neighbor(host_ifnames_[self], a.ip(), peer_mac);
+        }
       }
     }
-    // Each end knows the other's MAC for good: no ARP or NDP through the
-    // impairments, so a first packet is neither delayed nor lost by them.
-    for (const auto& [self, peer] : {std::pair{&link.a, &link.b}, std::pair{&link.b, &link.a}}) {
-      const std::string peer_mac = host(*peer).netlink().link_info(interface(*peer)).mac;
-      for (const HostAddress& a : find_host(scenario, *peer).addresses) {
-        host(*self).netlink().add_neighbor(interface(*self), a.ip(), peer_mac);
+  }
+  for (const ScenarioHost& h : scenario.hosts) {
+    if (h.name == caller_host) continue;
+    Netns& ns = host(h.name);
+    if (h.forward) {
+      ns.set_sysctl("net.ipv4.ip_forward", "1");
+      if (std::any_of(h.addresses.begin(), h.addresses.end(), [](const HostAddress& a) { return a.ipv6(); })) {
+        ns.set_sysctl("net.ipv6.conf.all.forwarding", "1");
+      }
+    }
+    for (const HostRoute& r : h.routes) {
+      try {
+        ns.netlink().add_route(r.to, r.via);
+      } catch (const std::exception& e) {
+        throw std::runtime_error((r.path.empty() ? "host " + in_quotes(h.name) + "'s route to " + r.to : r.path) +
+                                 ": " + e.what());
+      }
+    }
+    for (const auto& [key, value] : h.sysctls) {
+      const std::string path = h.path + "/sysctls/" + json_reader::pointer_token(key);
+      try {
+        ns.set_sysctl(key, value);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(path + ": " + e.what() + " (is the key spelled right, and the value one it takes?)");
+      }
+      std::string now = ns.sysctl(key);
+      while (!now.empty() && (now.back() == '\n' || now.back() == ' ')) now.pop_back();
+      if (now != value) {
+        throw std::runtime_error(path + ": set to " + in_quotes(value) + " but reads " + in_quotes(now) +
+                                 " (the kernel did not take the value)");
       }
     }
   }
@@ -89,10 +127,10 @@ Netns& Testbed::host(const std::string& name) {
 }
 
 const std::string& Testbed::interface(const std::string& name) const {
-  for (std::size_t i = 0; i < scenario_.hosts.size(); ++i) {
-    if (scenario_.hosts[i].name == name) return host_ifnames_.at(i);
+  for (std::size_t i = 0; i < network_.interfaces.size(); ++i) {
+    if (network_.interfaces[i].host == name) return host_ifnames_.at(i);
   }
-  throw std::out_of_range("no host named \"" + name + "\"");
+  throw std::out_of_range("host \"" + name + "\" has no interface");
 }
 
 std::vector<std::string> Testbed::host_names() const {
@@ -124,13 +162,8 @@ std::size_t Testbed::link_index(const std::string& link_name) const {
   throw std::out_of_range("no link named \"" + link_name + "\"");
 }
 
-EngineConfigs Testbed::engine_configs(const std::vector<LinkDirections>& directions) const {
-  EngineConfigs c;
-  for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
-    add_engine_link(c, link_app_prefix(i), scenario_.links[i].io, {wire_ends_.at(2 * i), wire_->path()},
-                    {wire_ends_.at(2 * i + 1), wire_->path()}, directions.at(i));
-  }
-  return c;
+EngineConfigs Testbed::engine_configs(const NetworkState& state) const {
+  return network_engines(scenario_, network_, wires_, state);
 }
 
 }  // namespace synnet

@@ -2,36 +2,40 @@
 // and the engine configuration that joins it up.
 //
 //   RunId run = RunId::create();
-//   Testbed bed(run, scenario);          // namespaces, veths, addresses; throws on a setup failure
-//   EngineConfigs c = bed.engine_configs(bed.links());  // I/O apps + impairments, an engine per direction
+//   Testbed bed(run, scenario);          // namespaces, veths, addresses, routes; throws on a setup failure
+//   EngineConfigs c = bed.engine_configs(NetworkState::initial(scenario));   // network_engines.hpp
 //   bed.host("a").fd(); bed.address("b");        // "198.18.0.2"
 //
 // What it builds, with the run's prefix (e.g. "snk3f9a"):
-//   - per host a namespace "<prefix>-<host>" with lo up and one interface,
-//     "eth0", carrying the host's addresses;
-//     IPv6 is off in a host with no IPv6 address (no background RS/MLD frames);
+//   - per host a namespace "<prefix>-<host>" with lo up and an interface per
+//     link it is on, "eth0", "eth1", ... in link order (network.hpp), each
+//     carrying its link end's addresses; IPv6 is off in a host with no IPv6
+//     address (no background RS/MLD frames);
 //   - one namespace "<prefix>-wire" where the engine's sockets live;
-//   - per link i a veth from each of its hosts' eth0 to the wire namespace
-//     ("<prefix>-l<i>a", "<prefix>-l<i>b" there), all up, MTU as the link says,
-//     and tx checksum offload (hence TSO), GSO and GRO off on every end, so
-//     every frame the engine sees is one wire packet with a valid checksum;
-//   - permanent neighbour entries on each host for its peer's addresses, so
-//     no ARP/NDP crosses the impairments (the first ping is not 4 delays long,
-//     and a lossy link does not fail address resolution).
+//   - per link i, for each end that is a host, a veth from the host's
+//     interface to the wire namespace ("<prefix>-l<i>a", "<prefix>-l<i>b"
+//     there), all up, MTU as the link says, and tx checksum offload (hence
+//     TSO), GSO and GRO off on every end, so every frame the engine sees is one
+//     wire packet with a valid checksum (a switch's end has no veth: the
+//     switch is an app in the engine);
+//   - permanent neighbour entries on each host interface for the addresses of
+//     every other host interface on its segment, so no ARP/NDP crosses the
+//     impairments (the first ping is not 4 delays long, and a lossy link does
+//     not fail address resolution);
+//   - on a router ("forward": true) IP forwarding on; then every host's
+//     routes (given or computed, network.hpp); then its "sysctls", each read
+//     back (a key that does not exist or a value not taken: an error naming
+//     its JSON path).
 // A caller_host is this machine's own namespace instead: nothing is created or
 // changed in it but its interface "<prefix>-h" (the veth's end, with its
 // addresses and neighbour entries); lo, sysctls and every other interface
-// stay as they are.
+// stay as they are. (Only `run` and `attach` use it, with one link.)
 // Members are destroyed in reverse order of creation: addresses, veths, then
 // namespaces, which also kills nothing: processes are the runner's business.
 //
-// engine_configs(directions): per link, the apps add_engine_link adds
-// (engine_link.hpp) between its two wire ends: a socket on each, the
-// impairment chains "<link>_a_to_b" and "<link>_b_to_a", split over an engine
-// per direction (an xdp link whole on the first); <link> is the link's name
-// (the parser only accepts names that are valid app names). `directions`
-// holds the current a_to_b/b_to_a per link, so the timeline can pass changed
-// ones.
+// engine_configs(state): the apps of every link and switch over the run's
+// two engines, as network_engines.hpp maps them; app names start with the
+// link's (or switch's) name.
 #pragma once
 
 #include <memory>
@@ -40,6 +44,8 @@
 #include <vector>
 
 #include "harness/run/engine_link.hpp"
+#include "harness/run/network_engines.hpp"
+#include "harness/scenario/network.hpp"
 #include "harness/scenario/scenario.hpp"
 #include "netns/address.hpp"
 #include "netns/netns.hpp"
@@ -58,7 +64,8 @@ class Testbed {
   ~Testbed();
 
   Netns& host(const std::string& name);
-  const std::string& interface(const std::string& host) const;  // "eth0", or "<prefix>-h" for the caller's host
+  // Its first interface: "eth0", or "<prefix>-h" for the caller's host.
+  const std::string& interface(const std::string& host) const;
   std::vector<std::string> host_names() const;
   // The host's first address of that family, without the prefix length ("198.18.0.2").
   std::string address(const std::string& name, bool ipv6 = false) const;
@@ -67,18 +74,23 @@ class Testbed {
 
   // The scenario's own directions, per link, in order.
   std::vector<LinkDirections> links() const;
-  EngineConfigs engine_configs(const std::vector<LinkDirections>& directions) const;
+  EngineConfigs engine_configs(const NetworkState& state) const;
+  EngineConfigs engine_configs(const std::vector<LinkDirections>& directions) const {
+    return engine_configs(NetworkState{directions, {}});
+  }
+  const Network& network() const noexcept { return network_; }
   // The app-name prefix of link i: its name.
   std::string link_app_prefix(std::size_t i) const;
   std::size_t link_index(const std::string& link_name) const;  // throws std::out_of_range
 
  private:
   const Scenario& scenario_;
+  Network network_;
   std::vector<std::unique_ptr<Netns>> hosts_;  // in scenario order
-  std::vector<std::string> host_ifnames_;      // in scenario order
+  std::vector<std::string> host_ifnames_;      // per Network::interfaces entry
   std::unique_ptr<Netns> wire_;
   std::vector<std::string> namespace_names_;
-  std::vector<std::string> wire_ends_;  // per link: a's end, b's end
+  Wires wires_;
   std::vector<Veth> veths_;
   std::vector<Address> addresses_;
 };

@@ -126,6 +126,7 @@ ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficCo
   if (spec.length) argv.insert(argv.end(), {"-l", std::to_string(*spec.length)});
   if (spec.parallel > 1) argv.insert(argv.end(), {"-P", std::to_string(spec.parallel)});
   if (spec.reverse) argv.emplace_back("-R");
+  if (!spec.congestion.empty()) argv.insert(argv.end(), {"-C", spec.congestion});
 
   Netns& server_ns = ctx.bed.host(spec.server);
   Netns& client_ns = ctx.bed.host(spec.client);
