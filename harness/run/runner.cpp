@@ -171,7 +171,9 @@ class Run {
       if (const std::string f = engines_.failure(); !f.empty() && error().empty()) {
         cancel("the engine failed: " + f);
       }
-      if (const std::string f = services_.failure(); !f.empty() && error().empty()) cancel(f);
+      // A dead service is a failure of what is tested (its report says so), not of
+      // synnet-test: the traffic stops, the run's error stays empty.
+      if (!cancelled_ && !services_.failure().empty()) cancelled_ = true;
       show_progress();
     }
     show_progress();

@@ -108,6 +108,20 @@ TEST_P(Scenarios, PassesEndToEnd) {
     received_left("a-b_a", "a-b_b");
     received_left("a-b_b", "a-b_a");
   }
+  if (GetParam() == "cluster-partition.json") {
+    // The switch cut exactly the 5 echo requests n1 sent n4 while partitioned
+    // (no ARP crosses: the neighbour entries are static; IPv6 is off).
+    std::uint64_t cut = 0;
+    for (const nlohmann::json& k : report["counters"]["apps"]) {
+      if (k["app"] == "s1" && k["name"] == "dropped_partition") cut = k["value"].get<std::uint64_t>();
+    }
+    EXPECT_EQ(cut, 5u) << report["counters"].dump(2);
+  }
+  if (GetParam() == "web-service.json") {
+    ASSERT_EQ(report["services"].size(), 1u) << report.dump(2);
+    EXPECT_NE(report["services"][0]["errors"].get<std::string>().find("GET / HTTP/1.1"), std::string::npos)
+        << "the web service's log, all of it, is in the JSON report";
+  }
   const std::string prefix = report.value("prefix", "");
   EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{}) << "left behind by run " << prefix;
   const std::string xml_text = read_text(junit);
@@ -246,8 +260,24 @@ std::string start_long_run(Process& p) {
   return prefix_in(p.errors());
 }
 
+// A service's argv no other process has: "sleep 3600.<our pid>".
+std::string service_marker() { return "3600." + std::to_string(::getpid()); }
+
+// Whether a process runs with argv {"sleep", marker}.
+bool service_running(const std::string& marker) {
+  for (const std::string& pid : testing::dir_entries("/proc")) {
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (read_text("/proc/" + pid + "/cmdline") == std::string("sleep") + '\0' + marker + '\0') return true;
+  }
+  return false;
+}
+
+// Two hosts, a long ping, and a service on b (which every way out must stop).
 std::string long_scenario() {
-  return temp_file("long.json", std::string(R"({"name": "long", )") + kTwoHosts + R"(
+  return temp_file("long.json", R"({"name": "long", "hosts": [{"name": "a"}, {"name": "b", "services": [
+    {"name": "idle", "argv": ["sleep", ")" +
+                                    service_marker() + R"("]}]}],
+    "links": [{"a": "a", "b": "b"}],
     "traffic": [{"name": "ping", "ping": {"from": "a", "to": "b", "count": 100, "interval": "100ms"}}]})");
 }
 
@@ -263,6 +293,7 @@ void interrupt_mid_traffic(int sig) {
   EXPECT_EQ(r.exit_code, 128 + sig) << r.describe() << "\n" << r.out << r.err;
   EXPECT_LT(r.elapsed, 9s) << "a 10 s ping should have been cut short";
   EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
+  EXPECT_FALSE(service_running(service_marker())) << "the service was not stopped";
   fs::remove(file);
 }
 
@@ -286,11 +317,37 @@ TEST(ScenarioRun, CleanupRemovesWhatASigkilledRunLeft) {
   ::kill(p.pid(), SIGKILL);
   p.wait();
   EXPECT_FALSE(leftovers_of(prefix).empty()) << "SIGKILL leaves the namespaces";
+  EXPECT_TRUE(service_running(service_marker())) << "SIGKILL leaves the service running";
   const ProcessResult c = synnet_test({"--cleanup"});
   EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
   EXPECT_NE(c.out.find(prefix), std::string::npos) << c.out;
   EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
+  for (int i = 0; i < 50 && service_running(service_marker()); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(service_running(service_marker())) << "--cleanup left the service running";
   fs::remove(file);
+}
+
+// A service that dies in the middle of the run fails it (exit 1) with its
+// output, and the run still tears everything down.
+TEST(ScenarioRun, AServiceThatDiesFailsTheRunWithItsOutput) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string json = temp_file("dies.report.json");
+  const std::string file = temp_file("dies.json", std::string(R"({"name": "dies", "hosts": [{"name": "a"},
+    {"name": "b", "services": [{"name": "db", "argv": ["sh", "-c", "echo going down >&2; sleep 1; exit 3"]}]}],
+    "links": [{"a": "a", "b": "b"}],
+    "traffic": [{"name": "ping", "ping": {"from": "a", "to": "b", "count": 50, "interval": "100ms"}}]})"));
+  const ProcessResult r = synnet_test({file, "--json", json});
+  EXPECT_EQ(r.exit_code, 1) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_LT(r.elapsed, 8s) << "the run should end when the service dies, not after the 5 s ping";
+  EXPECT_NE(r.out.find("going down"), std::string::npos) << r.out;
+  const nlohmann::json report = read_json(json);
+  ASSERT_TRUE(report.is_object());
+  EXPECT_FALSE(report.value("passed", true));
+  ASSERT_EQ(report["services"].size(), 1u);
+  EXPECT_NE(report["services"][0]["failure"].get<std::string>(), "");
+  EXPECT_EQ(leftovers_of(report.value("prefix", "")), std::vector<std::string>{});
+  fs::remove(file);
+  fs::remove(json);
 }
 
 }  // namespace
