@@ -52,6 +52,13 @@ class AppSpec {
   bool pulls() const { return impl_->pulls(); }
   std::unique_ptr<App> instantiate(AppContext& ctx) const { return impl_->instantiate(ctx); }
   void reconfigure(App& app) const { impl_->reconfigure(app); }
+  // The spec, for an app of type A (tests and tools that inspect a Config);
+  // throws std::bad_cast for another type.
+  template <AppClass A>
+  const typename A::Spec& spec() const {
+    if (type() != typeid(A)) throw std::bad_cast();
+    return static_cast<const Holder<A>&>(*impl_).spec;
+  }
 
   friend bool operator==(const AppSpec& a, const AppSpec& b) {
     return a.impl_ == b.impl_ || (a.type() == b.type() && a.impl_->equals(*b.impl_));

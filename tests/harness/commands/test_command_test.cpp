@@ -350,5 +350,36 @@ TEST(ScenarioRun, AServiceThatDiesFailsTheRunWithItsOutput) {
   fs::remove(json);
 }
 
+// sysctls are set in the host before anything runs there, and read back;
+// iperf3's "congestion" picks the sender's, and the report names it.
+TEST(ScenarioRun, SysctlsAndCongestionControlTakeAndAreReported) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string json = temp_file("cc.report.json");
+  const std::string file = temp_file("cc.json", std::string(R"({"name": "cc", "hosts": [
+    {"name": "a", "sysctls": {"net.ipv4.tcp_congestion_control": "reno"}}, {"name": "b"}],
+    "links": [{"a": "a", "b": "b"}],
+    "traffic": [
+      {"name": "set", "exec": {"host": "a", "argv": ["sh", "-c", "test $(cat /proc/sys/net/ipv4/tcp_congestion_control) = reno"]}},
+      {"name": "tcp", "iperf3": {"client": "a", "server": "b", "duration": "1s", "congestion": "cubic"}}]})"));
+  const ProcessResult r = synnet_test({file, "--json", json});
+  EXPECT_EQ(r.exit_code, 0) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_NE(r.out.find("congestion control cubic"), std::string::npos) << r.out;
+  const nlohmann::json report = read_json(json);
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["items"][1]["measurement"]["congestion"], "cubic") << report["items"].dump(2);
+  fs::remove(json);
+
+  // A key the kernel does not have: exit 2 naming its JSON path, nothing left.
+  const std::string bad = temp_file("badsysctl.json", std::string(R"({"name": "bad", "hosts": [
+    {"name": "a", "sysctls": {"net.ipv4.no_such_key": "1"}}, {"name": "b"}],
+    "links": [{"a": "a", "b": "b"}], "traffic": [{"ping": {"from": "a", "to": "b", "count": 1}}]})"));
+  const ProcessResult b = synnet_test({bad});
+  EXPECT_EQ(b.exit_code, 2) << b.out << b.err;
+  EXPECT_NE(b.err.find("/hosts/0/sysctls/net.ipv4.no_such_key"), std::string::npos) << b.err;
+  EXPECT_EQ(leftovers_of(prefix_in(b.err)), std::vector<std::string>{});
+  fs::remove(file);
+  fs::remove(bad);
+}
+
 }  // namespace
 }  // namespace synnet
