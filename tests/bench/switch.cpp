@@ -3,12 +3,16 @@
 // source, addressed to the next port's station, and sends what leaves it to a
 // Sink. The baseline, in the same run, is the same network with a Tee (one
 // output) in place of the switch on each port: source i -> tee i -> sink.
-// Both are measured alternately, rounds times; the figures are the medians.
+// A third figure is the switch with a partition in force between two other
+// hosts (nothing is cut, but every frame is looked up in the partition
+// table). The three are measured in turn, rounds times; the figures are the
+// medians.
 //
 //   bench_switch [--packets N] [--rounds R]
 //     --packets N  packets through each network per round (default 20e6)
 //     --rounds R   measurements of each network (default 5)
-// Last line: "switch: <Mpps> Mpps (tee baseline <Mpps> Mpps, ratio <r>; ...)".
+// Last line: "switch: <Mpps> Mpps (tee baseline <Mpps> Mpps, ratio <r>; with a
+// partition in force <Mpps> Mpps; ...)".
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -66,13 +70,20 @@ class Framer final : public App {
   std::unique_ptr<Packet> frame_;
 };
 
-// Mpps through one of the two networks: npackets leave it (summed over the ports).
-double mpps(bool with_switch, std::uint64_t npackets) {
+enum class Network { tee, switch_plain, switch_partitioned };
+
+// Mpps through one of the networks: npackets leave it (summed over the ports).
+double mpps(Network network, std::uint64_t npackets) {
+  const bool with_switch = network != Network::tee;
   Engine engine;
   Config c;
   c.app<Sink>("sink");
   SwitchSpec spec;
   for (int i = 0; i < kPorts; ++i) spec.ports.push_back({"p" + std::to_string(i), {station(i)}});
+  if (network == Network::switch_partitioned) {
+    const MacAddress x{0x02, 0, 0, 0, 1, 1}, y{0x02, 0, 0, 0, 1, 2};
+    spec.partition = {{Partition{{PartitionGroup{{x}, {"198.18.1.1"}}, PartitionGroup{{y}, {"198.18.1.2"}}}}}};
+  }
   if (with_switch) c.app<Switch>("switch", spec);
   std::vector<std::string> counted;
   for (int i = 0; i < kPorts; ++i) {
@@ -128,17 +139,20 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::vector<double> tee, sw, ratio;
+  std::vector<double> tee, sw, parted, ratio;
   for (std::uint64_t r = 0; r < rounds; ++r) {
-    tee.push_back(mpps(false, npackets));
-    sw.push_back(mpps(true, npackets));
+    tee.push_back(mpps(Network::tee, npackets));
+    sw.push_back(mpps(Network::switch_plain, npackets));
+    parted.push_back(mpps(Network::switch_partitioned, npackets));
     ratio.push_back(sw.back() / tee.back());
     std::cout << "round " << r + 1 << ": tee " << bench::fmt_fixed(tee.back(), 1) << " Mpps, switch "
-              << bench::fmt_fixed(sw.back(), 1) << " Mpps (" << bench::fmt_fixed(ratio.back(), 2) << "x)\n";
+              << bench::fmt_fixed(sw.back(), 1) << " Mpps (" << bench::fmt_fixed(ratio.back(), 2)
+              << "x), switch with a partition " << bench::fmt_fixed(parted.back(), 1) << " Mpps\n";
   }
   std::cout << "switch: " << bench::fmt_fixed(median(sw), 1) << " Mpps (tee baseline "
-            << bench::fmt_fixed(median(tee), 1) << " Mpps, ratio " << bench::fmt_fixed(median(ratio), 2) << "; "
-            << kPorts << " ports, " << kFrameBytes << " B, " << npackets << " packets per network per round, median of "
-            << rounds << " rounds)" << std::endl;
+            << bench::fmt_fixed(median(tee), 1) << " Mpps, ratio " << bench::fmt_fixed(median(ratio), 2)
+            << "; with a partition in force " << bench::fmt_fixed(median(parted), 1) << " Mpps; " << kPorts
+            << " ports, " << kFrameBytes << " B, " << npackets << " packets per network per round, median of " << rounds
+            << " rounds)" << std::endl;
   return 0;
 }

@@ -77,13 +77,19 @@ PartitionTable::PartitionTable(const PartitionSpec& spec) : partitions_(spec.par
     groups_.resize(groups_.size() + partitions_, -1);
     return static_cast<std::int32_t>(groups_.size() / partitions_ - 1);
   };
+  std::size_t macs = 0;
+  for (const Partition& p : spec.partitions) {
+    for (const PartitionGroup& g : p.groups) macs += g.macs.size();
+  }
+  mac_rows_ = MacTable(macs);
   for (std::size_t p = 0; p < partitions_; ++p) {
     const std::vector<PartitionGroup>& groups = spec.partitions[p].groups;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       for (const MacAddress& mac : groups[g].macs) {
-        auto [it, fresh] = mac_rows_.emplace(mac_key(mac), 0);
-        if (fresh) it->second = new_row();
-        groups_[static_cast<std::size_t>(it->second) * partitions_ + p] = static_cast<std::int32_t>(g);
+        const std::uint64_t key = mac_key(mac);
+        const MacTable::Entry* e = mac_rows_.find(key);
+        if (e == nullptr) e = mac_rows_.insert(key, static_cast<std::uint32_t>(new_row()), false);  // sized for all
+        groups_[static_cast<std::size_t>(e->port) * partitions_ + p] = static_cast<std::int32_t>(g);
       }
       for (const std::string& text : groups[g].addresses) {
         const auto address = parse_address(text);  // validated above
@@ -96,8 +102,8 @@ PartitionTable::PartitionTable(const PartitionSpec& spec) : partitions_(spec.par
 }
 
 std::int32_t PartitionTable::row(std::uint64_t mac) const noexcept {
-  const auto it = mac_rows_.find(mac);
-  return it == mac_rows_.end() ? -1 : it->second;
+  const MacTable::Entry* e = mac_rows_.find(mac);
+  return e == nullptr ? -1 : static_cast<std::int32_t>(e->port);
 }
 
 std::int32_t PartitionTable::row(const IpKey& ip) const noexcept {
@@ -108,7 +114,7 @@ std::int32_t PartitionTable::row(const IpKey& ip) const noexcept {
 PartitionTable::Ends PartitionTable::ends(const std::uint8_t* frame, std::size_t len) const noexcept {
   Ends e;
   if (partitions_ == 0 || len < kEthernetHeaderBytes) return e;
-  if (!mac_rows_.empty()) {
+  if (mac_rows_.size() != 0) {
     e.dst_mac = row(mac_key(frame));
     e.src_mac = row(mac_key(frame + 6));
   }

@@ -24,8 +24,9 @@
 // source (and the next hop's as the destination), while the IP addresses
 // still name the hosts at the two ends.
 //
-// Cost: with no partition, one branch. Otherwise a parse of the headers and
-// up to four hash lookups (two addresses, two MACs).
+// Cost: with no partition, one branch. Otherwise two lookups of the MACs in
+// an open-addressing table (mac_table.hpp) and, when the partitions name IP
+// addresses, a parse of the headers and two hash lookups of the addresses.
 //
 // PartitionFilter: drops what the table cuts.
 //
@@ -47,6 +48,7 @@
 
 #include "engine/app.hpp"
 #include "engine/apps/switch/mac_address.hpp"
+#include "engine/apps/switch/mac_table.hpp"
 
 namespace synnet {
 
@@ -115,7 +117,7 @@ class PartitionTable {
   std::int32_t row(const IpKey& ip) const noexcept;
 
   std::size_t partitions_ = 0;
-  std::unordered_map<std::uint64_t, std::int32_t> mac_rows_;  // mac_key -> row
+  MacTable mac_rows_;  // mac_key -> row (in Entry::port)
   std::unordered_map<IpKey, std::int32_t, IpKeyHash> ip_rows_;
   std::vector<std::int32_t> groups_;  // [row * partitions_ + partition] -> group, -1 none
 };

@@ -66,6 +66,10 @@ void SwitchSpec::validate() const {
                                   " is already there");
     }
   }
+  if (max_learned > Switch::kMaxLearned) {
+    throw std::invalid_argument("max_learned: " + std::to_string(max_learned) + " is more than " +
+                                std::to_string(Switch::kMaxLearned));
+  }
   try {
     partition.validate();
   } catch (const std::invalid_argument& e) {

@@ -23,8 +23,10 @@
 //                  whose stations are all in other groups than the source.
 //   learning     — learn source MACs not in the static table (default true); a
 //                  learned MAC seen on another port moves there.
-//   max_learned  — learned entries at most (default 4096); beyond, new sources
-//                  are not learned (learn_table_full counts the frames).
+//   max_learned  — learned entries at most (default 4096, at most
+//                  kMaxLearned); beyond, new sources are not learned
+//                  (learn_table_full counts the frames). The table is
+//                  allocated for it at configure time (16 bytes x 2 per entry).
 // Ports: any names. A linked name the spec does not know drops what arrives
 // there (dropped_unknown_port); an output the spec does not know gets nothing.
 //
@@ -43,15 +45,18 @@
 //   else                           forwarded, out on the path (from, to) if
 //     there is one, else on the destination's port
 // Per frame in on a path's port: out on the path's `to` port (returned).
-// Output not linked: dropped_no_output (Drop::no_output).
+// Output not linked: dropped_no_output (Drop::no_output). A path whose port
+// is not linked drops the same way: its frames never bypass the impairments.
 // Counters: forwarded, returned, flooded, learned (gauge: MACs learned now),
 // moved (events), learn_table_full (events), and the drops above.
 // Conservation, with in = the packets received on all inputs:
 //   in = forwarded + returned + flooded + dropped_runt + dropped_partition
 //        + dropped_same_port + dropped_no_output + dropped_unknown_port
-// (a full output link then drops and counts txdrop).
+// (a full output link then drops and counts txdrop); alloc_failed and
+// dropped_partition_flood count copies, not frames, so they are not in it.
 // Reconfigurable in place: learned MACs stay (on their port, by name) unless
-// the new static table has them or their port is gone.
+// the new static table has them, their port is gone, learning is off, or
+// they are past the new max_learned.
 //
 // Cost per frame: a lookup of the destination in an open-addressing table
 // (mac_table.hpp), a compare of the source with the last one seen on that
@@ -93,13 +98,15 @@ struct SwitchSpec {
   // std::invalid_argument naming the field: a port name twice or not
   // valid_name, a path port that is also a port's name or another path's, a
   // path naming an unknown port, from == to, a (from, to) pair twice, a MAC
-  // on two ports or multicast, and partition.validate()'s errors.
+  // on two ports or multicast, max_learned over Switch::kMaxLearned, and
+  // partition.validate()'s errors.
   void validate() const;
 };
 
 class Switch final : public App {
  public:
   using Spec = SwitchSpec;
+  static constexpr std::uint32_t kMaxLearned = 1U << 20;  // a 32 MiB table
   static Ports ports(const Spec&) { return Ports{{}, {}, true, true}; }
 
   Switch(AppContext& ctx, const Spec& spec);

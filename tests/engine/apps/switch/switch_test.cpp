@@ -365,6 +365,9 @@ TEST(SwitchSpec, ValidationNamesTheField) {
   s.paths[1] = {"a", "b", "ab2"};
   EXPECT_EQ(error(s), "paths[1]: a path from \"a\" to \"b\" is already there");
   s = ok;
+  s.max_learned = Switch::kMaxLearned + 1;
+  EXPECT_EQ(error(s), "max_learned: 1048577 is more than 1048576");
+  s = ok;
   s.partition = {{Partition{{PartitionGroup{{}, {"nope"}}}}}};
   EXPECT_EQ(error(s),
             "partition.partitions[0].groups[0].addresses[0]: \"nope\" is not an IPv4 or IPv6 address (no "
