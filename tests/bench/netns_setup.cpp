@@ -30,7 +30,9 @@ using BenchClock = std::chrono::steady_clock;
 
 namespace {
 
-double ms_since(BenchClock::time_point t0) { return std::chrono::duration<double, std::milli>(BenchClock::now() - t0).count(); }
+double ms_since(BenchClock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(BenchClock::now() - t0).count();
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
       const double ms = time_script(script);
       if (ms < 0) return 1;
       theirs.push_back(ms);
-  
+
       t0 = BenchClock::now();
       {
         const Scenario scenario = parse_scenario(kSwitchScenario);

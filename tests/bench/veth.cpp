@@ -158,8 +158,8 @@ double blast(Netns& a, const std::string& a_if, Netns& b, const std::string& b_i
     kpps = static_cast<double>(r1 - r0) / seconds / 1000;
     if (!gen.running()) throw std::runtime_error("trafgen stopped: " + gen.errors());
     std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << label << ": " << bench::fmt_fixed(kpps, 0)
-              << " kpps delivered"
-              << (cpu_seconds ? ", " + cpu_what + " " + bench::fmt_fixed(100 * cpu, 0) + "%" : "") << "\n";
+              << " kpps delivered" << (cpu_seconds ? ", " + cpu_what + " " + bench::fmt_fixed(100 * cpu, 0) + "%" : "")
+              << "\n";
   }
   ::unlink(cfg);
   return kpps;
@@ -177,8 +177,9 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
 // built by the harness's Testbed; one engine carries the segment).
 double switch_pps(int seconds) {
   bench::SwitchBed bed;
-  return blast(bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, "switch (2 ports, one engine)",
-               [&bed] { return bed.engine_cpu(); }, "engine CPU");
+  return blast(
+      bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, "switch (2 ports, one engine)",
+      [&bed] { return bed.engine_cpu(); }, "engine CPU");
 }
 
 // offloads_on: leave the veths' offloads on (TSO: super-frames), and run the
@@ -330,7 +331,8 @@ int main(int argc, char** argv) {
                 << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2)
                 << "x switch=" << bench::fmt_fixed(sw.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 0) << " / " << bench::fmt_fixed(xdp.median(), 0) << " / "
-                << bench::fmt_fixed(sw.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0) << " kpps; medians of " << rounds << " rounds)" << std::endl;
+                << bench::fmt_fixed(sw.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
+                << " kpps; medians of " << rounds << " rounds)" << std::endl;
     } else if (what == "tcp") {
       Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;

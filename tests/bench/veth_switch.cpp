@@ -57,7 +57,9 @@ const std::string& SwitchBed::b_if() const { return impl_->bed.interface("b"); }
 double SwitchBed::engine_cpu() const {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
-  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(u.ru_utime) + seconds(u.ru_stime);
 }
 
