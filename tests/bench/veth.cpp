@@ -8,7 +8,13 @@
 //       reference figures did: b's UDP stack (and its ICMP replies) is part of
 //       the path. It also prints the "cheap sink" variant (an unknown MAC, so
 //       b drops frames at once), where the generator's own core is the limit.
-//       Last line: "veth-pps: packet=<r>x xdp=<r>x bridge (<kpps> / <kpps> / <kpps> kpps)"
+//       Each round also sends them through a 2-port Switch app: hosts a and b
+//       on a switch, as the harness's Testbed builds them and its engines
+//       run them (veth_switch.hpp; one engine for the segment, both
+//       directions, where synnet-forward has one per direction: the frames
+//       go one way, so it is a fair match).
+//       Last line: "veth-pps: packet=<r>x xdp=<r>x switch=<r>x bridge
+//       (<kpps> / <kpps> / <kpps> / <kpps> kpps; ...)" (packet, xdp, switch, bridge)
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
 //       synnet-forward (packet I/O, an engine per direction, for the headline;
 //       xdp and --engines 1, one engine for both directions, printed too) and
@@ -40,6 +46,7 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -49,6 +56,7 @@
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
 #include "tests/bench/bench_util.hpp"
+#include "tests/bench/veth_switch.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 using namespace synnet;
@@ -120,10 +128,14 @@ struct Testbed {
   }
 };
 
-double pps(Through through, int seconds, bool cheap_sink, const std::string& io = "packet") {
-  Testbed bed(through, false, {"--io", io});
-  const std::string amac = bed.t.a.netlink().link_info(bed.t.a_wire.a()).mac;
-  const std::string bmac = cheap_sink ? "02:00:00:00:00:99" : bed.t.b.netlink().link_info(bed.t.b_wire.a()).mac;
+// trafgen's 64-byte frames from a's interface a_if for `seconds` (after 1 s of
+// warm-up): the frames b's interface b_if receives per second, in thousands.
+// cpu_seconds (if set) is the CPU time the path's process has used so far.
+double blast(Netns& a, const std::string& a_if, Netns& b, const std::string& b_if, int seconds, bool cheap_sink,
+             const std::string& label, const std::function<double()>& cpu_seconds = {},
+             const std::string& cpu_what = "forwarder CPU") {
+  const std::string amac = a.netlink().link_info(a_if).mac;
+  const std::string bmac = cheap_sink ? "02:00:00:00:00:99" : b.netlink().link_info(b_if).mac;
   char cfg[] = "/tmp/synnet-trafgen-XXXXXX";
   const int fd = ::mkstemp(cfg);
   const std::string text = "{ eth(da=" + bmac + ", sa=" + amac +
@@ -134,24 +146,40 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
   ::close(fd);
   double kpps = 0;
   {
-    Process gen = Process::spawn(bed.t.a.fd(), {.argv = {"trafgen", "-P", "1", "-o", bed.t.a_wire.a(), "-b",
-                                                         "100000000pps", "--no-sock-mem", "-c", cfg},
-                                                .kill_grace = 1s});
+    Process gen = Process::spawn(
+        a.fd(), {.argv = {"trafgen", "-P", "1", "-o", a_if, "-b", "100000000pps", "--no-sock-mem", "-c", cfg},
+                 .kill_grace = 1s});
     std::this_thread::sleep_for(1s);
-    const std::uint64_t r0 = bed.t.b.netlink().link_info(bed.t.b_wire.a()).rx_packets;
-    const double cpu0 = bed.forwarder_cpu();
+    const std::uint64_t r0 = b.netlink().link_info(b_if).rx_packets;
+    const double cpu0 = cpu_seconds ? cpu_seconds() : 0;
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
-    const std::uint64_t r1 = bed.t.b.netlink().link_info(bed.t.b_wire.a()).rx_packets;
-    const double cpu = (bed.forwarder_cpu() - cpu0) / seconds;
+    const std::uint64_t r1 = b.netlink().link_info(b_if).rx_packets;
+    const double cpu = cpu_seconds ? (cpu_seconds() - cpu0) / seconds : 0;
     kpps = static_cast<double>(r1 - r0) / seconds / 1000;
     if (!gen.running()) throw std::runtime_error("trafgen stopped: " + gen.errors());
-    std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << Testbed::name(through)
-              << (through == Through::engine ? " (" + io + ")" : "") << ": " << bench::fmt_fixed(kpps, 0)
-              << " kpps delivered"
-              << (through == Through::engine ? ", forwarder CPU " + bench::fmt_fixed(100 * cpu, 0) + "%" : "") << "\n";
+    std::cout << "  " << (cheap_sink ? "cheap sink, " : "") << label << ": " << bench::fmt_fixed(kpps, 0)
+              << " kpps delivered" << (cpu_seconds ? ", " + cpu_what + " " + bench::fmt_fixed(100 * cpu, 0) + "%" : "")
+              << "\n";
   }
   ::unlink(cfg);
   return kpps;
+}
+
+double pps(Through through, int seconds, bool cheap_sink, const std::string& io = "packet") {
+  Testbed bed(through, false, {"--io", io});
+  std::function<double()> cpu;
+  if (through == Through::engine) cpu = [&bed] { return bed.forwarder_cpu(); };
+  return blast(bed.t.a, bed.t.a_wire.a(), bed.t.b, bed.t.b_wire.a(), seconds, cheap_sink,
+               Testbed::name(through) + (through == Through::engine ? " (" + io + ")" : ""), cpu);
+}
+
+// The same frames through a 2-port Switch app (hosts a and b on a switch,
+// built by the harness's Testbed; one engine carries the segment).
+double switch_pps(int seconds) {
+  bench::SwitchBed bed;
+  return blast(
+      bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, "switch (2 ports, one engine)",
+      [&bed] { return bed.engine_cpu(); }, "engine CPU");
 }
 
 // offloads_on: leave the veths' offloads on (TSO: super-frames), and run the
@@ -291,17 +319,20 @@ int main(int argc, char** argv) {
       const double cheap_xdp = pps(Through::engine, seconds, true, "xdp");
       std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_packet / cheap_bridge, 2)
                 << "x xdp=" << bench::fmt_fixed(cheap_xdp / cheap_bridge, 2) << "x bridge\n";
-      Rounds bridge, packet, xdp;  // each round: the three back to back, so they share the machine's mood
+      Rounds bridge, packet, xdp, sw;  // each round: the four back to back, so they share the machine's mood
       for (int r = 1; r <= rounds; ++r) {
         std::cout << " round " << r << " of " << rounds << ":\n";
         bridge.add(pps(Through::bridge, seconds, false));
         packet.add(pps(Through::engine, seconds, false, "packet"), bridge.last());
         xdp.add(pps(Through::engine, seconds, false, "xdp"), bridge.last());
+        sw.add(switch_pps(seconds), bridge.last());
       }
       std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2)
-                << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2) << "x bridge ("
+                << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2)
+                << "x switch=" << bench::fmt_fixed(sw.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 0) << " / " << bench::fmt_fixed(xdp.median(), 0) << " / "
-                << bench::fmt_fixed(bridge.median(), 0) << " kpps; medians of " << rounds << " rounds)" << std::endl;
+                << bench::fmt_fixed(sw.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
+                << " kpps; medians of " << rounds << " rounds)" << std::endl;
     } else if (what == "tcp") {
       Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;
