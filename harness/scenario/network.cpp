@@ -351,6 +351,20 @@ void resolve_network(Scenario& s) {
         }
         const std::string owner = owner_of(s, via);
         if (owner == h.name) fail(r.path + "/via", r.via + " is host " + in_quotes(h.name) + "'s own address");
+        if (r.to == "default") continue;
+        const IpPrefix to = IpPrefix::parse(r.to);
+        static const IpPrefix v4 = IpPrefix::parse("198.18.0.0/15"), v6 = IpPrefix::parse("2001:2::/48");
+        const IpPrefix& range = to.family == 4 ? v4 : v6;
+        if (to.length < range.length || !in_subnet(range, to)) {
+          fail(r.path + "/to", r.to + " is outside " + range.str() +
+                                   ": a scenario's traffic stays in the test ranges (198.18.0.0/15, 2001:2::/48)");
+        }
+        const bool own = std::any_of(h.addresses.begin(), h.addresses.end(),
+                                     [&](const HostAddress& a) { return subnet_of(a) == to; });
+        if (own) {
+          fail(r.path + "/to", r.to + " is on one of host " + in_quotes(h.name) +
+                                   "'s own segments: it needs no route (the kernel has one already)");
+        }
       }
       continue;
     }

@@ -16,8 +16,8 @@
 // Default addresses (a link end with none given): IPv4 only, in the
 // segment's subnet: the subnet of the first address given on the segment, or
 // 198.18.<k>.0/24 with k the first number no other segment of the same
-// network uses (segments that no link or router joins are separate networks
-// and may reuse a subnet, so a file of disjoint pairs keeps today's
+// network uses (segments that no host joins, by being on both, are separate
+// networks and may reuse a subnet, so a file of disjoint pairs keeps today's
 // 198.18.0.<host index + 1>); the host part is the host's index + 1 when free.
 //
 // Routes (hosts without "routes" of their own): shortest path in hops, as

@@ -205,7 +205,8 @@ Scenario parse_scenario(std::string_view json_text);
 
 // The keys an object of each kind may have, as parse_scenario accepts them
 // (a test holds the JSON Schema to the same lists). Kinds: "scenario",
-// "host", "link", "direction", "flow", "match", "loss", "delay", "jitter",
+// "host", "route", "service", "ready", "switch", "switch_path", "link",
+// "link_end", "change", "direction", "flow", "match", "loss", "delay", "jitter",
 // "rate", "reorder", "outage", "timeline", "traffic", "ping", "iperf3",
 // "exec", "expect", "bound". Throws std::invalid_argument for another kind.
 const std::vector<std::string>& scenario_keys(std::string_view object_kind);

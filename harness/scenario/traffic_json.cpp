@@ -101,7 +101,8 @@ Iperf3Spec parse_iperf3(const Value& v, const Context& ctx) {
   if (const auto parallel = f.get("parallel")) s.parallel = static_cast<std::uint32_t>(as_uint(*parallel, 1, 128));
   if (const auto reverse = f.get("reverse")) s.reverse = as_bool(*reverse);
   if (const auto congestion = f.get("congestion")) {
-    if (s.protocol != Iperf3Protocol::kTcp) fail(congestion->path, "only TCP has a congestion control");
+    if (s.protocol != Iperf3Protocol::kTcp)
+      fail(congestion->path, "only TCP has a congestion control: remove it, or use \"protocol\": \"tcp\"");
     s.congestion = as_nonempty_string(*congestion);
     const bool valid = std::all_of(s.congestion.begin(), s.congestion.end(),
                                    [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });

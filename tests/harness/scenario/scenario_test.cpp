@@ -452,7 +452,8 @@ const std::vector<BadCaseText>& bad_cases() {
       // unknown keys
       {set("/hosts/0/adress", R"(["198.18.0.1/24"])"), "/hosts/0/adress", "unknown key (did you mean \"addresses\"?)"},
       {set("/trafic", "[]"), "/trafic", "unknown key (did you mean \"traffic\"?)"},
-      {set("/hosts/0/zzz", "1"), "/hosts/0/zzz", "unknown key (valid keys: name, addresses, forward, routes, services, sysctls)"},
+      {set("/hosts/0/zzz", "1"), "/hosts/0/zzz",
+       "unknown key (valid keys: name, addresses, forward, routes, services, sysctls)"},
       {a_to_b("latency", R"("40ms")"), "/links/0/a_to_b/latency", "did you mean \"delay\"?"},
       {set("/traffic/0/expect", R"({"los": {"max": "1%"}})"), "/traffic/0/expect/los", "did you mean \"loss\"?"},
       {traffic(R"([{"pnig": {"from": "a", "to": "b"}}])"), "/traffic/0/pnig", "did you mean \"ping\"?"},
@@ -571,7 +572,8 @@ const std::vector<BadCaseText>& bad_cases() {
       {set("/timeline", R"([{"at": "1s", "b_to_a": {"loss": "x"}}])"), "/timeline/0/b_to_a/loss",
        "is not a percentage"},
       // traffic items
-      {traffic(R"([{"name": "x"}])"), "/traffic/0", "missing one of \"ping\", \"iperf3\", \"exec\", \"parallel\" or \"change\""},
+      {traffic(R"([{"name": "x"}])"), "/traffic/0",
+       "missing one of \"ping\", \"iperf3\", \"exec\", \"parallel\" or \"change\""},
       {traffic(R"([{"ping": {"from": "a", "to": "b"}, "exec": {"host": "a", "argv": ["true"]}}])"), "/traffic/0/exec",
        "this one is already \"ping\""},
       {set("/traffic/0/ping/to", R"("e")"), "/traffic/0/ping/to", "no host \"e\""},
@@ -727,6 +729,13 @@ const std::vector<std::pair<std::string, std::string>>& schema_objects() {
   static const std::vector<std::pair<std::string, std::string>> objects = {
       {"scenario", ""},
       {"host", "/$defs/host"},
+      {"route", "/$defs/route"},
+      {"service", "/$defs/service"},
+      {"ready", "/$defs/ready"},
+      {"switch", "/$defs/switch"},
+      {"switch_path", "/$defs/switch_path"},
+      {"link_end", "/$defs/link_end"},
+      {"change", "/$defs/change"},
       {"link", "/$defs/link"},
       {"direction", "/$defs/direction"},
       {"flow", "/$defs/flow"},
