@@ -22,7 +22,7 @@ struct Measurement {
   std::uint64_t packets_received = 0;
   std::optional<std::uint64_t> retransmits{};  // iperf3 tcp: the sender's retransmits (reported, not checked)
   std::string congestion{};  // iperf3 tcp: the congestion control the sender used ("cubic"); "" when unknown
-  std::string error{};                         // why the tool's output could not be read, or the tool's own error
+  std::string error{};       // why the tool's output could not be read, or the tool's own error
 };
 
 }  // namespace synnet
