@@ -54,8 +54,8 @@ std::string last_output(const std::string& out, const std::string& err) {
       lines.push_back(nl == std::string_view::npos ? rest : rest.substr(nl + 1));
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(0, nl);
     }
-    for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
-      text += "\n  " + std::string(label) + "| " + printable_line(*line);
+    for (std::size_t k = lines.size(); k-- > 0;) {  // oldest first
+      text += "\n  " + std::string(label) + "| " + printable_line(lines[k]);
     }
   }
   return text.empty() ? "; it printed nothing" : "; its last output:" + text;
@@ -186,7 +186,8 @@ std::string Services::failure() {
 }
 
 std::vector<ServiceReport> Services::stop() {
-  for (auto s = services_.rbegin(); s != services_.rend(); ++s) {
+  for (std::size_t k = services_.size(); k-- > 0;) {  // in reverse start order
+    Service* s = &services_[k];
     if (!s->process || s->ended) continue;
     if (!s->process->running()) {
       s->ended = s->process->wait();

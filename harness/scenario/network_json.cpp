@@ -59,6 +59,7 @@ std::vector<HostAddress> address_list(const Value& v, const std::string& host, C
   const std::vector<Value> items = elements(v);
   if (items.empty()) fail(v.path, "is empty: give at least one address, or leave the key out for the default");
   std::vector<HostAddress> out;
+  out.reserve(items.size());
   for (const Value& a : items) out.push_back(host_address(a, host, ctx));
   return out;
 }
@@ -67,6 +68,7 @@ std::vector<std::string> string_list(const Value& v, std::string_view example) {
   const std::vector<Value> args = elements(v);
   if (args.empty()) fail(v.path, "is empty: give the program and its arguments, e.g. " + std::string(example));
   std::vector<std::string> out;
+  out.reserve(args.size());
   for (const Value& a : args) out.push_back(as_string(a));
   if (out.front().empty()) fail(args.front().path, "the program's name must not be empty");
   return out;

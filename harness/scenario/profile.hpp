@@ -5,7 +5,8 @@
 //   // throws ProfileError naming the flag ("--up-rate: ...") or the profile path
 //
 // A profile is a JSON object in the scenario format's link section (a_to_b /
-// b_to_a / io / mtu, see scenarios/README.md). Flags set both directions
+// b_to_a / io / mtu, see scenarios/README.md): a link object copied from a
+// scenario works as it is ("a", "b" and "name" give way to the run's own). Flags set both directions
 // ("loss" -> a_to_b.loss and b_to_a.loss) or one ("up-loss", "down-loss"),
 // overriding the profile; the one-way flags win over the two-way ones. "up"
 // is a_to_b (self -> peer), "down" b_to_a. The result goes through the

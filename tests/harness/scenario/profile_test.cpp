@@ -62,8 +62,13 @@ TEST(Profile, AFlagsErrorNamesTheFlag) {
 TEST(Profile, AProfilesErrorNamesItsPathInTheProfile) {
   EXPECT_EQ(error({}, "{"), "profile slow.json: not valid JSON");
   EXPECT_EQ(error({}, "[]").rfind("profile slow.json: expected a JSON object", 0), 0u);
-  EXPECT_EQ(error({}, R"({"a": "x"})"),
-            "profile slow.json: /a: set by synnet-test run (self is a, peer is b); remove it");
+  // A scenario's link object as it is: its ends and name give way to the run's.
+  const Scenario copied = profile_scenario({}, R"({"a": "n1", "b": {"node": "s1", "addresses": ["198.18.9.1/24"]},
+    "name": "n1-s1", "a_to_b": {"loss": "2%"}})",
+                                           "slow.json");
+  EXPECT_EQ(copied.links.at(0).a, "self");
+  EXPECT_EQ(copied.links.at(0).b, "peer");
+  EXPECT_TRUE(copied.links.at(0).a_to_b.impairments.loss.has_value());
   const std::string bad_loss = error({}, R"({"a_to_b": {"loss": "200%"}})");
   EXPECT_EQ(bad_loss.rfind("profile slow.json: /a_to_b/loss: ", 0), 0u) << bad_loss;
   const std::string typo = error({}, R"({"b_to_a": {"lost": "2%"}})");
