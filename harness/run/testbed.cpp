@@ -155,13 +155,6 @@ std::vector<LinkDirections> Testbed::links() const {
 // The parser only accepts link names that are valid app names (engine/config.hpp).
 std::string Testbed::link_app_prefix(std::size_t i) const { return scenario_.links.at(i).name; }
 
-std::size_t Testbed::link_index(const std::string& link_name) const {
-  for (std::size_t i = 0; i < scenario_.links.size(); ++i) {
-    if (scenario_.links[i].name == link_name) return i;
-  }
-  throw std::out_of_range("no link named \"" + link_name + "\"");
-}
-
 EngineConfigs Testbed::engine_configs(const NetworkState& state) const {
   return network_engines(scenario_, network_, wires_, state);
 }

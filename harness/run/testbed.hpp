@@ -81,7 +81,6 @@ class Testbed {
   const Network& network() const noexcept { return network_; }
   // The app-name prefix of link i: its name.
   std::string link_app_prefix(std::size_t i) const;
-  std::size_t link_index(const std::string& link_name) const;  // throws std::out_of_range
 
  private:
   const Scenario& scenario_;
