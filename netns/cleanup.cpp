@@ -56,6 +56,9 @@ CleanupReport cleanup(std::string_view filter) {
   for (const std::string& p : list_dir(kRunRegistryDir)) {
     if (is_run_prefix(p)) runs.insert(p);
   }
+  for (const std::string& p : list_dir(kRunsDir)) {
+    if (is_run_prefix(p)) runs.insert(p);  // a run's directory (its API socket)
+  }
   const std::vector<std::string> namespaces = list_dir(kNetnsRunDir);
   for (const std::string& n : namespaces) {
     if (auto p = run_prefix_of(n); !p.empty()) runs.insert(p);
@@ -95,6 +98,8 @@ CleanupReport cleanup(std::string_view filter) {
     for (const std::string& n : mine) {
       if (remove_named_netns(n)) report.namespaces.push_back(n);
     }
+    ::unlink(run_api_socket(run).c_str());
+    ::rmdir(run_dir(run).c_str());
     ::unlink(run_registry_path(run).c_str());
   }
   return report;

@@ -42,6 +42,8 @@ void make_dirs(const std::string& path) {
 }  // namespace
 
 std::string run_registry_path(const std::string& prefix) { return std::string(kRunRegistryDir) + "/" + prefix; }
+std::string run_dir(const std::string& prefix) { return std::string(kRunsDir) + "/" + prefix; }
+std::string run_api_socket(const std::string& prefix) { return run_dir(prefix) + "/api.sock"; }
 
 RunId RunId::create() {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -92,12 +94,14 @@ std::string run_prefix_of(std::string_view name) {
   return is_run_prefix(prefix) ? std::string(prefix) : "";
 }
 
-bool run_is_alive(const std::string& prefix) {
+int run_pid(const std::string& prefix) {
   std::ifstream in(run_registry_path(prefix));
   int pid = 0;
   std::string started;
-  if (!(in >> pid >> started) || pid <= 0) return false;
-  return start_time_of(pid) == started;
+  if (!(in >> pid >> started) || pid <= 0) return 0;
+  return start_time_of(pid) == started ? pid : 0;
 }
+
+bool run_is_alive(const std::string& prefix) { return run_pid(prefix) != 0; }
 
 }  // namespace synnet

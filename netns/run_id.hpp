@@ -22,6 +22,7 @@ namespace synnet {
 inline constexpr std::string_view kRunFamily = "sn";
 inline constexpr std::size_t kRunPrefixLength = 7;    // "sn" + 5
 inline constexpr std::size_t kMaxInterfaceName = 15;  // IFNAMSIZ - 1
+inline constexpr const char* kRunsDir = "/run/synnet";
 inline constexpr const char* kRunRegistryDir = "/run/synnet/runs";
 
 class RunId {
@@ -44,7 +45,13 @@ std::string run_prefix_of(std::string_view name);
 // Whether s is a run prefix itself, such as "snk3f9a" (a registry or state file's name).
 bool is_run_prefix(std::string_view s);
 bool run_is_alive(const std::string& prefix);
+// The pid of run `prefix`'s process while it lives, else 0.
+int run_pid(const std::string& prefix);
 // Where run `prefix` is registered: kRunRegistryDir/<prefix>.
 std::string run_registry_path(const std::string& prefix);
+// The run's own directory, /run/synnet/<prefix> (its control API's socket,
+// api.sock, mode 0700), and that socket's path.
+std::string run_dir(const std::string& prefix);
+std::string run_api_socket(const std::string& prefix);
 
 }  // namespace synnet

@@ -8,6 +8,8 @@
 //   synnet-test --cleanup                  remove what killed runs left behind
 //   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
 //   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
+//   synnet-test up SCENARIO.json [--listen ADDR:PORT]   the network up until Ctrl-C or `down`
+//   synnet-test down [PREFIX]
 //
 // This file is the command line only: options, help texts, and dispatch to
 // one file per command (test_command, run_command, attach_command,
@@ -28,6 +30,7 @@
 #include "harness/commands/exit_status.hpp"
 #include "harness/commands/run_command.hpp"
 #include "harness/commands/test_command.hpp"
+#include "harness/commands/up_command.hpp"
 #include "harness/run/session.hpp"
 #include "harness/scenario/profile.hpp"
 
@@ -55,6 +58,22 @@ const char* const kRunDescription =
     "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
     "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
     "Exit status: the command's; 125 when synnet-test failed; 127 when the command could not run.";
+
+const char* const kUpDescription =
+    "Builds a scenario's network (hosts, switches, links, routes), starts its engines and\n"
+    "services, and keeps it up until Ctrl-C, SIGTERM or `synnet-test down PREFIX`; its traffic\n"
+    "and timeline do not run. Your test code steers it through the control API: HTTP + JSON on\n"
+    "the run's UNIX socket /run/synnet/PREFIX/api.sock (root only), with --listen also on TCP,\n"
+    "where a web page with live plots is served at /. `synnet-test ctl` is its command line.\n\n"
+    "Examples:\n"
+    "  synnet-test up scenarios/cluster-partition.json --listen 127.0.0.1:8080\n"
+    "  curl --unix-socket /run/synnet/PREFIX/api.sock http://synnet/v1/run\n"
+    "  curl --unix-socket /run/synnet/PREFIX/api.sock -X PATCH -d '{\"loss\": \"5%\"}' \\\n"
+    "       http://synnet/v1/links/n1-s1/a_to_b\n"
+    "  curl --unix-socket /run/synnet/PREFIX/api.sock -d '{\"partition\": [[\"n1\"], [\"n2\", \"n3\"]]}' \\\n"
+    "       http://synnet/v1/partition\n"
+    "  synnet-test down PREFIX\n"
+    "The API is described in harness/control/README.md.";
 
 const char* const kAttachDescription =
     "Puts the engine's impairments between an existing network namespace's interface (a\n"
@@ -152,6 +171,20 @@ int run(int argc, char** argv) {
   cli.add_flag("--check", check_only, "only validate the scenario file (needs no root)");
   cli.add_flag("--cleanup", do_clean, "remove the leftovers of killed runs and exit");
   cli.add_flag("-q,--quiet", quiet, "no progress lines, only the report");
+  std::string listen;
+  const std::string listen_help =
+      "serve the control API and web page also on TCP, e.g. 127.0.0.1:8080 (port 0: any free one); on a "
+      "non-loopback address every request needs the token printed at start";
+  cli.add_option("--listen", listen, listen_help)->type_name("ADDR:PORT");
+  CLI::App* up = cli.add_subcommand("up", "build a scenario's network and keep it up, steered through the API");
+  up->description(kUpDescription);
+  UpOptions up_options;
+  up->add_option("SCENARIO", up_options.file, "the scenario file (JSON)")->required();
+  up->add_option("--listen", up_options.listen, listen_help)->type_name("ADDR:PORT");
+  up->add_option("--seed", up_options.seed, "the engine's random seed (overrides the file's; printed)");
+  CLI::App* down = cli.add_subcommand("down", "tear down a run started with `up` (or any run that is up)");
+  std::string down_prefix;
+  down->add_option("PREFIX", down_prefix, "the run's prefix (default: the only run that is up)");
   CLI::App* run = cli.add_subcommand("run", "run a command behind a flaky link (see: synnet-test run --help)");
   run->description(kRunDescription);
   std::map<std::string, std::string> impairments;
@@ -198,6 +231,8 @@ int run(int argc, char** argv) {
     const int rc = cli.exit(e);
     return rc == 0 ? exit_status::kOk : (run->parsed() ? exit_status::kRunBad : exit_status::kBad);
   }
+  if (up->parsed()) return guarded("synnet-test up", exit_status::kBad, [&] { return run_up(up_options); });
+  if (down->parsed()) return guarded("synnet-test down", exit_status::kBad, [&] { return run_down(down_prefix); });
   if (attach->parsed()) {
     if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
     return guarded("synnet-test attach", exit_status::kBad, [&] { return run_attached(attach_options); });
@@ -219,8 +254,13 @@ int run(int argc, char** argv) {
     return exit_status::kBad;
   }
   if (check_only) return check_test_file(file);
-  return run_test_file(
-      {.file = file, .json_file = json_file, .junit_file = junit_file, .seed = seed, .keep = keep, .quiet = quiet});
+  return run_test_file({.file = file,
+                        .json_file = json_file,
+                        .junit_file = junit_file,
+                        .seed = seed,
+                        .keep = keep,
+                        .quiet = quiet,
+                        .listen = listen});
 }
 
 }  // namespace

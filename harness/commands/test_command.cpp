@@ -10,6 +10,7 @@
 
 #include "engine/sys/text_file.hpp"
 #include "harness/commands/exit_status.hpp"
+#include "harness/control/api_server.hpp"
 #include "harness/report/report.hpp"
 #include "harness/run/runner.hpp"
 #include "harness/scenario/scenario.hpp"
@@ -29,8 +30,10 @@ bool write_file(const std::string& path, const std::string& text) {
   return true;
 }
 
-// The file's scenario, or nullopt after saying on stderr what is wrong.
-std::optional<Scenario> read_scenario(const std::string& file) {
+
+}  // namespace
+
+std::optional<Scenario> read_scenario_file(const std::string& file) {
   const std::optional<std::string> text = read_text(file);
   if (!text) {
     std::cerr << "synnet-test: cannot read " << file << ": " << std::strerror(errno) << "\n";
@@ -44,10 +47,9 @@ std::optional<Scenario> read_scenario(const std::string& file) {
   }
 }
 
-}  // namespace
 
 int check_test_file(const std::string& file) {
-  const std::optional<Scenario> scenario = read_scenario(file);
+  const std::optional<Scenario> scenario = read_scenario_file(file);
   if (!scenario) return exit_status::kBad;
   std::cout << file << ": valid scenario \"" << scenario->name << "\" (" << scenario->hosts.size() << " hosts, "
             << scenario->links.size() << " links, " << scenario->traffic.size() << " traffic items)\n";
@@ -55,13 +57,14 @@ int check_test_file(const std::string& file) {
 }
 
 int run_test_file(const TestOptions& o) {
-  const std::optional<Scenario> scenario = read_scenario(o.file);
+  const std::optional<Scenario> scenario = read_scenario_file(o.file);
   if (!scenario) return exit_status::kBad;
   RunSettings settings{.file = o.file,
                        .seed = o.seed,
                        .keep = o.keep,
                        .log = o.quiet ? nullptr : &std::cerr,
                        .live = !o.quiet && ::isatty(STDERR_FILENO) == 1};
+  settings.serve = serve_api(o.listen, "test", o.quiet ? nullptr : &std::cerr);
   bool printed = false;
   settings.on_checked = [&](const RunReport& report) {
     print_report(std::cout, report, ::isatty(STDOUT_FILENO) == 1);

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 
+#include "harness/scenario/scenario.hpp"
+
 namespace synnet {
 
 struct TestOptions {
@@ -23,9 +25,12 @@ struct TestOptions {
   std::optional<std::uint64_t> seed{};
   bool keep = false;   // keep the network up after the checks, until Ctrl-C
   bool quiet = false;  // no progress lines
+  std::string listen{};  // the control API also on TCP ("ADDR:PORT"); it is always on the run's socket
 };
 
 int run_test_file(const TestOptions& options);
 int check_test_file(const std::string& file);
+// The file read and parsed; errors printed to stderr ("synnet-test: FILE: ..."), then none.
+std::optional<Scenario> read_scenario_file(const std::string& file);
 
 }  // namespace synnet

@@ -92,15 +92,16 @@ struct Progress {
 
 class Run {
  public:
-  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, EngineGroup& engines, Services& services)
+  Run(const Scenario& s, const RunSettings& settings, Testbed& bed, LiveNetwork& live, Services& services,
+      std::vector<std::string> env)
       : s_(s),
         settings_(settings),
         bed_(bed),
-        engines_(engines),
+        live_(live),
         services_(services),
-        current_(NetworkState::initial(s)),
+        env_(std::move(env)),
         linger_(ping_linger(s)),
-        t0_(SteadyClock::now()) {}
+        t0_(live.origin()) {}
 
   // When the traffic started: timeline times count from it.
   SteadyClock::time_point t0() const noexcept { return t0_; }
@@ -164,11 +165,12 @@ class Run {
         cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
       }
       while (next_event < s_.timeline.size() && SteadyClock::now() - t0 >= s_.timeline[next_event].at) {
-        apply(s_.timeline[next_event].change, seconds_since(t0), "");
+        apply(s_.timeline[next_event].change, "");
         ++next_event;
       }
       check_applied();
-      if (const std::string f = engines_.failure(); !f.empty() && error().empty()) {
+      log_changes();
+      if (const std::string f = live_.engines_failure(); !f.empty() && error().empty()) {
         cancel("the engine failed: " + f);
       }
       // A dead service is a failure of what is tested (its report says so), not of
@@ -176,14 +178,19 @@ class Run {
       if (!cancelled_ && !services_.failure().empty()) cancelled_ = true;
       show_progress();
     }
+    log_changes();
     show_progress();
     if (settings_.live && settings_.log) *settings_.log << "\r\033[K" << std::flush;
-    std::lock_guard lock(directions_mutex_);
     timeline_log = timeline_;
     return signal;
   }
 
   std::vector<ItemReport> take_items() { return std::move(items_); }
+  // Every change so far (also those made after the traffic, through the API).
+  void take_timeline(std::vector<std::string>& out) {
+    log_changes();
+    out = timeline_;
+  }
   std::string error() const {
     std::lock_guard lock(error_mutex_);
     return error_;
@@ -193,7 +200,7 @@ class Run {
  private:
   ItemReport run_one(const TrafficItem& item, std::uint16_t port) {
     const auto start = SteadyClock::now();
-    TrafficContext ctx{.bed = bed_, .cancelled = cancelled_, .port = port, .linger = linger_};
+    TrafficContext ctx{.bed = bed_, .cancelled = cancelled_, .port = port, .linger = linger_, .env = env_};
     ItemReport r = run_traffic_item(item, ctx);
     r.seconds = seconds_since(start);
     r.checks = check_expectations(item.expect, r.measurement, std::holds_alternative<ExecSpec>(item.what));
@@ -206,19 +213,13 @@ class Run {
     cancelled_ = true;
   }
 
-  void engine_off() {
-    engines_.stop();
-    engines_.configure(std::vector<Config>(engines_.size()));  // closes the sockets: nothing can cross
-  }
+  void engine_off() { live_.engines_off(); }
   void engine_on() {
-    std::lock_guard lock(directions_mutex_);
     try {
-      engines_.configure(bed_.engine_configs(current_).parts());
+      live_.engines_on();
     } catch (const std::exception& e) {  // on the traffic thread: end the run, not the process
       cancel(std::string("restarting the engines failed: ") + e.what());
-      return;
     }
-    engines_.start();
   }
 
   // Applies a change to the running network: every engine gets its new
@@ -226,29 +227,31 @@ class Run {
   // (while the engines are off, engine_on() applies the current state
   // anyway). Returns the engines' futures; `step`: the traffic step's name
   // ("" for a timeline event).
-  std::vector<std::future<void>> apply(const NetworkChange& change, double at_s, const std::string& step) {
-    std::string text;
-    std::vector<std::future<void>> done;
-    {
-      std::lock_guard lock(directions_mutex_);
-      text = fixed(at_s, 2) + " s: " + (step.empty() ? "" : "step " + step + ": ") + current_.apply(s_, change);
-      done = engines_.post_configure(bed_.engine_configs(current_).parts());
-      timeline_.push_back(text);
-    }
-    if (settings_.log) {
-      std::lock_guard lock(progress_.mutex);
-      progress_.done_lines.push_back((step.empty() ? "timeline " : "change ") + text);
-    }
+  std::vector<std::future<void>> apply(const NetworkChange& change, const std::string& step) {
+    LiveNetwork::Posted posted = live_.post(change, step.empty() ? "" : "step " + step);
     if (step.empty()) {
-      for (std::future<void>& f : done) pending_.push_back(std::move(f));
+      for (std::future<void>& f : posted.done) pending_.push_back(std::move(f));
       return {};
     }
-    return done;
+    return std::move(posted.done);
+  }
+
+  // The changes made since the last call (the timeline's, the steps', the
+  // API's), into the timeline and the progress lines.
+  void log_changes() {
+    for (const LiveNetwork::ChangeRecord& c : live_.changes_since(timeline_.size())) {
+      const std::string text = fixed(c.t, 2) + " s: " + (c.source.empty() ? "" : c.source + ": ") + c.what;
+      timeline_.push_back(text);
+      if (settings_.log) {
+        std::lock_guard lock(progress_.mutex);
+        progress_.done_lines.push_back((c.source.empty() ? "timeline " : "change ") + text);
+      }
+    }
   }
 
   // A change step: applied before the next item starts.
   void change_step(const TrafficItem& item, const NetworkChange& change) {
-    for (std::future<void>& f : apply(change, seconds_since(t0_), item.name)) {
+    for (std::future<void>& f : apply(change, item.name)) {
       try {
         f.get();
       } catch (const std::exception& e) {
@@ -304,11 +307,10 @@ class Run {
   const Scenario& s_;
   const RunSettings& settings_;
   Testbed& bed_;
-  EngineGroup& engines_;
+  LiveNetwork& live_;
   Services& services_;
-  std::mutex directions_mutex_;  // current_, timeline_, posting to the engines
-  NetworkState current_;
-  std::vector<std::string> timeline_;
+  std::vector<std::string> env_;       // for every exec item (SYNNET_API)
+  std::vector<std::string> timeline_;  // the main thread's (log_changes)
   std::vector<std::future<void>> pending_;
   nanoseconds linger_;
   SteadyClock::time_point t0_;
@@ -327,14 +329,15 @@ int wait_for_signal() {
   }
 }
 
-void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed) {
-  out << "\nthe network stays up with the engine running (--keep); enter it with:\n";
+void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed, const std::string& prefix) {
+  out << "\nthe network " << prefix << " stays up with its engines running; enter it with:\n";
   for (const ScenarioHost& h : s.hosts) {
     out << "  ip netns exec " << bed.host(h.name).name() << " bash    # host " << h.name;
     for (const HostAddress& a : h.addresses) out << " " << a;
     out << "\n";
   }
-  out << "press Ctrl-C (or send SIGTERM) to tear it down\n" << std::flush;
+  out << "press Ctrl-C (or send SIGTERM, or run: synnet-test down " << prefix << ") to tear it down\n"
+      << std::flush;
 }
 
 }  // namespace
@@ -375,7 +378,13 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
       }
     }
   }
-  Run r(scenario, settings, bed, engines, services);
+  // The sampler's thread reads the engines: it ends (live.reset()) before they stop.
+  std::optional<LiveNetwork> live;
+  live.emplace(scenario, engines, [&bed](const NetworkState& state) { return bed.engine_configs(state); });
+  std::vector<std::string> env;
+  std::shared_ptr<void> served;
+  if (settings.serve) served = settings.serve(LiveRun{*live, bed, services, report}, env);
+  Run r(scenario, settings, bed, *live, services, std::move(env));
 
   const auto t0 = r.t0();
   std::thread traffic([&r] { r.run_traffic(); });
@@ -393,16 +402,19 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     if (const std::string f = engines.failure(); !f.empty() && report.error.empty()) {
       report.error = "the engine failed: " + f;
     }
-    report.counters = engines.counters();
+    report.counters = live ? live->counters() : engines.counters();
     report.seconds = seconds_since(started);
   };
   report.items = r.take_items();
   if (settings.keep && outcome.signal == 0) {
     collect();
     if (settings.on_checked) settings.on_checked(report);
-    print_keep_help(log ? *log : std::cerr, scenario, bed);
+    print_keep_help(log ? *log : std::cerr, scenario, bed, report.prefix);
     wait_for_signal();
   }
+  served.reset();  // no more changes from outside
+  r.take_timeline(report.timeline);  // with the changes made through the API while kept
+  live.reset();
   report.services = services.stop();
   engines.stop();
   collect();

@@ -26,15 +26,28 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "harness/report/report.hpp"
+#include "harness/run/live_network.hpp"
+#include "harness/run/services.hpp"
 #include "harness/run/session.hpp"
+#include "harness/run/testbed.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace synnet {
+
+// A scenario's run while it is up: what RunSettings::serve gets.
+struct LiveRun {
+  LiveNetwork& live;
+  Testbed& bed;
+  Services& services;
+  const RunReport& report;  // scenario, file, seed, prefix
+};
 
 struct RunSettings {
   std::string file{};                   // where the scenario came from (for the report)
@@ -45,6 +58,11 @@ struct RunSettings {
   // With `keep`: called with the report once the checks are done, before the
   // run waits for Ctrl-C (so the report is seen while the network is up).
   std::function<void(const RunReport&)> on_checked{};
+  // Called once the network, the engines and the services are up, before the
+  // first traffic item: what it returns (the control API's server, say)
+  // lives until the teardown starts; the "NAME=value" entries it adds to
+  // `env` go into every exec item's environment.
+  std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>& env)> serve{};
 };
 
 struct RunOutcome {

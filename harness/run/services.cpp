@@ -106,6 +106,7 @@ Services::~Services() {
 
 void Services::start(const std::string& host, int netns_fd, const ServiceSpec& spec,
                      const std::function<bool()>& cancelled) {
+  std::lock_guard lock(mutex_);
   Service& s = services_.emplace_back(Service{.host = host, .spec = spec, .netns_fd = netns_fd});
   const std::string who = about(host, spec);
   try {
@@ -175,6 +176,7 @@ void Services::ended_on_its_own(Service& s, const std::string& when) {
 }
 
 std::string Services::failure() {
+  std::lock_guard lock(mutex_);
   for (Service& s : services_) {
     if (!s.process || s.ended || s.process->running()) continue;
     s.ended = s.process->wait();
@@ -186,6 +188,7 @@ std::string Services::failure() {
 }
 
 std::vector<ServiceReport> Services::stop() {
+  std::lock_guard lock(mutex_);
   for (std::size_t k = services_.size(); k-- > 0;) {  // in reverse start order
     Service* s = &services_[k];
     if (!s->process || s->ended) continue;
@@ -218,6 +221,19 @@ std::vector<ServiceReport> Services::stop() {
   }
   services_.clear();
   return reports;
+}
+
+std::vector<Services::State> Services::states() const {
+  std::lock_guard lock(mutex_);
+  std::vector<State> out;
+  for (const Service& s : services_) {
+    std::string state = !s.failure.empty() ? "failed: " + s.failure
+                        : s.stopped        ? "stopped"
+                        : s.ended          ? "ended"
+                                           : "running";
+    out.push_back({s.host, s.spec.name, std::move(state)});
+  }
+  return out;
 }
 
 }  // namespace synnet

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,14 @@ class Services {
   // report per service, in start order. Services is then empty.
   std::vector<ServiceReport> stop();
 
+  // Each service as failure() or stop() last saw it: "running", "ended"
+  // (done, as it may), "stopped" (by stop()) or "failed: <why>". For the
+  // control API: safe to call from another thread.
+  struct State {
+    std::string host, name, state;
+  };
+  std::vector<State> states() const;
+
  private:
   struct Service {
     std::string host;
@@ -84,6 +93,7 @@ class Services {
   void ended_on_its_own(Service& s, const std::string& when);
 
   std::chrono::nanoseconds kill_grace_;
+  mutable std::mutex mutex_;  // start, failure, stop and states may be on different threads
   std::vector<Service> services_;
 };
 

@@ -175,7 +175,8 @@ ItemReport run_exec(const TrafficItem& item, const ExecSpec& spec, TrafficContex
   ItemReport r = report_for(item);
   Netns& ns = ctx.bed.host(spec.host);
   r.command = by_hand(ns, spec.argv);
-  std::vector<std::string> env = {"SYNNET_HOST=" + spec.host};
+  std::vector<std::string> env = ctx.env;
+  env.push_back("SYNNET_HOST=" + spec.host);
   for (const std::string& host : ctx.bed.host_names()) {
     try {
       env.push_back(env_name(host) + "=" + ctx.bed.address(host));

@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "harness/report/report.hpp"
 #include "harness/run/testbed.hpp"
@@ -41,6 +42,7 @@ struct TrafficContext {
   const std::atomic<bool>& cancelled;
   std::uint16_t port = 5201;                                  // iperf3's port for this item
   std::chrono::nanoseconds linger = std::chrono::seconds(2);  // ping -W: how long to wait for the last replies
+  std::vector<std::string> env{};                             // more for exec items, e.g. "SYNNET_API=/run/..."
 };
 
 // Runs a ping, iperf3 or exec item (not a parallel group). Never throws for

@@ -83,3 +83,18 @@ TimelineEvent parse_event(const Value& v, const Context& ctx) {
 }
 
 }  // namespace synnet::scenario_parsing
+
+namespace synnet {
+
+NetworkChange parse_change(const Scenario& s, const json_reader::Json& change) {
+  scenario_parsing::Context ctx;
+  for (const ScenarioHost& h : s.hosts) ctx.host_names.push_back(h.name);
+  for (const ScenarioSwitch& sw : s.switches) ctx.switch_names.push_back(sw.name);
+  for (const ScenarioLink& l : s.links) {
+    ctx.link_names.push_back(l.name);
+    ctx.link_paths[l.name] = l.path;
+  }
+  return scenario_parsing::parse_change(json_reader::Value{&change, ""}, "change", ctx);
+}
+
+}  // namespace synnet

@@ -203,6 +203,12 @@ struct Scenario {
 // Parses and validates a scenario file's text (JSON). Throws ScenarioError.
 Scenario parse_scenario(std::string_view json_text);
 
+// A change to a running network of scenario `s`, as a traffic step's "change"
+// object (a timeline event's body without "at": {"link": ..., "a_to_b": ...},
+// {"partition": [...]} or {"heal": true}); what the control API's bodies are.
+// Errors are at JSON Pointers into `change`. Throws ScenarioError.
+NetworkChange parse_change(const Scenario& s, const json_reader::Json& change);
+
 // The keys an object of each kind may have, as parse_scenario accepts them
 // (a test holds the JSON Schema to the same lists). Kinds: "scenario",
 // "host", "route", "service", "ready", "switch", "switch_path", "link",
