@@ -14,6 +14,8 @@
 
 #include "engine/sys/text_file.hpp"
 #include "harness/commands/exit_status.hpp"
+#include "harness/control/api_server.hpp"
+#include "harness/control/run_description.hpp"
 #include "harness/report/summary.hpp"
 #include "harness/run/engine_link.hpp"
 #include "harness/run/session.hpp"
@@ -36,15 +38,15 @@ Scenario impairments(const AttachOptions& o) {
   return profile_scenario(o.flags, *text, o.profile);
 }
 
-std::vector<Config> engine_configs(const Scenario& s, Attachment& a) {
+EngineConfigs engine_configs(const Scenario& s, Attachment& a, const LinkDirections& directions) {
   EngineConfigs c;
   const ScenarioLink& link = s.links.at(0);
   const std::string wire_path = a.wire().path();
   // The original interface's offloads are not ours: senders on its network may
   // hand it GSO super-frames, which its port cuts into wire packets on arrival.
   add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
-                  {link.a_to_b, link.b_to_a});
-  return c.parts();
+                  directions);
+  return c;
 }
 
 std::string directions(const Scenario& s) {
@@ -71,7 +73,22 @@ int run_attached(const AttachOptions& o) {
   Scenario scenario = impairments(o);
   Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
   Attachment& attachment = session.build<Attachment>(path, o.dev);
-  session.start_engines(engine_configs(scenario, attachment));
+  session.start_engines(engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}).parts());
+  // The API and SIGHUP change the link through one LiveNetwork; both go before the engines stop.
+  std::optional<LiveNetwork> live;
+  live.emplace(scenario, session.engines(), [&scenario, &attachment](const NetworkState& state) {
+    return engine_configs(scenario, attachment, state.links.at(0));
+  });
+  std::optional<ApiServer> server;
+  try {
+    server.emplace(*live,
+                   describe_run({.scenario = scenario, .file = o.profile, .seed = session.seed(),
+                                 .prefix = session.run().prefix(), .command = "attach"},
+                                nullptr, nullptr),
+                   ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});
+  } catch (const std::exception& e) {
+    throw setup_failure("starting the control API", e);
+  }
   // One write: a reader waiting for "attached" sees the whole of both lines.
   std::ostringstream banner;
   banner << "synnet-test attach: attached to " << attachment.describe() << " in " << path << "; "
@@ -79,7 +96,8 @@ int run_attached(const AttachOptions& o) {
          << ::getpid() << "\n"
          << "synnet-test attach: Ctrl-C" << (o.duration_s ? " or the end of " + seconds_text(*o.duration_s) + " s" : "")
          << " restores it"
-         << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile) << "\n";
+         << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile) << "\n"
+         << "synnet-test attach: " << server->describe() << "\n";
   log << banner.str() << std::flush;
 
   const auto deadline = o.duration_s ? SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
@@ -105,9 +123,9 @@ int run_attached(const AttachOptions& o) {
       }
       try {
         const Scenario next = impairments(o);
-        session.engines().apply(engine_configs(next, attachment));  // all or nothing
-        scenario = next;
-        log << "synnet-test attach: re-read " << o.profile << ": " << directions(scenario) << "\n" << std::flush;
+        const ScenarioLink& l = next.links.at(0);
+        live->apply({LinkChange{.link = l.name, .a_to_b = l.a_to_b, .b_to_a = l.b_to_a}}, "SIGHUP");  // all or nothing
+        log << "synnet-test attach: re-read " << o.profile << ": " << directions(next) << "\n" << std::flush;
       } catch (const std::exception& e) {
         log << "synnet-test attach: re-reading " << o.profile << ": " << e.what() << "; impairments unchanged\n"
             << std::flush;
@@ -118,6 +136,8 @@ int run_attached(const AttachOptions& o) {
       break;
     }
   }
+  server.reset();
+  live.reset();
   log << "synnet-test attach: engine: " << engine_summary(session.stop_engines(), scenario.links[0].name) << "\n";
   session.close_engines();  // closes their sockets on the interfaces before they move
   try {

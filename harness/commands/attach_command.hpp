@@ -41,6 +41,7 @@ struct AttachOptions {
   std::optional<double> duration_s{};          // none: until a signal
   std::optional<std::uint64_t> seed{};
   std::ostream* log = nullptr;  // nullptr: std::cerr
+  std::string listen{};         // the control API also on TCP (it is always on the run's socket)
 };
 
 int run_attached(const AttachOptions& options);

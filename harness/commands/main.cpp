@@ -201,6 +201,8 @@ int run(int argc, char** argv) {
       "--host", far_side_is_host,
       "the far side is this machine (198.18.0.2 on a veth the run creates and removes), not a peer namespace");
   run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
+  std::string run_listen;
+  run->add_option("--listen", run_listen, listen_help)->type_name("ADDR:PORT");
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
   CLI::App* attach = cli.add_subcommand(
       "attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
@@ -225,6 +227,7 @@ int run(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->type_name("SECONDS");
   attach->add_option("--seed", attach_options.seed, "the engine's random seed (printed)");
+  attach->add_option("--listen", attach_options.listen, listen_help)->type_name("ADDR:PORT");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -245,7 +248,11 @@ int run(int argc, char** argv) {
       }
       const Scenario s = profile_scenario(impairments, *profile_text, profile);
       return run_wrapped(
-          s, {.argv = command, .peer_cmd = peer_cmd, .far_side_is_host = far_side_is_host, .seed = run_seed});
+          s, {.argv = command,
+              .peer_cmd = peer_cmd,
+              .far_side_is_host = far_side_is_host,
+              .seed = run_seed,
+              .listen = run_listen});
     });
   }
   if (do_clean) return run_cleanup();

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "harness/commands/exit_status.hpp"
+#include "harness/control/api_server.hpp"
+#include "harness/control/run_description.hpp"
 #include "harness/report/summary.hpp"
 #include "harness/run/session.hpp"
 #include "harness/run/testbed.hpp"
@@ -42,13 +44,27 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   Session session(o.seed ? *o.seed : random_seed());
   Testbed& bed = session.build<Testbed>(s, o.far_side_is_host ? "peer" : "");
   session.start_engines(bed.engine_configs(bed.links()).parts());
+  std::optional<LiveNetwork> live;  // before the server, which uses it; both go before the engines stop
+  live.emplace(s, session.engines(), [&bed](const NetworkState& state) { return bed.engine_configs(state); });
+  std::optional<ApiServer> server;
+  try {
+    server.emplace(*live,
+                   describe_run({.scenario = s, .seed = session.seed(), .prefix = session.run().prefix(),
+                                 .command = "run"},
+                                &bed, nullptr),
+                   ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});
+  } catch (const std::exception& e) {
+    throw setup_failure("starting the control API", e);
+  }
 
   const std::string self = bed.address("self"), peer = bed.address("peer");
-  const std::vector<std::string> env = {"SYNNET_SELF=" + self, "SYNNET_PEER=" + peer};
+  const std::vector<std::string> env = {"SYNNET_SELF=" + self, "SYNNET_PEER=" + peer,
+                                        "SYNNET_API=" + server->socket_path()};
   log << "synnet-test run: SYNNET_SELF=" << self << " SYNNET_PEER=" << peer
       << (o.far_side_is_host ? " (this machine, on " + bed.interface("peer") + ")" : "") << "; up {"
       << describe(s.links[0].a_to_b) << "}, down {" << describe(s.links[0].b_to_a) << "}; seed " << session.seed()
       << ", run " << session.run().prefix() << "\n"
+      << "synnet-test run: " << server->describe() << "\n"
       << std::flush;
 
   std::optional<Process> peer_process;
@@ -92,6 +108,8 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
       log << "synnet-test run: the peer command " << p.describe() << "; its output:\n" << p.out << p.err;
     }
   }
+  server.reset();
+  live.reset();
   const auto counters = session.stop_engines();
   log << "synnet-test run: engine: " << engine_summary(counters, bed.link_app_prefix(0)) << "\n";
   return status;

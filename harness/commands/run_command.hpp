@@ -44,6 +44,7 @@ struct WrapOptions {
   bool far_side_is_host = false;  // the peer is this machine (through the run's veth "<prefix>-h"), not a namespace
   std::optional<std::uint64_t> seed{};
   std::ostream* log = nullptr;  // addresses, summary; nullptr: std::cerr
+  std::string listen{};         // the control API also on TCP (it is always on the run's socket)
 };
 
 int run_wrapped(const Scenario& scenario, const WrapOptions& options);
