@@ -10,10 +10,11 @@
 //   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
 //   synnet-test up SCENARIO.json [--listen ADDR:PORT]   the network up until Ctrl-C or `down`
 //   synnet-test down [PREFIX]
+//   synnet-test ctl [--run PREFIX | --api URL [--token T]] list|show|set|partition|heal|counters|watch|raw ...
 //
 // This file is the command line only: options, help texts, and dispatch to
 // one file per command (test_command, run_command, attach_command,
-// cleanup_command). The exit statuses are exit_status.hpp's: 0 success, 1
+// cleanup_command, ctl_command). The exit statuses are exit_status.hpp's: 0 success, 1
 // what was tested failed, 2 synnet-test could not do its job (125 under
 // `run`, whose status is its command's), 128+N interrupted by signal N.
 #include <CLI/CLI.hpp>
@@ -27,6 +28,7 @@
 #include "engine/sys/text_file.hpp"
 #include "harness/commands/attach_command.hpp"
 #include "harness/commands/cleanup_command.hpp"
+#include "harness/commands/ctl_command.hpp"
 #include "harness/commands/exit_status.hpp"
 #include "harness/commands/run_command.hpp"
 #include "harness/commands/test_command.hpp"
@@ -122,6 +124,62 @@ const char* const kDescription =
     "scenarios/synnet-scenario.schema.json). Needs root: it creates network namespaces.\n"
     "Exit status: 0 all expectations held, 1 some failed, 2 bad scenario or setup failure,\n"
     "130/143 interrupted by SIGINT/SIGTERM (everything is torn down).";
+
+const char* const kCtlDescription =
+    "Talks to a running network's control API: shows it, changes a link's impairments,\n"
+    "cuts and heals partitions, shows counters and live rates. The run is the only one that is\n"
+    "up with an API (/run/synnet/<prefix>/api.sock, as `synnet-test up SCENARIO` serves it),\n"
+    "or --run PREFIX, or --api URL for one served on TCP (--listen; --token when not on loopback).\n\n"
+    "Examples:\n"
+    "  synnet-test up scenarios/lossy-link.json &       # in another terminal, or in the background\n"
+    "  synnet-test ctl show\n"
+    "  synnet-test ctl set a-b --up-loss 100%           # a -> b loses everything\n"
+    "  synnet-test ctl set a-b --up-loss none --delay 40ms\n"
+    "  synnet-test ctl partition n1,n2 n3              # n3 cut off from n1 and n2\n"
+    "  synnet-test ctl heal\n"
+    "  synnet-test ctl counters\n"
+    "  synnet-test ctl watch                            # rates per link direction, every second\n"
+    "  synnet-test ctl raw GET /metrics\n"
+    "  synnet-test ctl --run snk3f9a show --json\n"
+    "  synnet-test ctl --api http://10.0.0.5:7700 --token $TOKEN show\n\n"
+    "The API and curl examples: harness/control/README.md and CLIENTS.md. Needs root for a\n"
+    "run's socket (mode 0600).\n"
+    "Exit status: 0 done; 2 the API refused (its error is printed, with the JSON path of a bad\n"
+    "value), or there is no run or API to talk to.";
+
+const char* const kCtlSetDescription =
+    "Changes a link's impairments while the run goes on: one JSON merge patch per direction\n"
+    "(PATCH /v1/links/LINK/a_to_b and /b_to_a); the keys not named stay as they are.\n"
+    "Each flag sets both directions; --up-X sets a_to_b (a -> b), --down-X b_to_a (b -> a),\n"
+    "and wins over --X. Values are as in scenario files; none (or off) removes the impairment.\n"
+    "The change is in effect when the command returns; it prints each direction as it is now.\n\n"
+    "Examples:\n"
+    "  synnet-test ctl set a-b --loss 5%\n"
+    "  synnet-test ctl set a-b --up-delay 40ms --down-rate 10Mbit\n"
+    "  synnet-test ctl set n1-s1 --up-loss 100%         # cut n1 -> s1 only\n"
+    "  synnet-test ctl set a-b --loss none --delay off  # back to no loss, no delay\n"
+    "  synnet-test ctl set a-b --mtu 1400 --jitter 5ms\n"
+    "Link names are as in `synnet-test ctl show` (default \"<a>-<b>\").";
+
+const char* const kCtlWatchDescription =
+    "A live view, refreshed every second, of each link direction: Mbit/s in and out of its\n"
+    "impairment chain, packets/s out, packets queued in the chain, and drops per second by\n"
+    "reason (impairment, queue_full, partition, ...). From GET /v1/series (a sample every\n"
+    "100 ms). On a terminal it redraws in place; otherwise it prints one block a second.\n"
+    "Stops at Ctrl-C, when the run goes away, or after --count refreshes.\n\n"
+    "Examples:\n"
+    "  synnet-test ctl watch\n"
+    "  synnet-test ctl watch --count 10 > rates.txt";
+
+const char* const kCtlRawDescription =
+    "Any request to the API; prints the answer's body as it is.\n\n"
+    "Examples:\n"
+    "  synnet-test ctl raw GET /v1/links/a-b/a_to_b\n"
+    "  synnet-test ctl raw PUT /v1/links/a-b/a_to_b '{\"loss\": \"5%\", \"delay\": \"40ms\"}'\n"
+    "  synnet-test ctl raw POST /v1/changes '[{\"link\": \"a-b\", \"a_to_b\": {}}, {\"heal\": true}]'\n"
+    "  synnet-test ctl raw GET '/v1/series?since=12.5'\n"
+    "  synnet-test ctl raw GET /metrics\n"
+    "  echo '{\"partition\": [[\"n1\"], [\"n2\", \"n3\"]]}' | synnet-test ctl raw POST /v1/partition -";
 
 // Runs a command; what stops it before it could do its job (bad flags or
 // profile, a setup failure) is said as "<who>: <what>" and exits `bad`.
@@ -228,6 +286,61 @@ int run(int argc, char** argv) {
       ->type_name("SECONDS");
   attach->add_option("--seed", attach_options.seed, "the engine's random seed (printed)");
   attach->add_option("--listen", attach_options.listen, listen_help)->type_name("ADDR:PORT");
+  CLI::App* ctl = cli.add_subcommand("ctl", "talk to a running network's control API (see: synnet-test ctl --help)");
+  ctl->footer(kCtlDescription);  // after the options: the top-level --help keeps the one-line summary
+  ctl->require_subcommand(1);
+  CtlOptions ctl_options;
+  ctl->add_option("--run", ctl_options.run, "the run, by prefix (default: the only one up with an API)")
+      ->type_name("PREFIX");
+  ctl->add_option("--api", ctl_options.api, "an API served on TCP instead, e.g. http://127.0.0.1:7700")
+      ->type_name("URL");
+  ctl->add_option("--token", ctl_options.token, "the bearer token for --api (printed by the run at start)")
+      ->type_name("TOKEN");
+  const auto ctl_subcommand = [ctl](const char* name, const std::string& help, const std::string& description) {
+    CLI::App* sub = ctl->add_subcommand(name, help);
+    sub->footer(description);  // `ctl --help` lists the one-liners; `ctl NAME --help` ends with this
+    sub->fallthrough();        // --run and --api also after the subcommand
+    return sub;
+  };
+  ctl_subcommand("list", "the runs that serve an API: prefix, scenario name, socket",
+                 "Lists the runs that are up with a control API: prefix, scenario name, socket.\n\n"
+                 "Example:\n  synnet-test ctl list");
+  CLI::App* ctl_show = ctl_subcommand("show", "the run: hosts and addresses, links and their impairments, ...",
+                                      "The run (GET /v1/run): its hosts and their addresses, links with each\n"
+                                      "direction's impairments now, partitions in force, services.\n\n"
+                                      "Examples:\n  synnet-test ctl show\n  synnet-test ctl show --json | jq .links");
+  ctl_show->add_flag("--json", ctl_options.json, "print the API's JSON as it is");
+  CLI::App* ctl_set =
+      ctl_subcommand("set", "change a link's impairments: set LINK --loss 5% --up-delay 40ms ...", kCtlSetDescription);
+  ctl_set->add_option("LINK", ctl_options.link, "the link's name, e.g. a-b (ctl show lists them)")->required();
+  add_impairment_flags(ctl_set, ctl_options.flags);
+  CLI::App* ctl_partition =
+      ctl_subcommand("partition", "cut the network into groups of hosts: partition n1,n2 n3",
+                     "Cuts the network into groups of hosts that reach only each other (POST\n"
+                     "/v1/partition). Each group is a comma list of host names; a host not named\n"
+                     "keeps reaching everyone. `ctl heal` ends every partition.\n\n"
+                     "Examples:\n  synnet-test ctl partition n1,n2 n3\n"
+                     "  synnet-test ctl partition n1 n2 n3      # everyone alone");
+  ctl_partition->add_option("GROUPS", ctl_options.groups, "two or more groups, each a comma list: n1,n2")->required();
+  ctl_subcommand("heal", "end every partition",
+                 "Ends every partition in force (POST /v1/heal).\n\n"
+                 "Example:\n  synnet-test ctl heal");
+  CLI::App* ctl_counters =
+      ctl_subcommand("counters", "the engine's counters: packets, bytes, drops by reason",
+                     "The engine's counters (GET /v1/counters): each app's packets and bytes, then the\n"
+                     "drops by reason (those that dropped something first; red on a terminal), then the\n"
+                     "links between apps.\n\n"
+                     "Examples:\n  synnet-test ctl counters\n  synnet-test ctl counters --json");
+  ctl_counters->add_flag("--json", ctl_options.json, "print the API's JSON as it is");
+  CLI::App* ctl_watch =
+      ctl_subcommand("watch", "live rates, queues and drops per link direction, every second", kCtlWatchDescription);
+  ctl_watch->add_option("--count", ctl_options.count, "stop after N refreshes")
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  CLI::App* ctl_raw = ctl_subcommand("raw", "any request: raw METHOD PATH [BODY]", kCtlRawDescription);
+  ctl_raw->add_option("METHOD", ctl_options.method, "GET, PUT, PATCH, POST, ...")->required();
+  ctl_raw->add_option("PATH", ctl_options.path, "e.g. /v1/run")->required();
+  ctl_raw->add_option("BODY", ctl_options.body, "a JSON body; - reads it from stdin");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -236,6 +349,10 @@ int run(int argc, char** argv) {
   }
   if (up->parsed()) return guarded("synnet-test up", exit_status::kBad, [&] { return run_up(up_options); });
   if (down->parsed()) return guarded("synnet-test down", exit_status::kBad, [&] { return run_down(down_prefix); });
+  if (ctl->parsed()) {
+    for (const CLI::App* sub : ctl->get_subcommands()) ctl_options.subcommand = sub->get_name();
+    return run_ctl(ctl_options);
+  }
   if (attach->parsed()) {
     if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
     return guarded("synnet-test attach", exit_status::kBad, [&] { return run_attached(attach_options); });

@@ -21,7 +21,7 @@ using json_reader::JsonError;
 HttpResponse json_response(const Json& j, int status = 200) {
   HttpResponse r;
   r.status = status;
-  r.body = j.dump();
+  r.body = j.dump(-1, ' ', false, Json::error_handler_t::replace);  // a client's bytes in a message may not be UTF-8
   r.body += '\n';
   return r;
 }
