@@ -10,6 +10,8 @@ namespace synnet {
 void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
                      const LinkDirections& directions, const PartitionSpec& partition) {
   const std::string app_a = name + "_a", app_b = name + "_b";
+  c.taps.push_back({name, "a_to_b", name + "_a_to_b", app_a + ".output", app_b + ".input"});
+  c.taps.push_back({name, "b_to_a", name + "_b_to_a", app_b + ".output", app_a + ".input"});
   // A direction's chain, headed by a PartitionFilter while a partition is in force.
   const auto chain = [&](Config& engine, const std::string& prefix, const DirectionSpec& spec, const std::string& from,
                          const std::string& to) {

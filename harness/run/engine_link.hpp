@@ -48,15 +48,30 @@ struct LinkEnd {
   bool segment = false;  // RawSocketSpec::Offloads::segment: its offloads are not ours; cut super-frames on arrival
 };
 
+// Where one direction of a scenario link lies in the engines: its chain's apps
+// and the two ports the chain is linked between (control/series.hpp reads the
+// counters of what crossed it through this).
+struct DirectionTap {
+  std::string link;          // the scenario link's name
+  std::string direction;     // "a_to_b" | "b_to_a"
+  std::string chain_prefix;  // the apps of its chain start with this + "_"
+  std::string from, to;      // "app.port" the chain is linked between
+  bool operator==(const DirectionTap&) const = default;
+};
+
 // The configurations of a run's two engines.
 struct EngineConfigs {
   static constexpr std::size_t kEngines = 2;  // an EngineGroup for parts() has this many
   Config a_to_b, b_to_a;
+  std::vector<DirectionTap> taps{};  // every scenario link direction (not switch paths), in link order
   std::vector<Config> parts() const { return {a_to_b, b_to_a}; }  // for EngineGroup, in that order
 };
 
-// Adds link `name`'s apps to c as described above. With partitions in force,
-// each direction's chain is headed by a PartitionFilter "<chain>_partition".
+// Adds link `name`'s apps to c as described above, and its two directions'
+// taps: chains "<name>_a_to_b" from "<name>_a.output" to "<name>_b.input" and
+// "<name>_b_to_a" from "<name>_b.output" to "<name>_a.input". With partitions
+// in force, each direction's chain is headed by a PartitionFilter
+// "<chain>_partition" (inside the chain: its drops are the chain's).
 void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
                      const LinkDirections& directions, const PartitionSpec& partition = {});
 

@@ -79,9 +79,9 @@ std::vector<MacAddress> macs_behind(const Scenario& s, const Network& n, const W
   return out;
 }
 
-// A switch segment's apps, all in `c`.
-void add_switch_segment(Config& c, const Scenario& s, const Network& n, const Wires& wires, const Segment& seg,
-                        const NetworkState& state) {
+// A switch segment's apps, all in `c`, and its links' taps.
+void add_switch_segment(Config& c, std::vector<DirectionTap>& taps, const Scenario& s, const Network& n,
+                        const Wires& wires, const Segment& seg, const NetworkState& state) {
   const PartitionSpec partitions = partition_spec(s, n, wires, state.partitions);
   for (const std::string& name : seg.switches) {
     SwitchSpec spec;
@@ -127,6 +127,8 @@ void add_switch_segment(Config& c, const Scenario& s, const Network& n, const Wi
     const auto [b_out, b_in] = port(false);
     add_direction(c, chain_a_to_b, state.links.at(l).a_to_b, a_out, b_in);
     add_direction(c, chain_b_to_a, state.links.at(l).b_to_a, b_out, a_in);
+    taps.push_back({link.name, "a_to_b", chain_a_to_b, a_out, b_in});
+    taps.push_back({link.name, "b_to_a", chain_b_to_a, b_out, a_in});
   }
 }
 
@@ -168,7 +170,7 @@ EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& 
   for (const Segment& seg : n.segments) {
     if (!seg.switches.empty()) {
       Config& engine = switch_segments++ % 2 == 0 ? c.a_to_b : c.b_to_a;
-      add_switch_segment(engine, s, n, wires, seg, state);
+      add_switch_segment(engine, c.taps, s, n, wires, seg, state);
       continue;
     }
     const std::size_t l = seg.links.front();

@@ -26,6 +26,8 @@
 //     heads each direction while any partition is in force (and only then,
 //     so a run without partitions pays nothing for them).
 // Every drop is counted by the app that made it (dropped_partition, ...).
+// EngineConfigs::taps has each scenario link's two directions (chain and
+// ends: a socket's or a switch's port); a switch path has none.
 #pragma once
 
 #include <string>

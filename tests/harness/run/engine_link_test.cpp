@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <typeindex>
 
 #include "engine/apps/io/raw_socket.hpp"
@@ -98,6 +99,43 @@ TEST(EngineLink, SeveralLinksShareTheTwoEngines) {
   EXPECT_EQ(path_from(c.a_to_b, "two_a"), (std::vector<std::string>{"two_a", "two_b"}));
   EXPECT_EQ(path_from(c.b_to_a, "one_b"), (std::vector<std::string>{"one_b", "one_a"}));
   EXPECT_EQ(c.parts().size(), 2u);
+}
+
+// Whether `end` ("app.port") is the source (or the target) of a link of c.
+bool is_source(const Config& c, const std::string& end) {
+  return std::any_of(c.links().begin(), c.links().end(),
+                     [&](const LinkSpec& l) { return l.from_app + "." + l.from_port == end; });
+}
+bool is_target(const Config& c, const std::string& end) {
+  return std::any_of(c.links().begin(), c.links().end(),
+                     [&](const LinkSpec& l) { return l.to_app + "." + l.to_port == end; });
+}
+
+TEST(EngineLink, EachDirectionHasATapFromTheReceivingSocketToTheSendingOne) {
+  for (const bool partitioned : {false, true}) {
+    SCOPED_TRACE(partitioned ? "partitioned" : "not partitioned");
+    PartitionSpec partition;
+    if (partitioned) partition.partitions.push_back({{PartitionGroup{{}, {"198.18.0.1"}}, PartitionGroup{}}});
+    EngineConfigs c;
+    add_engine_link(c, "ab", LinkIo::kPacket, kA, kB, lossy_a_to_b(), partition);
+    EXPECT_EQ(c.taps, (std::vector<DirectionTap>{{"ab", "a_to_b", "ab_a_to_b", "ab_a.output", "ab_b.input"},
+                                                 {"ab", "b_to_a", "ab_b_to_a", "ab_b.output", "ab_a.input"}}));
+    // Each tap's ends are linked in its own engine; the apps between them are its chain's.
+    EXPECT_TRUE(is_source(c.a_to_b, "ab_a.output"));
+    EXPECT_TRUE(is_target(c.a_to_b, "ab_b.input"));
+    EXPECT_TRUE(is_source(c.b_to_a, "ab_b.output"));
+    EXPECT_TRUE(is_target(c.b_to_a, "ab_a.input"));
+    const std::vector<std::string> there = path_from(c.a_to_b, "ab_a");
+    for (std::size_t i = 1; i + 1 < there.size(); ++i) {
+      EXPECT_TRUE(there[i].starts_with("ab_a_to_b_")) << there[i];
+    }
+    EXPECT_EQ(there.size(), partitioned ? 4u : 3u) << "the filter and the loss";
+  }
+  EngineConfigs xdp;
+  add_engine_link(xdp, "x", LinkIo::kXdp, kA, kB, {});
+  ASSERT_EQ(xdp.taps.size(), 2u);
+  EXPECT_EQ(xdp.taps[1], (DirectionTap{"x", "b_to_a", "x_b_to_a", "x_b.output", "x_a.input"}));
+  EXPECT_TRUE(is_source(xdp.a_to_b, "x_b.output"));
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
 #include <typeindex>
 
 #include "engine/apps/io/raw_socket.hpp"
@@ -98,6 +100,55 @@ TEST(NetworkEngines, PlainLinksKeepAnEnginePerDirectionAndFilterOnlyWhilePartiti
   EXPECT_TRUE(c.b_to_a.apps().contains("r-s_b_to_a_partition"));
   state.apply(s, LinkChange{.link = "r-s", .a_to_b = DirectionSpec{}, .b_to_a = {}});
   EXPECT_THROW(state.apply(s, LinkChange{.link = "nope", .a_to_b = DirectionSpec{}, .b_to_a = {}}), std::out_of_range);
+}
+
+bool is_source(const Config& c, const std::string& end) {
+  return std::any_of(c.links().begin(), c.links().end(),
+                     [&](const LinkSpec& l) { return l.from_app + "." + l.from_port == end; });
+}
+bool is_target(const Config& c, const std::string& end) {
+  return std::any_of(c.links().begin(), c.links().end(),
+                     [&](const LinkSpec& l) { return l.to_app + "." + l.to_port == end; });
+}
+
+// A host-host link, host-switch links and a switch-switch link: a tap per
+// direction, between a socket's or a switch's ports; none for a switch path.
+TEST(NetworkEngines, EveryLinkDirectionHasATapAndSwitchPathsNone) {
+  const Scenario s = parse_scenario(R"({"name": "t",
+    "hosts": [{"name": "n1"}, {"name": "n2"}, {"name": "n3"}, {"name": "n4"}],
+    "switches": [{"name": "s1", "paths": [{"from": "n1", "to": "n3", "delay": "20ms"}]}, {"name": "s2"}],
+    "links": [{"a": "n1", "b": "s1", "a_to_b": {"loss": "1%"}}, {"a": "s1", "b": "s2", "b_to_a": {"delay": "1ms"}},
+              {"a": "s2", "b": "n2"}, {"a": "n3", "b": "s1"}, {"a": "n4", "b": "n3"}],
+    "traffic": [{"ping": {"from": "n1", "to": "n2"}}]})");
+  const Network n = network_of(s);
+  const EngineConfigs c = network_engines(s, n, wires_for(n), NetworkState::initial(s));
+  std::vector<DirectionTap> taps = c.taps;
+  std::sort(taps.begin(), taps.end(), [](const DirectionTap& x, const DirectionTap& y) {
+    return std::tie(x.link, x.direction) < std::tie(y.link, y.direction);
+  });
+  EXPECT_EQ(taps, (std::vector<DirectionTap>{
+                      {"n1-s1", "a_to_b", "n1-s1_a_to_b", "n1-s1_a.output", "s1.n1-s1"},
+                      {"n1-s1", "b_to_a", "n1-s1_b_to_a", "s1.n1-s1", "n1-s1_a.input"},
+                      {"n3-s1", "a_to_b", "n3-s1_a_to_b", "n3-s1_a.output", "s1.n3-s1"},
+                      {"n3-s1", "b_to_a", "n3-s1_b_to_a", "s1.n3-s1", "n3-s1_a.input"},
+                      {"n4-n3", "a_to_b", "n4-n3_a_to_b", "n4-n3_a.output", "n4-n3_b.input"},
+                      {"n4-n3", "b_to_a", "n4-n3_b_to_a", "n4-n3_b.output", "n4-n3_a.input"},
+                      {"s1-s2", "a_to_b", "s1-s2_a_to_b", "s1.s1-s2", "s2.s1-s2"},
+                      {"s1-s2", "b_to_a", "s1-s2_b_to_a", "s2.s1-s2", "s1.s1-s2"},
+                      {"s2-n2", "a_to_b", "s2-n2_a_to_b", "s2.s2-n2", "s2-n2_b.input"},
+                      {"s2-n2", "b_to_a", "s2-n2_b_to_a", "s2-n2_b.output", "s2.s2-n2"},
+                  }));
+  // Each tap's ends are linked in one engine, with its chain's apps between them.
+  for (const DirectionTap& t : c.taps) {
+    SCOPED_TRACE(t.link + " " + t.direction);
+    const Config& e = is_source(c.a_to_b, t.from) ? c.a_to_b : c.b_to_a;
+    EXPECT_TRUE(is_source(e, t.from));
+    EXPECT_TRUE(is_target(e, t.to));
+  }
+  EXPECT_TRUE(c.a_to_b.apps().contains("n1-s1_a_to_b_loss"));
+  EXPECT_TRUE(c.a_to_b.apps().contains("s1-s2_b_to_a_latency"));
+  EXPECT_TRUE(has_link(c.a_to_b, "s2.s1-s2 -> s1-s2_b_to_a_latency.input"));
+  EXPECT_TRUE(has_link(c.a_to_b, "s1-s2_b_to_a_latency.output -> s1.s1-s2"));
 }
 
 }  // namespace
