@@ -49,7 +49,7 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   std::optional<ApiServer> server;
   try {
     server.emplace(*live,
-                   describe_run({.scenario = s, .seed = session.seed(), .prefix = session.run().prefix(),
+                   describe_run({.scenario = s, .file = "", .seed = session.seed(), .prefix = session.run().prefix(),
                                  .command = "run"},
                                 &bed, nullptr),
                    ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string_view>
 
-#include "harness/control/counters_json.hpp"
+#include "harness/report/counters_json.hpp"
 #include "harness/control/web_files.hpp"
 #include "harness/scenario/direction_json.hpp"
 #include "harness/scenario/impairments_json.hpp"
@@ -177,8 +177,8 @@ HttpResponse Api::link_direction(const HttpRequest& r, const std::string& link, 
   }
   const bool a_to_b = direction == "a_to_b";
   const auto now = [&] {
-    const LinkDirections& d = live_.state().links[index];
-    return a_to_b ? d.a_to_b : d.b_to_a;
+    const NetworkState state = live_.state();  // a copy: changes may come from other threads
+    return a_to_b ? state.links[index].a_to_b : state.links[index].b_to_a;
   };
   if (r.method == "GET") return json_response(direction_json(now()));
   if (r.method != "PUT" && r.method != "PATCH") return wrong_method(r, "GET, PUT, PATCH");
@@ -190,7 +190,7 @@ HttpResponse Api::link_direction(const HttpRequest& r, const std::string& link, 
   Json merged = body;
   if (r.method == "PATCH") {
     merged = direction_json(now());
-    merged.merge_patch(body);
+    merged.merge_patch(body);  // RFC 7396
   }
   LinkChange change{.link = link};
   (a_to_b ? change.a_to_b : change.b_to_a) = parse_direction(json_reader::Value{&merged, ""});

@@ -101,7 +101,7 @@ bool same_secret(std::string_view a, std::string_view b) {
 std::string random_token() {
   unsigned char bytes[16];
   if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
-    throw SystemError("getrandom for the API token");
+    throw SystemError(errno, "getrandom for the API token");
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token;
@@ -113,9 +113,9 @@ std::string random_token() {
 }
 
 void make_private_dir(const std::string& path) {
-  if (::mkdir(kRunsDir, 0755) != 0 && errno != EEXIST) throw SystemError("creating " + std::string(kRunsDir));
-  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) throw SystemError("creating " + path);
-  if (::chmod(path.c_str(), 0700) != 0) throw SystemError("chmod 0700 " + path);
+  if (::mkdir(kRunsDir, 0755) != 0 && errno != EEXIST) throw SystemError(errno, "creating " + std::string(kRunsDir));
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) throw SystemError(errno, "creating " + path);
+  if (::chmod(path.c_str(), 0700) != 0) throw SystemError(errno, "chmod 0700 " + path);
 }
 
 Fd unix_listener(const std::string& path) {
@@ -124,13 +124,13 @@ Fd unix_listener(const std::string& path) {
   if (path.size() >= sizeof addr.sun_path) throw std::runtime_error("the API socket path is too long: " + path);
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) throw SystemError("socket(AF_UNIX) for the API");
+  if (!fd) throw SystemError(errno, "socket(AF_UNIX) for the API");
   ::unlink(path.c_str());  // a dead run's socket of the same name
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    throw SystemError("binding the API socket " + path);
+    throw SystemError(errno, "binding the API socket " + path);
   }
-  if (::chmod(path.c_str(), 0600) != 0) throw SystemError("chmod 0600 " + path);
-  if (::listen(fd.get(), 128) != 0) throw SystemError("listen on " + path);
+  if (::chmod(path.c_str(), 0600) != 0) throw SystemError(errno, "chmod 0600 " + path);
+  if (::listen(fd.get(), 128) != 0) throw SystemError(errno, "listen on " + path);
   return fd;
 }
 
@@ -152,13 +152,13 @@ Fd tcp_listener(const ListenAddress& a, int& port) {
     len = sizeof *in4;
   }
   Fd fd(::socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) throw SystemError("socket for --listen");
+  if (!fd) throw SystemError(errno, "socket for --listen");
   const int one = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
-    throw SystemError("--listen " + a.host + ":" + std::to_string(a.port) + ": bind");
+    throw SystemError(errno, "--listen " + a.host + ":" + std::to_string(a.port) + ": bind");
   }
-  if (::listen(fd.get(), 128) != 0) throw SystemError("--listen: listen");
+  if (::listen(fd.get(), 128) != 0) throw SystemError(errno, "--listen: listen");
   sockaddr_storage bound{};
   socklen_t bound_len = sizeof bound;
   ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len);
@@ -216,7 +216,8 @@ static MHD_Result handle_request(void* cls, MHD_Connection* c, const char* url, 
   if (!response.stream) return send(c, response);
 
   auto* stream = new Stream{.sub = endpoint->server->live().events().subscribe(),
-                            .stopping = &endpoint->server->stopping()};
+                            .stopping = &endpoint->server->stopping(),
+                            .left = {}};
   MHD_Response* r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, read_stream, stream, free_stream);
   if (r == nullptr) {
     delete stream;
@@ -286,7 +287,7 @@ ApiServer::ApiServer(LiveNetwork& live, RunDescription description, const ApiSer
     ::rmdir(run_dir(options.prefix).c_str());
     throw;
   }
-  description.fixed["api"] = {{"socket", socket_path_}, {"url", url_.empty() ? nlohmann::ordered_json() : url_}};
+  description.fixed["api"] = {{"socket", socket_path_}, {"url", url_.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(url_)}};
   api_ = std::make_unique<Api>(live, std::move(description));
 
   const auto start = [this](Fd& fd, bool need_token) {

@@ -33,6 +33,7 @@
 #include "engine/apps/impair/chain.hpp"
 #include "engine/apps/switch/partition.hpp"
 #include "engine/config.hpp"
+#include "harness/report/series.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace synnet {
@@ -46,17 +47,6 @@ struct LinkEnd {
   std::string ifname;
   std::string netns_path;
   bool segment = false;  // RawSocketSpec::Offloads::segment: its offloads are not ours; cut super-frames on arrival
-};
-
-// Where one direction of a scenario link lies in the engines: its chain's apps
-// and the two ports the chain is linked between (control/series.hpp reads the
-// counters of what crossed it through this).
-struct DirectionTap {
-  std::string link;          // the scenario link's name
-  std::string direction;     // "a_to_b" | "b_to_a"
-  std::string chain_prefix;  // the apps of its chain start with this + "_"
-  std::string from, to;      // "app.port" the chain is linked between
-  bool operator==(const DirectionTap&) const = default;
 };
 
 // The configurations of a run's two engines.

@@ -2,7 +2,9 @@
 // entered and left a direction's chain, its drops by reason and its queue,
 // per interval; the engines restarted; since(), latest(), the capacity; and
 // the JSON of the control API (harness/control/README.md).
-#include "harness/control/series.hpp"
+#include "harness/report/series.hpp"
+
+#include "engine/apps/impair/chain.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 //   series.since(0.5);  series.latest();                     // from any thread
 //   series_json(series.since(-1), 100);                      // GET /v1/series's answer
 //
-// A direction (run/engine_link.hpp's DirectionTap: its chain's apps, the
-// ports it lies between) in an engine's cumulative counters (EngineCounters,
+// A direction (its DirectionTap, which run/engine_link.hpp makes: its chain's
+// apps, the ports it lies between) in an engine's cumulative counters (EngineCounters,
 // the group's sum):
 //   packets_in, bytes_in    txpackets, txbytes of the link(s) out of tap.from:
 //                           what entered the chain
@@ -38,10 +38,19 @@
 #include <vector>
 
 #include "engine/engine_counters.hpp"
-#include "harness/run/engine_link.hpp"
 #include "harness/scenario/json_reader.hpp"
 
 namespace synnet {
+
+// Where one direction of a scenario link lies in the engines: its chain's apps
+// and the two ports the chain is linked between.
+struct DirectionTap {
+  std::string link;          // the scenario link's name
+  std::string direction;     // "a_to_b" | "b_to_a"
+  std::string chain_prefix;  // the apps of its chain start with this + "_"
+  std::string from, to;      // "app.port" the chain is linked between
+  bool operator==(const DirectionTap&) const = default;
+};
 
 // The gauges that count the packets an app holds.
 inline constexpr const char* kQueueGauges[] = {"queued", "queued_packets"};

@@ -1,7 +1,7 @@
 // counters_json_test.cpp — an engine's counters as the control API's JSON
 // (/v1/counters) and as Prometheus text (/metrics), the latter held to the
 // exposition format's grammar by a small checker.
-#include "harness/control/counters_json.hpp"
+#include "harness/report/counters_json.hpp"
 
 #include <gtest/gtest.h>
 

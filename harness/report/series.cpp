@@ -1,5 +1,5 @@
 // series.cpp — per-direction samples of the engines' counters. See series.hpp.
-#include "harness/control/series.hpp"
+#include "harness/report/series.hpp"
 
 #include <algorithm>
 #include <string_view>

@@ -1,6 +1,6 @@
 // counters_json.cpp — an engine's counters as JSON and as Prometheus text.
 // See counters_json.hpp.
-#include "harness/control/counters_json.hpp"
+#include "harness/report/counters_json.hpp"
 
 #include <cstdint>
 #include <string_view>
