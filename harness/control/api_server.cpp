@@ -294,7 +294,7 @@ ApiServer::ApiServer(LiveNetwork& live, RunDescription description, const ApiSer
     auto e = std::make_unique<Endpoint>();
     e->server = this;
     e->need_token = need_token;
-    e->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+    e->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
                                  0, nullptr, nullptr, &handle_request, e.get(), MHD_OPTION_LISTEN_SOCKET, fd.get(),
                                  MHD_OPTION_NOTIFY_COMPLETED, &request_done, nullptr, MHD_OPTION_CONNECTION_LIMIT,
                                  1000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);

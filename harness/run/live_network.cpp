@@ -17,14 +17,16 @@ std::string seconds_json(double t) {
 
 }  // namespace
 
-LiveNetwork::LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure)
+LiveNetwork::LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample)
     : s_(s),
       engines_(engines),
       configure_(std::move(configure)),
       state_(NetworkState::initial(s)),
       taps_(configure_(state_).taps),
       engines_on_(engines.running()),
-      sampler_([this] { sample_loop(); }) {}
+      sampler_([this, sample] {
+        if (sample) sample_loop();
+      }) {}
 
 LiveNetwork::~LiveNetwork() {
   {

@@ -49,8 +49,9 @@ class LiveNetwork {
   static constexpr std::chrono::milliseconds kSeriesInterval{100};
 
   // The engines run (or are started later) with configure(NetworkState::initial(s)).
-  // The sampler starts at once.
-  LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure);
+  // The sampler starts at once, unless `sample` is false (series() stays
+  // empty: for benchmarks that measure what sampling costs).
+  LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample = true);
   ~LiveNetwork();  // stops the sampler
   LiveNetwork(const LiveNetwork&) = delete;
   LiveNetwork& operator=(const LiveNetwork&) = delete;

@@ -129,17 +129,19 @@ TEST_F(CtlRun, ShowSetCountersWatch) {
   EXPECT_EQ(json::parse(raw.out), json::parse(R"({"loss": "100%"})")) << raw.out;
   EXPECT_NE(ctl({"show"}).out.find("    a_to_b  a -> b  loss 100%\n"), std::string::npos);
 
+  const ProcessResult counters = ctl({"counters"});
+  EXPECT_EQ(counters.exit_code, 0) << counters.err;
+  EXPECT_NE(counters.out.find("counters\n  app "), std::string::npos) << counters.out;
+  EXPECT_EQ(counters.out.find("drops (0 packets)"), std::string::npos)
+      << "the 100% loss dropped pings (an app's counters go with it: read while it is there):\n"
+      << counters.out;
+  EXPECT_NE(counters.out.find("impairment"), std::string::npos) << counters.out;
+
   set = ctl({"set", "a-b", "--up-loss", "none"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_EQ(set.out, "a-b a_to_b: -\n");
   EXPECT_TRUE(a_reaches_b()) << "after --up-loss none";
 
-  const ProcessResult counters = ctl({"counters"});
-  EXPECT_EQ(counters.exit_code, 0) << counters.err;
-  EXPECT_NE(counters.out.find("counters\n  app "), std::string::npos) << counters.out;
-  EXPECT_EQ(counters.out.find("drops (0 packets)"), std::string::npos) << "the 100% loss dropped pings:\n"
-                                                                       << counters.out;
-  EXPECT_NE(counters.out.find("impairment"), std::string::npos) << counters.out;
   const ProcessResult counters_json = ctl({"counters", "--json"});
   EXPECT_EQ(counters_json.exit_code, 0) << counters_json.err;
   EXPECT_TRUE(json::parse(counters_json.out).contains("apps")) << counters_json.out;

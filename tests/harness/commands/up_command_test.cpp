@@ -97,7 +97,7 @@ TEST(UpCommand, TheApiSteersARunningNetworkAndDownTearsItDown) {
   EXPECT_EQ(ping_loss(a, b), 100.0) << "the change is in effect once answered";
   std::tie(status, body) = api(prefix, "PATCH", "/v1/links/a-s1/a_to_b", R"({"loss": null})");
   ASSERT_EQ(status, 200) << body;
-  EXPECT_EQ(body, "{}");
+  EXPECT_EQ(body, "{}\n") << "nothing impaired: the answer ends with a newline, for terminals";
   EXPECT_EQ(ping_loss(a, b), 0.0);
 
   std::tie(status, body) = api(prefix, "POST", "/v1/partition", R"({"partition": [["a"], ["b", "c"]]})");
