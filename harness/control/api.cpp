@@ -131,8 +131,7 @@ HttpResponse Api::route(const HttpRequest& r) {
     if (what == "partition" || what == "heal" || what == "changes") {
       return only("POST", [&] { return changes(r, std::string(what)); });
     }
-    if (what == "links") return only("GET", [this] { return run_json(); });
-  } else if (parts[0] == "v1" && parts[1] == "links" && parts.size() == 4) {
+  } else if (parts.size() == 4 && parts[0] == "v1" && parts[1] == "links") {
     return link_direction(r, std::string(parts[2]), std::string(parts[3]));
   }
   return error(404,

@@ -134,6 +134,9 @@ TEST_F(ApiTest, ChangesAreAllOrNothing) {
 
 TEST_F(ApiTest, UnknownPathsLinksAndMethods) {
   EXPECT_EQ(call("GET", "/v2/run").status, 404);
+  EXPECT_EQ(call("GET", "/v1").status, 404) << "ci/fuzz api found a read past the path's parts here";
+  EXPECT_EQ(call("GET", "/v1/links/n1-s1").status, 404);
+  EXPECT_EQ(call("GET", "//v1//run/").status, 200) << "empty segments are skipped";
   EXPECT_EQ(call("GET", "/v1/links/n1-s2/a_to_b").status, 404);
   EXPECT_NE(call("GET", "/v1/links/n1-s2/a_to_b").body.find("n1-s1"), std::string::npos) << "did you mean";
   EXPECT_EQ(call("GET", "/v1/links/n1-s1/up").status, 404);
