@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -44,6 +45,19 @@ void make_dirs(const std::string& path) {
 std::string run_registry_path(const std::string& prefix) { return std::string(kRunRegistryDir) + "/" + prefix; }
 std::string run_dir(const std::string& prefix) { return std::string(kRunsDir) + "/" + prefix; }
 std::string run_api_socket(const std::string& prefix) { return run_dir(prefix) + "/api.sock"; }
+
+std::vector<std::string> runs_with_api() {
+  std::vector<std::string> runs;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(kRunsDir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_run_prefix(name) && run_is_alive(name) && std::filesystem::is_socket(run_api_socket(name), ec)) {
+      runs.push_back(name);
+    }
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs;
+}
 
 RunId RunId::create() {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";

@@ -53,5 +53,7 @@ std::string run_registry_path(const std::string& prefix);
 // api.sock, mode 0700), and that socket's path.
 std::string run_dir(const std::string& prefix);
 std::string run_api_socket(const std::string& prefix);
+// The runs that are alive and serve a control API on their socket, by prefix.
+std::vector<std::string> runs_with_api();
 
 }  // namespace synnet

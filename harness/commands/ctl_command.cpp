@@ -27,23 +27,7 @@ namespace {
 using ctl::CtlError;
 using ctl::Json;
 
-constexpr const char* kRunStateDir = "/run/synnet";  // a run's files: /run/synnet/<prefix>/
 constexpr const char* kStartHint = "start one with: synnet-test up SCENARIO";
-
-std::string api_socket_of(const std::string& prefix) { return std::string(kRunStateDir) + "/" + prefix + "/api.sock"; }
-
-// The runs that are alive and serve an API on their socket, by prefix.
-std::vector<std::string> runs_with_api() {
-  std::vector<std::string> runs;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(kRunStateDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!is_run_prefix(name) || !run_is_alive(name)) continue;
-    if (std::filesystem::is_socket(api_socket_of(name), ec)) runs.push_back(name);
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs;
-}
 
 // Percent-encodes what is not unreserved (RFC 3986), for a link name in a path.
 std::string path_segment(std::string_view s) {
@@ -117,19 +101,19 @@ Target connect(const CtlOptions& o) {
       throw CtlError("run " + o.run + " is not running (synnet-test ctl list shows the runs with an API; " +
                      kStartHint + ")");
     }
-    return {ApiClient(api_socket_of(o.run)), o.run};
+    return {ApiClient(run_api_socket(o.run)), o.run};
   }
   const std::vector<std::string> runs = runs_with_api();
   if (runs.empty()) {
-    throw CtlError(std::string("no run with a control API is up (none alive with ") + kRunStateDir +
+    throw CtlError(std::string("no run with a control API is up (none alive with ") + kRunsDir +
                    "/<prefix>/api.sock); " + kStartHint);
   }
   if (runs.size() > 1) {
     std::string list;
-    for (const std::string& p : runs) list += "\n  " + p + "  " + run_name(ApiClient(api_socket_of(p)));
+    for (const std::string& p : runs) list += "\n  " + p + "  " + run_name(ApiClient(run_api_socket(p)));
     throw CtlError(std::to_string(runs.size()) + " runs with an API are up; choose one with --run PREFIX:" + list);
   }
-  return {ApiClient(api_socket_of(runs.front())), runs.front()};
+  return {ApiClient(run_api_socket(runs.front())), runs.front()};
 }
 
 int list(const CtlOptions& o, std::ostream& out) {
@@ -144,7 +128,7 @@ int list(const CtlOptions& o, std::ostream& out) {
     return exit_status::kOk;
   }
   for (const std::string& p : runs)
-    out << p << "  " << run_name(ApiClient(api_socket_of(p))) << "  " << api_socket_of(p) << "\n";
+    out << p << "  " << run_name(ApiClient(run_api_socket(p))) << "  " << run_api_socket(p) << "\n";
   return exit_status::kOk;
 }
 

@@ -1,9 +1,7 @@
 // up_command.cpp — `synnet-test up` and `synnet-test down`. See up_command.hpp.
 #include "harness/commands/up_command.hpp"
 
-#include <dirent.h>
 #include <signal.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <iostream>
@@ -16,22 +14,6 @@
 #include "netns/run_id.hpp"
 
 namespace synnet {
-
-std::vector<std::string> runs_with_api() {
-  std::vector<std::string> runs;
-  if (DIR* d = ::opendir(kRunsDir)) {
-    while (const dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      struct stat st {};
-      if (is_run_prefix(name) && run_is_alive(name) && ::stat(run_api_socket(name).c_str(), &st) == 0) {
-        runs.push_back(name);
-      }
-    }
-    ::closedir(d);
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs;
-}
 
 int run_up(const UpOptions& o) {
   std::optional<Scenario> scenario = read_scenario_file(o.file);

@@ -32,7 +32,4 @@ struct UpOptions {
 int run_up(const UpOptions& options);
 int run_down(const std::string& prefix, std::chrono::seconds timeout = std::chrono::seconds(30));
 
-// The runs that are up and serve an API (alive, with /run/synnet/<prefix>/api.sock).
-std::vector<std::string> runs_with_api();
-
 }  // namespace synnet
