@@ -8,7 +8,8 @@
 // processes still inside its namespaces (matched by namespace inode), puts
 // back an interface it had attached to (restore_attachment), deletes its
 // interfaces in the caller's namespace, removes its namespaces, its directory
-// (/run/synnet/<prefix>: the API socket) and its registration. Live runs and names without a run prefix are never touched.
+// (/run/synnet/<prefix>: the API socket) and its registration. Live runs and names without a run prefix are never
+// touched.
 #pragma once
 
 #include <string>

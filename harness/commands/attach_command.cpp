@@ -73,7 +73,8 @@ int run_attached(const AttachOptions& o) {
   Scenario scenario = impairments(o);
   Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
   Attachment& attachment = session.build<Attachment>(path, o.dev);
-  session.start_engines(engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}).parts());
+  session.start_engines(
+      engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}).parts());
   // The API and SIGHUP change the link through one LiveNetwork; both go before the engines stop.
   std::optional<LiveNetwork> live;
   live.emplace(scenario, session.engines(), [&scenario, &attachment](const NetworkState& state) {
@@ -82,8 +83,11 @@ int run_attached(const AttachOptions& o) {
   std::optional<ApiServer> server;
   try {
     server.emplace(*live,
-                   describe_run({.scenario = scenario, .file = o.profile, .seed = session.seed(),
-                                 .prefix = session.run().prefix(), .command = "attach"},
+                   describe_run({.scenario = scenario,
+                                 .file = o.profile,
+                                 .seed = session.seed(),
+                                 .prefix = session.run().prefix(),
+                                 .command = "attach"},
                                 nullptr, nullptr),
                    ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});
   } catch (const std::exception& e) {

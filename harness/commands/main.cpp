@@ -364,12 +364,11 @@ int run(int argc, char** argv) {
         throw ProfileError("cannot read " + profile + ": " + std::strerror(errno));
       }
       const Scenario s = profile_scenario(impairments, *profile_text, profile);
-      return run_wrapped(
-          s, {.argv = command,
-              .peer_cmd = peer_cmd,
-              .far_side_is_host = far_side_is_host,
-              .seed = run_seed,
-              .listen = run_listen});
+      return run_wrapped(s, {.argv = command,
+                             .peer_cmd = peer_cmd,
+                             .far_side_is_host = far_side_is_host,
+                             .seed = run_seed,
+                             .listen = run_listen});
     });
   }
   if (do_clean) return run_cleanup();

@@ -48,11 +48,12 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   live.emplace(s, session.engines(), [&bed](const NetworkState& state) { return bed.engine_configs(state); });
   std::optional<ApiServer> server;
   try {
-    server.emplace(*live,
-                   describe_run({.scenario = s, .file = "", .seed = session.seed(), .prefix = session.run().prefix(),
-                                 .command = "run"},
-                                &bed, nullptr),
-                   ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});
+    server.emplace(
+        *live,
+        describe_run(
+            {.scenario = s, .file = "", .seed = session.seed(), .prefix = session.run().prefix(), .command = "run"},
+            &bed, nullptr),
+        ApiServerOptions{.prefix = session.run().prefix(), .listen = o.listen});
   } catch (const std::exception& e) {
     throw setup_failure("starting the control API", e);
   }

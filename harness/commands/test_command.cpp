@@ -30,7 +30,6 @@ bool write_file(const std::string& path, const std::string& text) {
   return true;
 }
 
-
 }  // namespace
 
 std::optional<Scenario> read_scenario_file(const std::string& file) {
@@ -46,7 +45,6 @@ std::optional<Scenario> read_scenario_file(const std::string& file) {
     return std::nullopt;
   }
 }
-
 
 int check_test_file(const std::string& file) {
   const std::optional<Scenario> scenario = read_scenario_file(file);

@@ -23,8 +23,8 @@ struct TestOptions {
   std::string json_file{};   // "" = none
   std::string junit_file{};  // "" = none
   std::optional<std::uint64_t> seed{};
-  bool keep = false;   // keep the network up after the checks, until Ctrl-C
-  bool quiet = false;  // no progress lines
+  bool keep = false;     // keep the network up after the checks, until Ctrl-C
+  bool quiet = false;    // no progress lines
   std::string listen{};  // the control API also on TCP ("ADDR:PORT"); it is always on the run's socket
 };
 

@@ -58,7 +58,8 @@ int run_down(const std::string& wanted, std::chrono::seconds timeout) {
     prefix = runs.front();
   }
   if (!is_run_prefix(prefix)) {
-    std::cerr << "synnet-test down: \"" << prefix << "\" is not a run prefix (like sn3k9fa; see synnet-test ctl list)\n";
+    std::cerr << "synnet-test down: \"" << prefix
+              << "\" is not a run prefix (like sn3k9fa; see synnet-test ctl list)\n";
     return exit_status::kBad;
   }
   const int pid = run_pid(prefix);

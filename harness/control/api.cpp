@@ -5,8 +5,8 @@
 #include <cmath>
 #include <string_view>
 
-#include "harness/report/counters_json.hpp"
 #include "harness/control/web_files.hpp"
+#include "harness/report/counters_json.hpp"
 #include "harness/scenario/direction_json.hpp"
 #include "harness/scenario/impairments_json.hpp"
 #include "harness/scenario/json_reader.hpp"
@@ -134,10 +134,9 @@ HttpResponse Api::route(const HttpRequest& r) {
   } else if (parts.size() == 4 && parts[0] == "v1" && parts[1] == "links") {
     return link_direction(r, std::string(parts[2]), std::string(parts[3]));
   }
-  return error(404,
-               "no such path: " + r.path +
-                   " (paths: /v1/run, /v1/links/{link}/{a_to_b|b_to_a}, /v1/partition, /v1/heal, /v1/changes, "
-                   "/v1/counters, /v1/series, /v1/events, /metrics, /)");
+  return error(404, "no such path: " + r.path +
+                        " (paths: /v1/run, /v1/links/{link}/{a_to_b|b_to_a}, /v1/partition, /v1/heal, /v1/changes, "
+                        "/v1/counters, /v1/series, /v1/events, /metrics, /)");
 }
 
 HttpResponse Api::run_json() {
@@ -247,7 +246,8 @@ HttpResponse Api::series(const HttpRequest& r) {
       return error(400, "since=\"" + value + "\" is not a number of seconds (e.g. since=12.5)");
     }
   }
-  return json_response(series_json(live_.series().since(since), static_cast<int>(LiveNetwork::kSeriesInterval.count())));
+  return json_response(
+      series_json(live_.series().since(since), static_cast<int>(LiveNetwork::kSeriesInterval.count())));
 }
 
 }  // namespace synnet

@@ -23,8 +23,8 @@
 namespace synnet {
 
 struct HttpRequest {
-  std::string method;  // "GET", ...
-  std::string path;    // without the query: "/v1/series"
+  std::string method;   // "GET", ...
+  std::string path;     // without the query: "/v1/series"
   std::string query{};  // "since=3.5" (no '?')
   std::string body{};
 };

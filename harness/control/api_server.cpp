@@ -162,8 +162,8 @@ Fd tcp_listener(const ListenAddress& a, int& port) {
   sockaddr_storage bound{};
   socklen_t bound_len = sizeof bound;
   ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len);
-  port = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                  : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  port =
+      ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   return fd;
 }
 
@@ -171,8 +171,7 @@ Fd tcp_listener(const ListenAddress& a, int& port) {
 
 // The request handler MHD calls (see MHD_AccessHandlerCallback).
 static MHD_Result handle_request(void* cls, MHD_Connection* c, const char* url, const char* method,
-                                 const char* /*version*/, const char* upload, std::size_t* upload_size,
-                                 void** state) {
+                                 const char* /*version*/, const char* upload, std::size_t* upload_size, void** state) {
   auto* endpoint = static_cast<ApiServer::Endpoint*>(cls);
   auto* pending = static_cast<Pending*>(*state);
   if (pending == nullptr) {  // the headers are in; the body (if any) follows
@@ -206,8 +205,9 @@ static MHD_Result handle_request(void* cls, MHD_Connection* c, const char* url, 
     const std::string_view given = auth ? auth : "";
     constexpr std::string_view kBearer = "Bearer ";
     if (!given.starts_with(kBearer) || !same_secret(given.substr(kBearer.size()), endpoint->server->token())) {
-      return send(c, Api::error(401, "this API needs \"Authorization: Bearer <token>\" (the token synnet-test "
-                                     "printed when the run started)"));
+      return send(c, Api::error(401,
+                                "this API needs \"Authorization: Bearer <token>\" (the token synnet-test "
+                                "printed when the run started)"));
     }
   }
   HttpRequest request{.method = method, .path = url, .body = std::move(pending->body)};
@@ -215,9 +215,8 @@ static MHD_Result handle_request(void* cls, MHD_Connection* c, const char* url, 
   HttpResponse response = endpoint->server->api().handle(request);
   if (!response.stream) return send(c, response);
 
-  auto* stream = new Stream{.sub = endpoint->server->live().events().subscribe(),
-                            .stopping = &endpoint->server->stopping(),
-                            .left = {}};
+  auto* stream = new Stream{
+      .sub = endpoint->server->live().events().subscribe(), .stopping = &endpoint->server->stopping(), .left = {}};
   MHD_Response* r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, read_stream, stream, free_stream);
   if (r == nullptr) {
     delete stream;
@@ -287,15 +286,16 @@ ApiServer::ApiServer(LiveNetwork& live, RunDescription description, const ApiSer
     ::rmdir(run_dir(options.prefix).c_str());
     throw;
   }
-  description.fixed["api"] = {{"socket", socket_path_}, {"url", url_.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(url_)}};
+  description.fixed["api"] = {{"socket", socket_path_},
+                              {"url", url_.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(url_)}};
   api_ = std::make_unique<Api>(live, std::move(description));
 
   const auto start = [this](Fd& fd, bool need_token) {
     auto e = std::make_unique<Endpoint>();
     e->server = this;
     e->need_token = need_token;
-    e->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-                                 0, nullptr, nullptr, &handle_request, e.get(), MHD_OPTION_LISTEN_SOCKET, fd.get(),
+    e->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, nullptr, nullptr,
+                                 &handle_request, e.get(), MHD_OPTION_LISTEN_SOCKET, fd.get(),
                                  MHD_OPTION_NOTIFY_COMPLETED, &request_done, nullptr, MHD_OPTION_CONNECTION_LIMIT,
                                  1000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
     if (e->daemon == nullptr) throw std::runtime_error("starting the API's HTTP server failed (libmicrohttpd)");
@@ -331,8 +331,9 @@ std::string ApiServer::describe() const {
   return out;
 }
 
-std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>&)> serve_api(
-    const std::string& listen, const std::string& command, std::ostream* log) {
+std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>&)> serve_api(const std::string& listen,
+                                                                                          const std::string& command,
+                                                                                          std::ostream* log) {
   return [listen, command, log](const LiveRun& run, std::vector<std::string>& env) -> std::shared_ptr<void> {
     const RunReport& r = run.report;
     RunDescription d = describe_run(

@@ -31,8 +31,8 @@ struct MHD_Daemon;
 namespace synnet {
 
 struct ApiServerOptions {
-  std::string prefix;   // the run: its socket is run_api_socket(prefix)
-  std::string listen{};  // "ADDR:PORT" ("[::1]:PORT" for IPv6); "": no TCP
+  std::string prefix;          // the run: its socket is run_api_socket(prefix)
+  std::string listen{};        // "ADDR:PORT" ("[::1]:PORT" for IPv6); "": no TCP
   bool require_token = false;  // the token on TCP also on a loopback address
 };
 
@@ -69,8 +69,9 @@ class ApiServer {
 // RunSettings::serve for a scenario run (`synnet-test SCENARIO`, `up`): the
 // API on the run's socket (and on `listen`), how to reach it printed to `log`,
 // SYNNET_API=<socket> in every exec item's environment.
-std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>&)> serve_api(
-    const std::string& listen, const std::string& command, std::ostream* log);
+std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>&)> serve_api(const std::string& listen,
+                                                                                          const std::string& command,
+                                                                                          std::ostream* log);
 
 // "ADDR:PORT" into its parts; throws std::invalid_argument saying what is wrong.
 struct ListenAddress {

@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "engine/engine_group.hpp"
-#include "harness/run/events.hpp"
 #include "harness/report/series.hpp"
+#include "harness/run/events.hpp"
 #include "harness/run/network_engines.hpp"
 #include "harness/scenario/scenario.hpp"
 

@@ -336,8 +336,7 @@ void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed, const s
     for (const HostAddress& a : h.addresses) out << " " << a;
     out << "\n";
   }
-  out << "press Ctrl-C (or send SIGTERM, or run: synnet-test down " << prefix << ") to tear it down\n"
-      << std::flush;
+  out << "press Ctrl-C (or send SIGTERM, or run: synnet-test down " << prefix << ") to tear it down\n" << std::flush;
 }
 
 }  // namespace
@@ -412,7 +411,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
     print_keep_help(log ? *log : std::cerr, scenario, bed, report.prefix);
     wait_for_signal();
   }
-  served.reset();  // no more changes from outside
+  served.reset();                    // no more changes from outside
   r.take_timeline(report.timeline);  // with the changes made through the API while kept
   live.reset();
   report.services = services.stop();

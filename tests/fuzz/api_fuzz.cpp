@@ -76,14 +76,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const HttpResponse a = api.handle(r);
   switch (a.status) {
-    case 200: case 400: case 404: case 405: case 409: case 413: break;
+    case 200:
+    case 400:
+    case 404:
+    case 405:
+    case 409:
+    case 413: break;
     default: broken("a status the API does not document", r, a);
   }
   if (a.content_type == "application/json") {
     const auto j = nlohmann::json::parse(a.body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) broken("a JSON answer that does not parse", r, a);
-    if (a.status != 200 && (!j.is_object() || !j.contains("error") || !j["error"].is_string() ||
-                            j["error"].get<std::string>().empty())) {
+    if (a.status != 200 &&
+        (!j.is_object() || !j.contains("error") || !j["error"].is_string() || j["error"].get<std::string>().empty())) {
       broken("an error answer without its \"error\" text", r, a);
     }
   }

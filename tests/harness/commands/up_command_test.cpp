@@ -49,8 +49,8 @@ std::string wait_until_up(Process& up) {
 // curl over the run's socket: {status, body}.
 std::pair<int, std::string> api(const std::string& prefix, const std::string& method, const std::string& path,
                                 const std::string& body = "") {
-  std::vector<std::string> argv = {"curl", "-s", "--unix-socket", run_api_socket(prefix), "-X", method,
-                                   "-w", "\n%{http_code}", "http://synnet" + path};
+  std::vector<std::string> argv = {"curl", "-s", "--unix-socket",  run_api_socket(prefix), "-X",
+                                   method, "-w", "\n%{http_code}", "http://synnet" + path};
   if (!body.empty()) argv.insert(argv.end(), {"-H", "Content-Type: application/json", "-d", body});
   const ProcessResult r = run_process(-1, {.argv = argv, .deadline = 20s});
   const auto nl = r.out.rfind('\n');

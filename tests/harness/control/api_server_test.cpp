@@ -52,7 +52,8 @@ std::string exchange(const sockaddr* addr, socklen_t len, const std::string& raw
   std::string out;
   char buf[4096];
   ssize_t n;
-  while (out.size() < limit && (n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  while (out.size() < limit && (n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0)
+    out.append(buf, static_cast<std::size_t>(n));
   return out;
 }
 
@@ -124,8 +125,9 @@ TEST_F(ApiServerTest, BadRequestsGetTheirStatus) {
   const std::string big(Api::kMaxBody + 10, 'x');
   EXPECT_EQ(status_of(over_unix(request("PUT", "/v1/links/a-b/a_to_b", big))), 413);
   // Chunked (no Content-Length): refused once it passes the limit.
-  std::string chunked = "PUT /v1/links/a-b/a_to_b HTTP/1.1\r\nHost: synnet\r\nConnection: close\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n";
+  std::string chunked =
+      "PUT /v1/links/a-b/a_to_b HTTP/1.1\r\nHost: synnet\r\nConnection: close\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 20; ++i) chunked += "10000\r\n" + std::string(0x10000, 'y') + "\r\n";
   chunked += "0\r\n\r\n";
   EXPECT_EQ(status_of(over_unix(chunked)), 413);
@@ -162,9 +164,10 @@ TEST_F(ApiServerTest, AHundredClientsAtOnce) {
   std::vector<std::thread> clients;
   for (int i = 0; i < 100; ++i) {
     clients.emplace_back([&, i] {
-      const std::string r = i % 2 == 0 ? over_unix(request("GET", "/v1/counters"))
-                                       : over_unix(request("PATCH", "/v1/links/a-b/b_to_a",
-                                                           R"({"delay": ")" + std::to_string(i) + R"(ms"})"));
+      const std::string r =
+          i % 2 == 0
+              ? over_unix(request("GET", "/v1/counters"))
+              : over_unix(request("PATCH", "/v1/links/a-b/b_to_a", R"({"delay": ")" + std::to_string(i) + R"(ms"})"));
       if (status_of(r) == 200) ++ok;
     });
   }

@@ -35,7 +35,8 @@ EngineConfigs configs_of(const Scenario& s, const NetworkState& state) {
 
 class ApiTest : public ::testing::Test {
  protected:
-  ApiTest() : engines_(2, 7), live_(kCluster, engines_, [](const NetworkState& st) { return configs_of(kCluster, st); }) {
+  ApiTest()
+      : engines_(2, 7), live_(kCluster, engines_, [](const NetworkState& st) { return configs_of(kCluster, st); }) {
     RunDescription d;
     d.fixed = {{"name", "c"}, {"seed", 7}, {"prefix", "sntest1"}};
     api_.emplace(live_, d);
@@ -117,8 +118,8 @@ TEST_F(ApiTest, PartitionAndHeal) {
 }
 
 TEST_F(ApiTest, ChangesAreAllOrNothing) {
-  HttpResponse r = call("POST", "/v1/changes",
-                        R"([{"link": "n2-s1", "a_to_b": {"loss": "3%"}}, {"link": "n9-s1", "a_to_b": {}}])");
+  HttpResponse r =
+      call("POST", "/v1/changes", R"([{"link": "n2-s1", "a_to_b": {"loss": "3%"}}, {"link": "n9-s1", "a_to_b": {}}])");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json(r)["path"], "/1/link");
   EXPECT_FALSE(live_.state().links[1].a_to_b.impairments.loss) << "the first change was not applied either";
