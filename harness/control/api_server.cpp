@@ -62,7 +62,7 @@ ssize_t read_stream(void* cls, std::uint64_t /*pos*/, char* buf, std::size_t max
     }
   }
   const std::size_t n = std::min(max, s->left.size());
-  std::memcpy(buf, s->left.data(), n);
+  s->left.copy(buf, n);  // a byte stream: no terminating NUL
   s->left.erase(0, n);
   return static_cast<ssize_t>(n);
 }
