@@ -10,6 +10,7 @@
 
 #include "engine/apps/io/raw_socket.hpp"
 #include "engine/apps/io/xdp_socket.hpp"
+#include "tests/harness/run/config_testing.hpp"
 
 namespace synnet {
 namespace {
@@ -101,15 +102,8 @@ TEST(EngineLink, SeveralLinksShareTheTwoEngines) {
   EXPECT_EQ(c.parts().size(), 2u);
 }
 
-// Whether `end` ("app.port") is the source (or the target) of a link of c.
-bool is_source(const Config& c, const std::string& end) {
-  return std::any_of(c.links().begin(), c.links().end(),
-                     [&](const LinkSpec& l) { return l.from_app + "." + l.from_port == end; });
-}
-bool is_target(const Config& c, const std::string& end) {
-  return std::any_of(c.links().begin(), c.links().end(),
-                     [&](const LinkSpec& l) { return l.to_app + "." + l.to_port == end; });
-}
+using testing::is_source;
+using testing::is_target;
 
 TEST(EngineLink, EachDirectionHasATapFromTheReceivingSocketToTheSendingOne) {
   for (const bool partitioned : {false, true}) {

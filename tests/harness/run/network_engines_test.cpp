@@ -13,6 +13,7 @@
 #include "engine/apps/switch/partition.hpp"
 #include "engine/apps/switch/switch.hpp"
 #include "harness/scenario/network.hpp"
+#include "tests/harness/run/config_testing.hpp"
 
 namespace synnet {
 namespace {
@@ -102,14 +103,8 @@ TEST(NetworkEngines, PlainLinksKeepAnEnginePerDirectionAndFilterOnlyWhilePartiti
   EXPECT_THROW(state.apply(s, LinkChange{.link = "nope", .a_to_b = DirectionSpec{}, .b_to_a = {}}), std::out_of_range);
 }
 
-bool is_source(const Config& c, const std::string& end) {
-  return std::any_of(c.links().begin(), c.links().end(),
-                     [&](const LinkSpec& l) { return l.from_app + "." + l.from_port == end; });
-}
-bool is_target(const Config& c, const std::string& end) {
-  return std::any_of(c.links().begin(), c.links().end(),
-                     [&](const LinkSpec& l) { return l.to_app + "." + l.to_port == end; });
-}
+using testing::is_source;
+using testing::is_target;
 
 // A host-host link, host-switch links and a switch-switch link: a tap per
 // direction, between a socket's or a switch's ports; none for a switch path.
