@@ -128,6 +128,8 @@ HttpResponse Api::route(const HttpRequest& r) {
         return s;
       });
     }
+    if (what == "changes" && r.method == "GET") return change_log();
+    if (what == "changes" && r.method != "POST") return wrong_method(r, "GET, POST");
     if (what == "partition" || what == "heal" || what == "changes") {
       return only("POST", [&] { return changes(r, std::string(what)); });
     }
@@ -226,6 +228,14 @@ HttpResponse Api::changes(const HttpRequest& r, const std::string& kind) {
     return error(400, "POST /v1/heal takes {\"heal\": true} or no body; other changes go to /v1/changes");
   }
   return apply({change});
+}
+
+HttpResponse Api::change_log() {
+  Json list = Json::array();
+  for (const LiveNetwork::ChangeRecord& c : live_.changes_since(0)) {
+    list.push_back({{"t", std::round(c.t * 1000) / 1000}, {"source", c.source}, {"applied", Json::array({c.what})}});
+  }
+  return json_response(Json{{"changes", list}});
 }
 
 HttpResponse Api::apply(const std::vector<NetworkChange>& changes) {

@@ -63,6 +63,7 @@ class Api {
   HttpResponse link_direction(const HttpRequest& r, const std::string& link, const std::string& direction);
   HttpResponse changes(const HttpRequest& r, const std::string& kind);
   HttpResponse series(const HttpRequest& r);
+  HttpResponse change_log();
   HttpResponse apply(const std::vector<NetworkChange>& changes);
 
   LiveNetwork& live_;

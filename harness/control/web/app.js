@@ -27,6 +27,7 @@
     lastT: 0,
     views: new Map(),  // "<link>/<dir>" -> the direction's view
     markers: [{t: 0, text: 'run started', scope: null}],  // scope: null = every direction
+    changesUntil: -1,  // the last change GET /v1/changes listed, by t
     ready: false,
     held: [],  // events that came before the history
     reconnecting: false,
@@ -582,11 +583,19 @@
       const history = await api('GET', '/v1/series');
       if (history.interval_ms > 0) state.intervalMs = history.interval_ms;
       for (const s of history.samples || []) addSample(s);
+      // The changes made before the page opened; a held event repeats one of them when t is not later.
+      const past = await api('GET', '/v1/changes');
+      for (const c of past.changes || []) {
+        addChange(c);
+        state.changesUntil = Math.max(state.changesUntil, Number(c.t) || 0);
+      }
     } catch (e) {
       showLoadError(`could not load the run: ${e.message}`);
     }
     state.ready = true;
-    for (const [kind, data] of state.held.splice(0)) handleEvent(kind, data);
+    for (const [kind, data] of state.held.splice(0)) {
+      if (kind !== 'change' || (Number(data.t) || 0) > state.changesUntil) handleEvent(kind, data);
+    }
     document.body.dataset.markers = String(state.markers.length);
     document.body.dataset.ready = 'true';
     scheduleRender(true);

@@ -131,6 +131,11 @@ TEST_F(ApiTest, ChangesAreAllOrNothing) {
   const auto log = live_.changes_since(0);
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].source, "api");
+  const Json listed = json(call("GET", "/v1/changes"));
+  ASSERT_EQ(listed["changes"].size(), 2u);
+  EXPECT_EQ(listed["changes"][0]["applied"][0], "n2-s1 a_to_b {loss 3%}");
+  EXPECT_EQ(listed["changes"][1]["source"], "api");
+  EXPECT_EQ(call("DELETE", "/v1/changes").allow, "GET, POST");
 }
 
 TEST_F(ApiTest, UnknownPathsLinksAndMethods) {

@@ -4,7 +4,7 @@
 // puppeteer-core, Debian's chromium) opens http://127.0.0.1:<port>/, sees the
 // traffic on the plots, sets loss 7% through the page's form, checks through
 // the API that the engine took it and that a change marker appears, and saves
-// a screenshot to <build>/browser/page.png. Skips with a reason when not
+// a screenshot to build/browser/page.png. Skips with a reason when not
 // root, or without /usr/bin/chromium, node, or tests/browser/node_modules
 // (ci/install installs them).
 #include <arpa/inet.h>
@@ -108,7 +108,7 @@ TEST_F(WebPage, ShowsTrafficAndAppliesAChangeInChromium) {
   Process ping = Process::spawn(
       from.fd(), {.argv = {"ping", "-i", "0.05", "-W", "1", "-w", "150", to}, .env = {"LANG=C"}, .deadline = 180s});
 
-  const fs::path screenshot = fs::path(SYNNET_BINARY_DIR) / "browser/page.png";
+  const fs::path screenshot = fs::path(SYNNET_SCREENSHOT_DIR) / "page.png";
   fs::create_directories(screenshot.parent_path());
   fs::remove(screenshot);
   const ProcessResult page = run_process(-1, {.argv = {"node", kSource + "/tests/browser/page_test.mjs", base,
