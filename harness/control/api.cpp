@@ -112,13 +112,14 @@ HttpResponse Api::route(const HttpRequest& r) {
     return only("GET", [this] {
       HttpResponse m;
       m.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      m.body = prometheus_text(live_.counters(), description_.fixed.value("prefix", std::string()));
+      m.body = prometheus_text(live_.sampled_counters(), description_.fixed.value("prefix", std::string()));
       return m;
     });
   } else if (parts[0] == "v1" && parts.size() == 2) {
     const std::string_view what = parts[1];
     if (what == "run") return only("GET", [this] { return run_json(); });
-    if (what == "counters") return only("GET", [this] { return json_response(counters_json(live_.counters())); });
+    if (what == "counters")
+      return only("GET", [this] { return json_response(counters_json(live_.sampled_counters())); });
     if (what == "series") return only("GET", [&] { return series(r); });
     if (what == "events") {
       return only("GET", [] {

@@ -111,6 +111,14 @@ EngineCounters LiveNetwork::counters() const {
   return engines_.counters();
 }
 
+EngineCounters LiveNetwork::sampled_counters() const {
+  {
+    std::lock_guard lock(sampled_mutex_);
+    if (sampled_) return *sampled_;
+  }
+  return counters();
+}
+
 void LiveNetwork::record(const std::vector<std::string>& what, const std::string& source) {
   const double t = now();
   for (const std::string& w : what) log_.push_back({t, source, w});
@@ -131,8 +139,11 @@ void LiveNetwork::sample_loop() {
     try {
       std::lock_guard lock(mutex_);
       if (engines_.failure().empty()) {
-        const SeriesSample sample = series_.record(now(), engines_.counters(), taps_);
+        EngineCounters counters = engines_.counters();
+        const SeriesSample sample = series_.record(now(), counters, taps_);
         data = sample_json(sample).dump();
+        std::lock_guard sampled_lock(sampled_mutex_);
+        sampled_ = std::move(counters);
       }
     } catch (const std::exception&) {
       // An engine that ended between the check and the read: the runner reports it.

@@ -7,6 +7,7 @@
 //   live.post(change);                       // the timeline's way: futures, not waited for
 //   live.engines_off(); live.engines_on();   // an engine_off traffic item (changes meanwhile wait for _on)
 //   live.counters();                         // the engines' counters now, summed
+//   live.sampled_counters();                 // as the sampler read them last (no engine is asked)
 //   live.series().since(t);                  // per link direction every 100 ms (report/series.hpp)
 //   auto sub = live.events().subscribe();    // changes and samples as they happen (events.hpp)
 //
@@ -24,6 +25,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,7 +92,12 @@ class LiveNetwork {
   void engines_off();
   void engines_on();  // throws what EngineGroup::configure throws
 
+  // The engines' counters now (each engine reads its own between breaths).
   EngineCounters counters() const;
+  // The counters as the sampler last read them (at most one series interval
+  // old): what the API serves, so no request makes an engine do anything.
+  // Before the first sample, or with sampling off: counters().
+  EngineCounters sampled_counters() const;
   std::string engines_failure() const { return engines_.failure(); }  // "" or why an engine ended
   const SeriesRecorder& series() const noexcept { return series_; }
   EventHub& events() noexcept { return events_; }
@@ -108,6 +115,8 @@ class LiveNetwork {
   std::vector<DirectionTap> taps_;
   bool engines_on_ = true;
   std::vector<ChangeRecord> log_;
+  mutable std::mutex sampled_mutex_;
+  std::optional<EngineCounters> sampled_;  // the sampler's last read
   SeriesRecorder series_;
   EventHub events_;
   std::mutex stop_mutex_;
