@@ -49,8 +49,9 @@ double LiveNetwork::now() const {
 
 std::vector<LiveNetwork::ChangeRecord> LiveNetwork::changes_since(std::size_t index) const {
   std::lock_guard lock(mutex_);
-  if (index >= log_.size()) return {};
-  return {log_.begin() + static_cast<std::ptrdiff_t>(index), log_.end()};
+  const std::size_t skip = index > log_first_ ? index - log_first_ : 0;
+  if (skip >= log_.size()) return {};
+  return {log_.begin() + static_cast<std::ptrdiff_t>(skip), log_.end()};
 }
 
 std::vector<std::string> LiveNetwork::apply(const std::vector<NetworkChange>& changes, const std::string& source) {
@@ -122,6 +123,10 @@ EngineCounters LiveNetwork::sampled_counters() const {
 void LiveNetwork::record(const std::vector<std::string>& what, const std::string& source) {
   const double t = now();
   for (const std::string& w : what) log_.push_back({t, source, w});
+  while (log_.size() > kMaxChangeLog) {
+    log_.pop_front();
+    ++log_first_;
+  }
   const nlohmann::json applied = what;
   events_.publish("change", "{\"t\": " + seconds_json(t) + ", \"source\": " + nlohmann::json(source).dump() +
                                 ", \"applied\": " + applied.dump() + "}");

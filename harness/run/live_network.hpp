@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -49,6 +50,7 @@ class LiveNetwork {
  public:
   using Configure = std::function<EngineConfigs(const NetworkState&)>;
   static constexpr std::chrono::milliseconds kSeriesInterval{100};
+  static constexpr std::size_t kMaxChangeLog = 10000;
 
   // The engines run (or are started later) with configure(NetworkState::initial(s)).
   // The sampler starts at once, unless `sample` is false (series() stays
@@ -66,7 +68,9 @@ class LiveNetwork {
   std::chrono::steady_clock::time_point origin() const noexcept { return t0_; }
 
   // Every change made, in order: when, by whom ("" the timeline, "step <name>",
-  // "api") and what it did.
+  // "api") and what it did. changes_since(i): from the i-th change made (0:
+  // the first), of the last kMaxChangeLog kept (a client that changes the
+  // network in a loop for days must not grow the harness without bound).
   struct ChangeRecord {
     double t = 0;
     std::string source;
@@ -114,7 +118,8 @@ class LiveNetwork {
   NetworkState state_;
   std::vector<DirectionTap> taps_;
   bool engines_on_ = true;
-  std::vector<ChangeRecord> log_;
+  std::deque<ChangeRecord> log_;  // the last kMaxChangeLog
+  std::size_t log_first_ = 0;     // the index of log_.front() among every change made
   mutable std::mutex sampled_mutex_;
   std::optional<EngineCounters> sampled_;  // the sampler's last read
   SeriesRecorder series_;

@@ -190,3 +190,19 @@ TEST_F(ApiTest, TheChangeEventSaysWhatWasApplied) {
 
 }  // namespace
 }  // namespace synnet
+
+namespace synnet {
+namespace {
+
+TEST(LiveNetworkLog, KeepsTheLastChangesAndCountsFromTheFirst) {
+  EngineGroup engines(2, 7);
+  LiveNetwork live(kCluster, engines, [](const NetworkState& st) { return configs_of(kCluster, st); });
+  const std::size_t made = LiveNetwork::kMaxChangeLog + 5;
+  for (std::size_t i = 0; i < made; ++i) live.apply({HealChange{}});
+  EXPECT_EQ(live.changes_since(0).size(), LiveNetwork::kMaxChangeLog) << "bounded";
+  EXPECT_EQ(live.changes_since(made - 1).size(), 1u) << "indexes count every change made";
+  EXPECT_TRUE(live.changes_since(made).empty());
+}
+
+}  // namespace
+}  // namespace synnet
