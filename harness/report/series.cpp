@@ -2,6 +2,7 @@
 #include "harness/report/series.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 namespace synnet {
@@ -117,7 +118,7 @@ Json sample_json(const SeriesSample& s) {
                           {"bytes_out", d.bytes_out},   {"drops", std::move(drops)}, {"queue", d.queue}};
     }
   }
-  return Json{{"seq", s.seq}, {"t", s.t}, {"links", std::move(links)}};
+  return Json{{"seq", s.seq}, {"t", std::round(s.t * 1000) / 1000}, {"links", std::move(links)}};
 }
 
 Json series_json(const std::vector<SeriesSample>& samples, int interval_ms) {

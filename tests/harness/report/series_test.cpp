@@ -223,6 +223,8 @@ TEST(Series, JsonAsTheControlApiShowsIt) {
   ASSERT_EQ(series.at("samples").size(), 2u);
   EXPECT_EQ(series.at("samples")[1], sample_json(s));
   EXPECT_EQ(series_json({}, 100).dump(), R"({"interval_ms":100,"samples":[]})");
+  s.t = 10.401558051;  // a steady clock's reading: the answer says milliseconds
+  EXPECT_EQ(sample_json(s).at("t").dump(), "10.402");
 }
 
 }  // namespace
