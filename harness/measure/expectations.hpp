@@ -38,6 +38,7 @@ struct Check {
   bool pass = false;
   std::optional<double> value{};  // the measured figure in base units, for the JSON report
   std::string warning{};          // e.g. the loss-bound warning; empty when none
+  std::optional<double> min{}, max{};  // the bound in base units (as value), for the report's plots
 };
 
 // One Check per expectation that is set, in the order loss, throughput,

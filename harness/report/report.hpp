@@ -53,6 +53,7 @@
 #include "engine/engine_counters.hpp"
 #include "harness/measure/expectations.hpp"
 #include "harness/measure/measurement.hpp"
+#include "harness/report/series.hpp"
 
 namespace synnet {
 
@@ -61,6 +62,7 @@ struct ItemReport {
   std::string kind;     // "ping", "iperf3", "exec"
   std::string command;  // the argv it ran, joined with spaces (for reproducing by hand)
   double seconds = 0;   // how long it took
+  double start = 0;     // when it started, on the run's clock (RunReport::events' t)
   Measurement measurement{};
   std::vector<Check> checks{};
   std::string error{};               // set when the item could not run at all (e.g. the server never listened)
@@ -86,15 +88,29 @@ struct ServiceReport {
   bool passed() const noexcept { return failure.empty(); }
 };
 
+// A change made to the running network: by the timeline (source ""), a
+// traffic step ("step <name>") or the control API ("api"), at t seconds on the
+// run's clock (LiveNetwork::now()).
+struct ChangeEvent {
+  double t = 0;
+  std::string source, what;
+  bool operator==(const ChangeEvent&) const = default;
+};
+
 struct RunReport {
   std::string scenario;  // its name
   std::string file;      // the path it was read from
   std::uint64_t seed = 0;
   std::string prefix;  // the run's name prefix ("snk3f9a")
+  std::string replay;  // the command that replays the run ("synnet-test scenarios/lossy-link.json --seed 42")
   double seconds = 0;  // the whole run
   std::vector<ItemReport> items{};
   std::vector<ServiceReport> services{};  // in start order
   std::vector<std::string> timeline{};    // what was applied when, e.g. "5.00 s: a-b a_to_b {loss 100%}"
+  std::vector<ChangeEvent> events{};      // the same changes, as data
+  std::vector<SeriesSample> series{};     // per link direction every series_interval_ms, t on the run's clock
+  int series_interval_ms = 100;
+  std::uint64_t series_dropped = 0;  // samples left out at the start (the report keeps the last ones)
   EngineCounters counters{};              // EngineGroup::counters() at the end
   std::string error{};                    // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;
