@@ -102,6 +102,11 @@ std::optional<SeriesSample> SeriesRecorder::latest() const {
   return samples_.back();
 }
 
+std::uint64_t SeriesRecorder::dropped() const {
+  std::lock_guard lock(mutex_);
+  return next_seq_ - samples_.size();
+}
+
 std::size_t SeriesRecorder::size() const {
   const std::lock_guard lock(mutex_);
   return samples_.size();

@@ -85,6 +85,7 @@ class SeriesRecorder {
   std::vector<SeriesSample> since(double t) const;  // the kept samples with sample.t > t, oldest first
   std::optional<SeriesSample> latest() const;
   std::size_t size() const;
+  std::uint64_t dropped() const;  // samples recorded and no longer kept (the oldest, beyond capacity)
   std::size_t capacity() const noexcept { return capacity_; }
 
  private:

@@ -47,6 +47,14 @@ double LiveNetwork::now() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
 }
 
+void LiveNetwork::report_into(RunReport& report) const {
+  report.series = series_.since(-1);
+  report.series_interval_ms = static_cast<int>(kSeriesInterval.count());
+  report.series_dropped = series_.dropped();
+  report.events.clear();
+  for (ChangeRecord& c : changes_since(0)) report.events.push_back({c.t, std::move(c.source), std::move(c.what)});
+}
+
 std::vector<LiveNetwork::ChangeRecord> LiveNetwork::changes_since(std::size_t index) const {
   std::lock_guard lock(mutex_);
   const std::size_t skip = index > log_first_ ? index - log_first_ : 0;

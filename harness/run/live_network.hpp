@@ -10,6 +10,7 @@
 //   live.sampled_counters();                 // as the sampler read them last (no engine is asked)
 //   live.series().since(t);                  // per link direction every 100 ms (report/series.hpp)
 //   auto sub = live.events().subscribe();    // changes and samples as they happen (events.hpp)
+//   live.report_into(report);                // the series and the changes into a RunReport
 //
 // Every change is checked against the scenario first (NetworkState::apply on a
 // copy: an unknown link changes nothing), then posted to every engine at once
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "engine/engine_group.hpp"
+#include "harness/report/report.hpp"
 #include "harness/report/series.hpp"
 #include "harness/run/events.hpp"
 #include "harness/run/network_engines.hpp"
@@ -104,6 +106,9 @@ class LiveNetwork {
   EngineCounters sampled_counters() const;
   std::string engines_failure() const { return engines_.failure(); }  // "" or why an engine ended
   const SeriesRecorder& series() const noexcept { return series_; }
+  // Into `report`: every sample kept (series, series_interval_ms,
+  // series_dropped) and every change kept (events), as they are now.
+  void report_into(RunReport& report) const;
   EventHub& events() noexcept { return events_; }
 
  private:
