@@ -47,6 +47,7 @@ class Link {
   void transmit(Packet* p) noexcept {
     if (full()) {
       ++counters_.txdrop;
+      trace_drop(*p, TraceFate::link_full);
       pool_->free(p);
       return;
     }

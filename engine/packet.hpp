@@ -11,9 +11,11 @@
 // A packet is one wire frame, unless its `offload` says otherwise: in bulk mode
 // (RawSocketSpec::Offloads::bulk) a packet can be a GSO super-frame that stands for
 // `offload.segments` wire packets, with its TCP/UDP checksum left partial. The
-// offload metadata sits in the padding before the data, so it costs no space.
+// offload metadata sits in the padding before the data, so it costs no space;
+// so does `trace`, set only for a frame the verdict capture follows
+// (packet_trace.hpp: trace_drop, trace_note, trace_copy below).
 //
-//   struct Packet { uint32_t length; PacketOffload offload; alignas(64) uint8_t data[65664]; };
+//   struct Packet { uint32_t length; PacketOffload offload; PacketTrace trace; alignas(64) uint8_t data[65664]; };
 //   copy_packet_data(dst, src)  — dst.length = src.length, offload and data copied (data in chunks)
 //   wire_packets(p), wire_bytes(p) — what p stands for on the wire (1 and length for a plain frame)
 #pragma once
@@ -21,6 +23,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#include "engine/packet_trace.hpp"
 
 namespace synnet {
 
@@ -44,10 +48,32 @@ struct PacketOffload {
 struct alignas(64) Packet {
   std::uint32_t length = 0;  // bytes of data in use, <= kPacketCapacity
   PacketOffload offload{};
+  PacketTrace trace{};  // not copied by copy_packet_data: a copy is another packet
   alignas(64) std::uint8_t data[kPacketCapacity];
 };
 static_assert(sizeof(Packet) % kCopyChunk == 0);
-static_assert(sizeof(Packet) == kPacketCapacity + 64, "the offload metadata fits in the padding before data");
+static_assert(sizeof(Packet) == kPacketCapacity + 64, "the offload and trace metadata fit in the padding before data");
+
+// The verdict capture's hooks (packet_trace.hpp): one untaken branch for a
+// packet that is not traced.
+inline void trace_drop(Packet& p, TraceFate fate, std::uint32_t detail = 0) noexcept {
+  if (p.trace.tracer != nullptr) [[unlikely]] {
+    p.trace.fate = fate;
+    p.trace.detail = detail;
+  }
+}
+inline void trace_note(const Packet& p, TraceNote note, std::uint32_t detail = 0) noexcept {
+  if (p.trace.tracer != nullptr) [[unlikely]]
+    p.trace.tracer->noted(p, note, detail);
+}
+// `copy` (a clone of `original`) is the same frame again, duplicated.
+inline void trace_copy(Packet& copy, const Packet& original) noexcept {
+  if (original.trace.tracer != nullptr) [[unlikely]] {
+    copy.trace = original.trace;
+    copy.trace.copy = true;
+    copy.trace.tracer->copied(copy);
+  }
+}
 static_assert(kPacketCapacity % kCopyChunk == 0);
 
 // Copies src's length and data into dst. Copies whole 64-byte chunks, so it

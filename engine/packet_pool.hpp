@@ -8,7 +8,7 @@
 //   Packet* p = pool.try_allocate();  // nullptr when exhausted (hot path)
 //   Packet* p = pool.allocate();      // throws PoolExhausted when exhausted
 //   Packet* c = pool.try_clone(*p);   // copy of p, nullptr when exhausted
-//   pool.free(p);                     // back to the freelist
+//   pool.free(p);                     // back to the freelist (a traced packet: its tracer hears of it)
 //   pool.in_use(), pool.available(), pool.capacity()
 //   pool.frees(), pool.freed_bytes()  // for the load report
 //
@@ -56,6 +56,10 @@ class PacketPool {
 #ifndef NDEBUG
     check_owned(p);
 #endif
+    if (p->trace.tracer != nullptr) [[unlikely]] {  // a frame the verdict capture follows: dropped
+      p->trace.tracer->freed(*p);
+      p->trace = {};
+    }
     ++frees_;
     freed_bytes_ += p->length;
     freelist_[nfree_++] = p;

@@ -97,6 +97,17 @@ struct ChangeEvent {
   bool operator==(const ChangeEvent&) const = default;
 };
 
+// One verdict capture file (--capture; harness/run/capture_files.hpp).
+struct CaptureReport {
+  std::string link, direction;  // "n1-n2", "a_to_b"
+  std::string path;
+  std::uint64_t frames = 0;       // frames that entered the direction's chain
+  std::uint64_t written = 0;      // of them in the file
+  std::uint64_t not_written = 0;  // left out: the file's size limit, or a write error
+  std::uint64_t bytes = 0;        // the file's size
+  std::string error{};            // why writing stopped, or ""
+};
+
 struct RunReport {
   std::string scenario;  // its name
   std::string file;      // the path it was read from
@@ -110,7 +121,8 @@ struct RunReport {
   std::vector<ChangeEvent> events{};      // the same changes, as data
   std::vector<SeriesSample> series{};     // per link direction every series_interval_ms, t on the run's clock
   int series_interval_ms = 100;
-  std::uint64_t series_dropped = 0;  // samples left out at the start (the report keeps the last ones)
+  std::uint64_t series_dropped = 0;       // samples left out at the start (the report keeps the last ones)
+  std::vector<CaptureReport> captures{};  // --capture: a file per link direction
   EngineCounters counters{};              // EngineGroup::counters() at the end
   std::string error{};                    // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;

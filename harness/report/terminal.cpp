@@ -9,6 +9,7 @@
 #include "harness/report/report.hpp"
 #include "harness/report/terminal.hpp"
 #include "harness/report/text_hygiene.hpp"
+#include "harness/scenario/units.hpp"
 
 namespace synnet {
 namespace {
@@ -176,6 +177,20 @@ void print_counters(std::ostream& out, const RunReport& report, const Colors& c)
   }
 }
 
+// "captures:" and a line per file: what it holds and what it left out.
+void print_captures(std::ostream& out, const RunReport& report, const Colors& c) {
+  if (report.captures.empty()) return;
+  out << "\ncaptures (every frame as it entered the chain, its fate in a packet comment):\n";
+  for (const CaptureReport& k : report.captures) {
+    out << "  " << k.path << "  " << k.written << (k.written == 1 ? " frame, " : " frames, ") << format_bytes(k.bytes);
+    if (k.not_written > 0) {
+      out << ", " << c.bad(std::to_string(k.not_written) + " not written") << " ("
+          << (k.error.empty() ? "the file reached its --capture-limit" : k.error) << ")";
+    }
+    out << "\n";
+  }
+}
+
 std::vector<std::string> failed_checks(const RunReport& report) {
   std::vector<std::string> out;
   for (const ItemReport& item : report.items) {
@@ -222,6 +237,7 @@ void print_report(std::ostream& out, const RunReport& report, bool color) {
   }
   print_services(out, report, c);
   print_counters(out, report, c);
+  print_captures(out, report, c);
   if (!report.timeline.empty()) {
     out << "\ntimeline:\n";
     for (const std::string& line : report.timeline) out << "  " << line << "\n";

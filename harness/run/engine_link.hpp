@@ -27,9 +27,11 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "engine/apps/capture/verdict_capture.hpp"
 #include "engine/apps/impair/chain.hpp"
 #include "engine/apps/switch/partition.hpp"
 #include "engine/config.hpp"
@@ -40,6 +42,12 @@ namespace synnet {
 
 struct LinkDirections {
   DirectionSpec a_to_b{}, b_to_a{};
+};
+
+// A scenario link's verdict captures (--capture; engine/apps/capture/): one
+// per direction, or none.
+struct LinkCaptures {
+  std::shared_ptr<VerdictCapture> a_to_b{}, b_to_a{};
 };
 
 // One end of a link as the engine sees it: an interface and the namespace that holds it.
@@ -61,8 +69,20 @@ struct EngineConfigs {
 // taps: chains "<name>_a_to_b" from "<name>_a.output" to "<name>_b.input" and
 // "<name>_b_to_a" from "<name>_b.output" to "<name>_a.input". With partitions
 // in force, each direction's chain is headed by a PartitionFilter
-// "<chain>_partition" (inside the chain: its drops are the chain's).
+// "<chain>_partition" (inside the chain: its drops are the chain's). With
+// captures, as add_link_direction says.
 void add_engine_link(EngineConfigs& c, const std::string& name, LinkIo io, const LinkEnd& a, const LinkEnd& b,
-                     const LinkDirections& directions, const PartitionSpec& partition = {});
+                     const LinkDirections& directions, const PartitionSpec& partition = {},
+                     const LinkCaptures& captures = {});
+
+// One direction's chain "<prefix>" between `from` and `to` ("app.port"):
+// add_direction's apps, headed by a PartitionFilter "<prefix>_partition" when
+// `partition` has any, and with a capture, all of that between its taps
+// "<prefix>_capture_in" (first: it sees frames as they enter) and
+// "<prefix>_capture_out" (last). All the apps start with "<prefix>_", so a
+// DirectionTap's counts (series.hpp) hold them.
+void add_link_direction(Config& c, const std::string& prefix, const DirectionSpec& spec, const std::string& from,
+                        const std::string& to, const PartitionSpec& partition,
+                        const std::shared_ptr<VerdictCapture>& capture);
 
 }  // namespace synnet

@@ -81,7 +81,8 @@ std::vector<MacAddress> macs_behind(const Scenario& s, const Network& n, const W
 
 // A switch segment's apps, all in `c`, and its links' taps.
 void add_switch_segment(Config& c, std::vector<DirectionTap>& taps, const Scenario& s, const Network& n,
-                        const Wires& wires, const Segment& seg, const NetworkState& state) {
+                        const Wires& wires, const Segment& seg, const NetworkState& state,
+                        const NetworkCaptures& captures) {
   const PartitionSpec partitions = partition_spec(s, n, wires, state.partitions);
   for (const std::string& name : seg.switches) {
     SwitchSpec spec;
@@ -125,8 +126,10 @@ void add_switch_segment(Config& c, std::vector<DirectionTap>& taps, const Scenar
     };
     const auto [a_out, a_in] = port(true);
     const auto [b_out, b_in] = port(false);
-    add_direction(c, chain_a_to_b, state.links.at(l).a_to_b, a_out, b_in);
-    add_direction(c, chain_b_to_a, state.links.at(l).b_to_a, b_out, a_in);
+    const auto captured = captures.find(link.name);
+    const LinkCaptures capture = captured == captures.end() ? LinkCaptures{} : captured->second;
+    add_link_direction(c, chain_a_to_b, state.links.at(l).a_to_b, a_out, b_in, {}, capture.a_to_b);
+    add_link_direction(c, chain_b_to_a, state.links.at(l).b_to_a, b_out, a_in, {}, capture.b_to_a);
     taps.push_back({link.name, "a_to_b", chain_a_to_b, a_out, b_in});
     taps.push_back({link.name, "b_to_a", chain_b_to_a, b_out, a_in});
   }
@@ -164,13 +167,14 @@ std::string NetworkState::apply(const Scenario& s, const NetworkChange& change) 
   return describe(change);
 }
 
-EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& wires, const NetworkState& state) {
+EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& wires, const NetworkState& state,
+                              const NetworkCaptures& captures) {
   EngineConfigs c;
   std::size_t switch_segments = 0;
   for (const Segment& seg : n.segments) {
     if (!seg.switches.empty()) {
       Config& engine = switch_segments++ % 2 == 0 ? c.a_to_b : c.b_to_a;
-      add_switch_segment(engine, c.taps, s, n, wires, seg, state);
+      add_switch_segment(engine, c.taps, s, n, wires, seg, state, captures);
       continue;
     }
     const std::size_t l = seg.links.front();
@@ -179,8 +183,10 @@ EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& 
       const HostInterface* i = n.interface_on(host, l);
       return LinkEnd{wires.ends.at(static_cast<std::size_t>(i - n.interfaces.data())), wires.netns_path};
     };
+    const auto captured = captures.find(link.name);
     add_engine_link(c, link.name, link.io, end(link.a), end(link.b), state.links.at(l),
-                    state.partitions.empty() ? PartitionSpec{} : partition_spec(s, n, wires, state.partitions));
+                    state.partitions.empty() ? PartitionSpec{} : partition_spec(s, n, wires, state.partitions),
+                    captured == captures.end() ? LinkCaptures{} : captured->second);
   }
   return c;
 }

@@ -30,6 +30,7 @@
 // ends: a socket's or a switch's port); a switch path has none.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,11 @@ struct Wires {
   std::vector<MacAddress> macs;   // per interface
 };
 
-EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& wires, const NetworkState& state);
+// A run's verdict captures (--capture), by scenario link name; a link not
+// named has none. Switch paths are not captured.
+using NetworkCaptures = std::map<std::string, LinkCaptures>;
+
+EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& wires, const NetworkState& state,
+                              const NetworkCaptures& captures = {});
 
 }  // namespace synnet

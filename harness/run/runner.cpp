@@ -350,10 +350,15 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
   std::ostream* log = settings.log;
 
+  CaptureFiles captures;  // outlives the engines: their packets point at it
   Session session(report.seed);
   report.prefix = session.run().prefix();
   if (log) *log << scenario.name << ": run " << report.prefix << ", seed " << report.seed << "\n" << std::flush;
   Testbed& bed = session.build<Testbed>(scenario);
+  if (settings.capture) {
+    captures.open(scenario, *settings.capture);
+    bed.capture(captures.captures());
+  }
   const bool engine_off_first = !scenario.traffic.empty() && scenario.traffic.front().engine_off;
   session.start_engines(bed.engine_configs(bed.links()).parts(), /*start=*/!engine_off_first);
   EngineGroup& engines = session.engines();
@@ -416,6 +421,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   live.reset();
   report.services = services.stop();
   engines.stop();
+  if (!captures.empty()) report.captures = captures.close();
   collect();
   return outcome;  // ~Session: the engines, then the testbed, then the run go
 }

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "harness/report/report.hpp"
+#include "harness/run/capture_files.hpp"
 #include "harness/run/live_network.hpp"
 #include "harness/run/services.hpp"
 #include "harness/run/session.hpp"
@@ -50,11 +51,12 @@ struct LiveRun {
 };
 
 struct RunSettings {
-  std::string file{};                   // where the scenario came from (for the report)
-  std::optional<std::uint64_t> seed{};  // overrides the scenario's seed
-  bool keep = false;                    // after the checks, keep the network and engine up until Ctrl-C
-  std::ostream* log = nullptr;          // progress and notices; nullptr: silent
-  bool live = false;                    // `log` is a terminal
+  std::string file{};                        // where the scenario came from (for the report)
+  std::optional<std::uint64_t> seed{};       // overrides the scenario's seed
+  bool keep = false;                         // after the checks, keep the network and engine up until Ctrl-C
+  std::ostream* log = nullptr;               // progress and notices; nullptr: silent
+  bool live = false;                         // `log` is a terminal
+  std::optional<CaptureSettings> capture{};  // --capture: a verdict capture per link direction (capture_files.hpp)
   // With `keep`: called with the report once the checks are done, before the
   // run waits for Ctrl-C (so the report is seen while the network is up).
   std::function<void(const RunReport&)> on_checked{};

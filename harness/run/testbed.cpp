@@ -156,7 +156,7 @@ std::vector<LinkDirections> Testbed::links() const {
 std::string Testbed::link_app_prefix(std::size_t i) const { return scenario_.links.at(i).name; }
 
 EngineConfigs Testbed::engine_configs(const NetworkState& state) const {
-  return network_engines(scenario_, network_, wires_, state);
+  return network_engines(scenario_, network_, wires_, state, captures_);
 }
 
 }  // namespace synnet

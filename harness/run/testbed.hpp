@@ -79,6 +79,9 @@ class Testbed {
     return engine_configs(NetworkState{directions, {}});
   }
   const Network& network() const noexcept { return network_; }
+  // From now on engine_configs() puts these verdict captures on their links'
+  // directions (network_engines.hpp).
+  void capture(NetworkCaptures captures) { captures_ = std::move(captures); }
   // The app-name prefix of link i: its name.
   std::string link_app_prefix(std::size_t i) const;
 
@@ -92,6 +95,7 @@ class Testbed {
   Wires wires_;
   std::vector<Veth> veths_;
   std::vector<Address> addresses_;
+  NetworkCaptures captures_;
 };
 
 }  // namespace synnet

@@ -202,6 +202,11 @@ std::string format_rate(double bps, int digits) {
   return format_in_units(bps, digits, units);
 }
 
+std::string format_bytes(double bytes, int digits) {
+  static const std::vector<DisplayUnit> units = {{1, "B"}, {1e3, "kB"}, {1e6, "MB"}, {1e9, "GB"}};
+  return format_in_units(bytes, digits, units);
+}
+
 std::string format_seconds(double s, int digits) {
   static const std::vector<DisplayUnit> units = {{1e-9, "ns"}, {1e-6, "us"}, {1e-3, "ms"}, {1, "s"}};
   return format_in_units(s, digits, units);

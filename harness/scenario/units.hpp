@@ -38,6 +38,8 @@ std::uint64_t parse_bytes(std::string_view text);
 std::string format_percent(double fraction, int digits = 3);      // 0.0512 -> "5.12%"
 std::string format_rate(double bits_per_second, int digits = 3);  // 9.54e6 -> "9.54 Mbit/s"
 std::string format_seconds(double seconds, int digits = 3);       // 0.0803 -> "80.3 ms", 2.5e-5 -> "25 us", 0 -> "0 s"
+std::string format_bytes(double bytes,
+                         int digits = 3);  // 1.234e6 -> "1.23 MB" (powers of 1000, as parse_bytes' kB, MB)
 // `x` with `digits` significant digits, trailing zeros removed: 5.1234 -> "5.12".
 std::string format_significant(double x, int digits);
 

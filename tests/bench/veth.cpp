@@ -10,11 +10,16 @@
 //       b drops frames at once), where the generator's own core is the limit.
 //       Each round also sends them through a 2-port Switch app: hosts a and b
 //       on a switch, as the harness's Testbed builds them and its engines
-//       run them (veth_switch.hpp; one engine for the segment, both
+//       run them (harness_bed.hpp; one engine for the segment, both
 //       directions, where synnet-forward has one per direction: the frames
-//       go one way, so it is a fair match).
+//       go one way, so it is a fair match). And through a plain link as a
+//       scenario run builds it, three ways: the run's series sampler off,
+//       on (what every run does), and on with a verdict capture of every
+//       frame (--capture, no size limit): "series" is on against off,
+//       "capture" capture on against series on.
 //       Last line: "veth-pps: packet=<r>x xdp=<r>x switch=<r>x bridge
-//       (<kpps> / <kpps> / <kpps> / <kpps> kpps; ...)" (packet, xdp, switch, bridge)
+//       (<kpps> / <kpps> / <kpps> / <kpps> kpps; ...); series <r>x, capture <r>x"
+//       (packet, xdp, switch, bridge)
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
 //       synnet-forward (packet I/O, an engine per direction, for the headline;
 //       xdp and --engines 1, one engine for both directions, printed too) and
@@ -56,7 +61,7 @@
 #include "netns/ethtool.hpp"
 #include "netns/process.hpp"
 #include "tests/bench/bench_util.hpp"
-#include "tests/bench/veth_switch.hpp"
+#include "tests/bench/harness_bed.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 using namespace synnet;
@@ -176,10 +181,27 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
 // The same frames through a 2-port Switch app (hosts a and b on a switch,
 // built by the harness's Testbed; one engine carries the segment).
 double switch_pps(int seconds) {
-  bench::SwitchBed bed;
+  bench::HarnessBed bed({.switched = true});
   return blast(
       bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, "switch (2 ports, one engine)",
       [&bed] { return bed.engine_cpu(); }, "engine CPU");
+}
+
+// The same frames through a plain link as a scenario run builds it: series
+// sampling on or off, every frame captured or not.
+double link_pps(int seconds, bool series, bool capture) {
+  const std::string dir = "/tmp/synnet-bench-capture-" + std::to_string(::getpid());
+  bench::HarnessBed bed({.series = series, .capture_dir = capture ? dir : ""});
+  const std::string label = std::string("link, series ") + (series ? "on" : "off") + (capture ? ", capture on" : "");
+  const double kpps = blast(
+      bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, label, [&bed] { return bed.engine_cpu(); },
+      "engine CPU");
+  if (capture) {
+    const bench::HarnessBed::CaptureTotals t = bed.stop_and_close_captures();
+    std::cout << "    captured " << t.frames << " frames, wrote " << t.written << " ("
+              << bench::fmt_fixed(static_cast<double>(t.bytes) / 1e6, 0) << " MB)\n";
+  }
+  return kpps;
 }
 
 // offloads_on: leave the veths' offloads on (TSO: super-frames), and run the
@@ -319,20 +341,30 @@ int main(int argc, char** argv) {
       const double cheap_xdp = pps(Through::engine, seconds, true, "xdp");
       std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_packet / cheap_bridge, 2)
                 << "x xdp=" << bench::fmt_fixed(cheap_xdp / cheap_bridge, 2) << "x bridge\n";
-      Rounds bridge, packet, xdp, sw;  // each round: the four back to back, so they share the machine's mood
+      Rounds bridge, packet, xdp, sw;  // each round: all back to back, so they share the machine's mood
+      Rounds series_off, series_on, capture_on;
       for (int r = 1; r <= rounds; ++r) {
         std::cout << " round " << r << " of " << rounds << ":\n";
         bridge.add(pps(Through::bridge, seconds, false));
         packet.add(pps(Through::engine, seconds, false, "packet"), bridge.last());
         xdp.add(pps(Through::engine, seconds, false, "xdp"), bridge.last());
         sw.add(switch_pps(seconds), bridge.last());
+        series_off.add(link_pps(seconds, false, false));
+        series_on.add(link_pps(seconds, true, false), series_off.last());
+        capture_on.add(link_pps(seconds, true, true), series_on.last());
       }
+      std::cout << "  link: series on " << bench::fmt_fixed(series_on.median_ratio(), 3) << "x off ("
+                << bench::fmt_fixed(series_on.median(), 0) << " vs " << bench::fmt_fixed(series_off.median(), 0)
+                << " kpps); capture on " << bench::fmt_fixed(capture_on.median_ratio(), 3) << "x series on ("
+                << bench::fmt_fixed(capture_on.median(), 0) << " kpps)\n";
       std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2)
                 << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2)
                 << "x switch=" << bench::fmt_fixed(sw.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 0) << " / " << bench::fmt_fixed(xdp.median(), 0) << " / "
                 << bench::fmt_fixed(sw.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
-                << " kpps; medians of " << rounds << " rounds)" << std::endl;
+                << " kpps; medians of " << rounds << " rounds); series "
+                << bench::fmt_fixed(series_on.median_ratio(), 3) << "x, capture "
+                << bench::fmt_fixed(capture_on.median_ratio(), 2) << "x" << std::endl;
     } else if (what == "tcp") {
       Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;

@@ -26,6 +26,7 @@ void Corrupt::push() {
         // One draw picks byte and bit: uniform over the (length - 14) * 8 bits past the header.
         const std::uint64_t bit = rng_.below((p->length - kEthernetHeaderBytes) * 8);
         p->data[kEthernetHeaderBytes + bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        trace_note(*p, TraceNote::corrupted, static_cast<std::uint32_t>(bit));
         ++corrupted_;
       }
     }

@@ -24,7 +24,11 @@ void Duplicate::push() {
     Packet* copy = nullptr;
     if (rng_.uniform() < ratio_) {
       copy = pool().try_clone(*p);
-      if (copy == nullptr) ++alloc_failed_;
+      if (copy == nullptr) {
+        ++alloc_failed_;
+      } else {
+        trace_copy(*copy, *p);
+      }
     }
     out->transmit(p);
     ++forwarded_;

@@ -39,6 +39,7 @@ void Jitter::push() {
       continue;
     }
     if (line_.size() >= limit_) {
+      trace_drop(*p, TraceFate::queue_full, static_cast<std::uint32_t>(limit_));
       pool().free(p);
       ++dropped_queue_full_;
       continue;

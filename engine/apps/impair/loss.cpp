@@ -89,6 +89,7 @@ void Loss::push() {
     const bool lost = lose_next();
     if (lost) {
       if (!last_lost_) ++loss_bursts_;
+      trace_drop(*p, TraceFate::loss, loss_detail(static_cast<int>(model_), state_));
       pool().free(p);
       ++dropped_loss_;
     } else if (out == nullptr) {

@@ -35,6 +35,7 @@ void Mtu::push() {
     // A super-frame's wire packets are its headers plus gso_size bytes (the last one maybe fewer).
     const std::uint32_t beyond = n > 1 ? p->length - (p->offload.header_bytes + p->offload.gso_size) : 0;
     if (l3_bytes(*p) - beyond > mtu_) {
+      trace_drop(*p, TraceFate::mtu, mtu_);
       pool().free(p);
       dropped_too_big_ += n;
     } else if (out == nullptr) {

@@ -49,6 +49,7 @@ void Outage::push() {
   while (!in->empty()) {
     Packet* p = in->receive();
     if (down) {
+      trace_drop(*p, TraceFate::outage);
       pool().free(p);
       ++dropped_outage_;
     } else if (out == nullptr) {

@@ -87,6 +87,7 @@ void Rate::push() {
       } else if (n > 1) {
         cut(p, out);
       } else {
+        trace_drop(*p, TraceFate::rate_policed);
         pool().free(p);
         ++dropped_policed_;
       }
@@ -95,6 +96,7 @@ void Rate::push() {
     } else if (n > 1) {
       cut(p, out);
     } else {
+      trace_drop(*p, TraceFate::rate_queue_full, static_cast<std::uint32_t>(queue_limit_));
       pool().free(p);
       ++dropped_queue_full_;
     }

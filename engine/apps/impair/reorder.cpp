@@ -40,10 +40,12 @@ void Reorder::push() {
         pool().free(p);
         ++dropped_no_output_;
       } else {
+        trace_note(*p, TraceNote::reordered);
         out->transmit(p);
         ++reordered_;
       }
     } else if (line_.size() >= limit_) {
+      trace_drop(*p, TraceFate::queue_full, static_cast<std::uint32_t>(limit_));
       pool().free(p);
       ++dropped_queue_full_;
     } else {

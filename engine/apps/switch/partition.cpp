@@ -148,6 +148,7 @@ void PartitionFilter::push() {
   while (!in->empty()) {
     Packet* p = in->receive();
     if (table_.cuts(p->data, p->length)) {
+      trace_drop(*p, TraceFate::partition);
       pool().free(p);
       ++dropped_partition_;
     } else if (out == nullptr) {

@@ -73,5 +73,12 @@ TEST(Units, Bytes) {
   EXPECT_NE(error_of(parse_bytes, "64k").find("try \"64KiB\""), std::string::npos);
 }
 
+TEST(Units, FormatBytesUsesPowersOfAThousand) {
+  EXPECT_EQ(format_bytes(0), "0 B");
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(1'234'000), "1.23 MB");
+  EXPECT_EQ(format_bytes(100'000'000), "100 MB");
+}
+
 }  // namespace
 }  // namespace synnet
