@@ -9,7 +9,10 @@
 //   ... run, stop the engines ...
 //   report.captures = captures.close();           // per file: frames, written, not written, bytes
 //
-// Switch paths are not captured (they are not scenario links). The files are
+// Switch paths are not captured (they are not scenario links), and what a
+// switch drops (a partition, a frame for no port) it drops after the link's
+// chain: such a frame says "forwarded" in its link's file, the switch's
+// counters count it. The files are
 // complete once close() returns; a file that hit its limit says so in its
 // CaptureReport (not_written), as does one that could not be written (error).
 // The VerdictCaptures must outlive every packet they follow, so this object

@@ -72,9 +72,9 @@ VerdictCapture::Frame* VerdictCapture::frame(const Packet& p) noexcept {
   return f.done ? nullptr : &f;
 }
 
-void VerdictCapture::add(Frame& f, std::string comment) noexcept {
+void VerdictCapture::add(Frame& f, const std::function<std::string()>& comment) noexcept {
   try {
-    f.comments.push_back(std::move(comment));
+    f.comments.push_back(comment());
   } catch (const std::bad_alloc&) {  // a comment less; the engine goes on
   }
 }
@@ -107,7 +107,9 @@ void VerdictCapture::entered(Packet& p, Time now) noexcept {
 void VerdictCapture::forwarded(Packet& p, Time now) noexcept {
   if (Frame* f = frame(p)) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - f->entered).count();
-    add(*f, std::string(p.trace.copy ? "duplicate " : "") + "forwarded after " + std::to_string(us) + " us");
+    add(*f, [&] {
+      return std::string(p.trace.copy ? "duplicate " : "") + "forwarded after " + std::to_string(us) + " us";
+    });
     const std::uint64_t id = p.trace.id;
     p.trace = {};
     finish(*f, id);
@@ -118,19 +120,20 @@ void VerdictCapture::forwarded(Packet& p, Time now) noexcept {
 
 void VerdictCapture::freed(const Packet& p) noexcept {
   if (Frame* f = frame(p)) {
-    add(*f, std::string(p.trace.copy ? "duplicate " : "") + fate_text(p.trace.fate, p.trace.detail));
+    add(*f, [&] { return std::string(p.trace.copy ? "duplicate " : "") + fate_text(p.trace.fate, p.trace.detail); });
     finish(*f, p.trace.id);
   }
 }
 
 void VerdictCapture::noted(const Packet& p, TraceNote note, std::uint32_t detail) noexcept {
-  if (Frame* f = frame(p)) add(*f, std::string(p.trace.copy ? "duplicate " : "") + note_text(note, detail));
+  if (Frame* f = frame(p))
+    add(*f, [&] { return std::string(p.trace.copy ? "duplicate " : "") + note_text(note, detail); });
 }
 
 void VerdictCapture::copied(const Packet& copy) noexcept {
   if (Frame* f = frame(copy)) {
     ++f->packets;
-    add(*f, note_text(TraceNote::duplicated, 0));
+    add(*f, [] { return note_text(TraceNote::duplicated, 0); });
   }
 }
 
@@ -170,7 +173,7 @@ void VerdictCapture::close() {
   for (std::size_t i = 0; i < frames_.size(); ++i) {
     Frame& f = frames_[i];
     if (f.done) continue;
-    add(f, "still in the chain when the capture ended");
+    add(f, [] { return std::string("still in the chain when the capture ended"); });
     write(f, first_id_ + i);
     f.done = true;
   }

@@ -47,6 +47,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -102,8 +103,8 @@ class VerdictCapture final : public PacketTracer {
     bool done = false;
   };
   Frame* frame(const Packet& p) noexcept;  // nullptr: not one of ours (already written)
-  void add(Frame& f, std::string comment) noexcept;
-  void finish(Frame& f, std::uint64_t id) noexcept;  // the frame's last packet met its fate
+  void add(Frame& f, const std::function<std::string()>& comment) noexcept;  // out of memory: left out
+  void finish(Frame& f, std::uint64_t id) noexcept;                          // the frame's last packet met its fate
   void write(Frame& f, std::uint64_t id) noexcept;
 
   PcapngWriter writer_;
