@@ -209,7 +209,7 @@ double link_pps(int seconds, bool series, bool capture) {
 double tcp_gbps(Through through, int seconds, const std::string& io = "packet", bool offloads_on = false,
                 std::uint32_t gso_max_size = 0, bool one_engine = false) {
   std::vector<std::string> args = {"--io", io};
-  if (offloads_on) args.push_back("--bulk");
+  if (offloads_on) args.emplace_back("--bulk");
   if (one_engine) args.insert(args.end(), {"--engines", "1"});
   Testbed bed(through, !offloads_on, args, gso_max_size);
   Process server = Process::spawn(bed.t.b.fd(), {.argv = {"iperf3", "-s", "-1", "-p", "5301", "--forceflush"},
@@ -306,9 +306,7 @@ double wake_us(int waker, int sleeper, int samples = 200) {
   return median_of(us);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   if (argc < 2 ||
       (std::strcmp(argv[1], "pps") != 0 && std::strcmp(argv[1], "tcp") != 0 && std::strcmp(argv[1], "idle") != 0)) {
     std::cerr << "usage: " << argv[0] << " pps|tcp|idle [--seconds S] [--rounds N]\n";
@@ -431,4 +429,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // the usage checks' parse_count; run() reports the rest itself
+    std::cerr << argv[0] << ": " << e.what() << "\n";
+    return 2;
+  } catch (...) {
+    return 1;
+  }
 }

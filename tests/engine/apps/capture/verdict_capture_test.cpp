@@ -74,7 +74,7 @@ TEST(PcapngWriter, NeverGrowsPastItsLimit) {
   PcapngWriter w(path, {.interface_name = "x", .limit_bytes = 1000});
   const std::vector<std::uint8_t> frame(100, 0xab);
   std::size_t written = 0;
-  for (int i = 0; i < 20; ++i) written += w.write(0, frame, 100, static_cast<std::uint64_t>(i + 1), {"c"});
+  for (std::uint64_t id = 1; id <= 20; ++id) written += w.write(0, frame, 100, id, {"c"});
   w.close();
   EXPECT_GT(written, 0u);
   EXPECT_LT(written, 20u);
