@@ -1,10 +1,10 @@
 // report.js — draws the plots of the synnet-test HTML report with uPlot (the
 // global `uPlot`, inlined before this script). The page itself, tables and
 // plot containers, is written by harness/report/html_report.cpp; the data is
-// the JSON report (version 4) in <script type="application/json"
-// id="report-data">. Every time is seconds on the run's clock.
+// the JSON report (version 4) in the script element #report-data (of type
+// application/json). Every time is seconds on the run's clock.
 //
-// Each <div class="plot" data-plot=KIND> becomes one uPlot:
+// Each div.plot[data-plot=KIND] becomes one uPlot:
 //   throughput    items[data-item].intervals: bit/s per interval (at its middle);
 //                 TCP retransmits per interval on a right axis when there are any
 //   rtt           items[i].replies: the round trip of each ping (ms), and each

@@ -81,7 +81,8 @@ TEST_F(HtmlReportInChromium, ARealRunsReportShowsItsPlots) {
   const ProcessResult run = run_process(-1, {.argv = {SYNNET_TEST_BINARY, kSource + "/scenarios/outage.json", "--quiet",
                                                       "--html", html.string(), "--json", json.string()},
                                              .deadline = 60s});
-  ASSERT_EQ(run.exit_code, 0) << run.describe() << "\n" << run.out << run.err;
+  // 0, or 1 when the outage's timing missed a bound on a loaded machine: the report is written either way.
+  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.describe() << "\n" << run.out << run.err;
   std::ifstream in(json);
   const nlohmann::json report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(report.is_object()) << json;
