@@ -102,7 +102,7 @@ std::string replay_command(const std::vector<std::string>& args, std::uint64_t s
     }
     kept.push_back(a);
   }
-  kept.push_back("--seed");
+  kept.emplace_back("--seed");
   kept.push_back(std::to_string(seed));
   for (; i < args.size(); ++i) kept.push_back(args[i]);
   std::string out;
