@@ -12,7 +12,8 @@
 //   - --items N / --directions N: that many traffic items and link directions
 //     are shown, and each link direction has its throughput plot;
 //   - the document inside the file is the one report.js read (its version);
-//   - hovering a change marker shows its text;
+//   - hovering a change marker shows its text; the replay command's copy
+//     button selects it;
 //   - a full-page screenshot is saved to OUT.png.
 // Exits 0, or prints what failed and exits 1. Run by
 // tests/harness/commands/report_browser_test.cpp.
@@ -136,6 +137,18 @@ async function main() {
       if (!tip || !tip.includes(marker.what)) failures.push(`hovering the change marker shows "${tip}", not "${marker.what}"`);
       else log(`marker tip: ${tip}`);
       await page.mouse.move(0, 0);
+    }
+
+    // The replay command's copy button selects it (and copies it where the browser lets it).
+    if (await page.$('#copy-replay')) {
+      await page.click('#copy-replay');
+      const status = await page
+          .waitForFunction(() => document.getElementById('copy-status').textContent, {timeout: 5_000})
+          .then((h) => h.jsonValue())
+          .catch(() => '');
+      const selected = await page.evaluate(() => window.getSelection().toString());
+      const replay = await page.$eval('#replay', (el) => el.textContent);
+      if (!status || selected !== replay) failures.push(`copy: status "${status}", selected "${selected}"`);
     }
 
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -134,12 +134,11 @@
           const {ctx} = u;
           const {left, top, width, height} = u.bbox;
           const dpr = window.devicePixelRatio || 1;
-          let lastLabelX = -Infinity;
           ctx.save();
           ctx.font = `${Math.round(10 * dpr)}px sans-serif`;
           ctx.textBaseline = 'top';
-          for (const m of markers) {
-            if (m.t < u.scales.x.min || m.t > u.scales.x.max) continue;
+          const shown = markers.filter((m) => m.t >= u.scales.x.min && m.t <= u.scales.x.max).sort((a, b) => a.t - b.t);
+          shown.forEach((m, i) => {
             const x = Math.round(u.valToPos(m.t, 'x', true));
             const change = m.kind === 'change';
             ctx.strokeStyle = change ? '#c0392b' : '#999999';
@@ -150,14 +149,16 @@
             ctx.moveTo(x, top);
             ctx.lineTo(x, top + height);
             ctx.stroke();
-            if (x - lastLabelX > 90 * dpr) {
-              const label = m.text.length > 32 ? `${m.text.slice(0, 31)}…` : m.text;
-              const right = x + 3 * dpr + ctx.measureText(label).width <= left + width;
-              ctx.textAlign = right ? 'left' : 'right';
-              ctx.fillText(label, right ? x + 3 * dpr : x - 3 * dpr, top + (change ? 14 : 26) * dpr);
-              lastLabelX = x;
+            // Its label, right of the line up to the next line of its kind (or the plot's edge), cut to fit.
+            const next = shown.slice(i + 1).find((n) => n.kind === m.kind);
+            const room = (next ? Math.round(u.valToPos(next.t, 'x', true)) : left + width) - x - 6 * dpr;
+            let label = m.text;
+            while (label.length > 4 && ctx.measureText(label).width > room) label = `${label.slice(0, -2)}…`;
+            if (ctx.measureText(label).width <= room) {
+              ctx.textAlign = 'left';
+              ctx.fillText(label, x + 3 * dpr, top + (change ? 14 : 26) * dpr);
             }
-          }
+          });
           ctx.restore();
         },
         setCursor: (u) => {
