@@ -69,8 +69,13 @@ std::string netns_path_of(const std::string& netns_or_pid) {
 
 int run_attached(const AttachOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
+  const auto t0 = SteadyClock::now();
   const std::string path = netns_path_of(o.netns);
   Scenario scenario = impairments(o);
+  if (const auto problem = o.reports.problem()) {
+    log << "synnet-test attach: " << *problem << "\n";
+    return exit_status::kBad;
+  }
   Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
   Attachment& attachment = session.build<Attachment>(path, o.dev);
   session.start_engines(
@@ -140,18 +145,29 @@ int run_attached(const AttachOptions& o) {
       break;
     }
   }
+  RunReport report{.scenario = "attach",
+                   .file = o.profile,
+                   .seed = session.seed(),
+                   .prefix = session.run().prefix(),
+                   .replay = o.command_line.empty() ? "" : replay_command(o.command_line, session.seed())};
+  if (const std::string f = session.engine_failure(); !f.empty()) report.error = "the engine failed: " + f;
   server.reset();
+  live->report_into(report);
   live.reset();
-  log << "synnet-test attach: engine: " << engine_summary(session.stop_engines(), scenario.links[0].name) << "\n";
+  report.counters = session.stop_engines();
+  log << "synnet-test attach: engine: " << engine_summary(report.counters, scenario.links[0].name) << "\n";
   session.close_engines();  // closes their sockets on the interfaces before they move
   try {
     attachment.restore();
+    log << "synnet-test attach: restored " << o.dev << " in " << path << "\n";
   } catch (const std::exception& e) {
     log << "synnet-test attach: restoring " << o.dev << " in " << path << " failed: " << e.what()
         << "; run synnet-test --cleanup to try again\n";
-    return exit_status::kFailed;
+    report.error += (report.error.empty() ? "" : "; ") + std::string("restoring ") + o.dev + " failed: " + e.what();
+    status = exit_status::kFailed;
   }
-  log << "synnet-test attach: restored " << o.dev << " in " << path << "\n";
+  report.seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  if (!o.reports.write(report, log, "synnet-test attach") && status == exit_status::kOk) status = exit_status::kBad;
   return status;
 }
 

@@ -19,8 +19,16 @@
 //
 // Progress and the engine's summary go to the log (stderr). The line
 // "synnet-test attach: attached ..." says the impairments are in place.
+// With reports (--json, --html; their paths checked before anything changes,
+// exit 2 when one cannot be written), a RunReport of the run, written after
+// the restore: scenario "attach", file the profile, the seed, the prefix, the
+// command that replays it (the command line with --seed), no items, the
+// link's series and changes (SIGHUP's re-reads are changes by "SIGHUP"),
+// the engine counters at the end, and an engine or restore failure as its error.
+//
 // Returns the exit status (exit_status.hpp): 0 after a clean restore; 1 the
-// engine failed or the restore did (the message says what to do). Bad flags
+// engine failed or the restore did (the message says what to do); 2 a report
+// could not be written. Bad flags
 // or profile throw ProfileError, a setup failure SetupError (nothing changed:
 // everything done was undone).
 #pragma once
@@ -30,6 +38,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "harness/commands/report_files.hpp"
 
 namespace synnet {
 
@@ -40,8 +51,10 @@ struct AttachOptions {
   std::string profile{};                       // a file path, or ""
   std::optional<double> duration_s{};          // none: until a signal
   std::optional<std::uint64_t> seed{};
-  std::ostream* log = nullptr;  // nullptr: std::cerr
-  std::string listen{};         // the control API also on TCP (it is always on the run's socket)
+  std::ostream* log = nullptr;              // nullptr: std::cerr
+  std::string listen{};                     // the control API also on TCP (it is always on the run's socket)
+  ReportFiles reports{};                    // --json, --html ("" = none)
+  std::vector<std::string> command_line{};  // as typed (argv), for the report's replay command
 };
 
 int run_attached(const AttachOptions& options);

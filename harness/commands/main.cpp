@@ -3,14 +3,13 @@
 // (ping, iperf3, any command) and checks what it measured against the
 // file's expectations.
 //
-//   synnet-test SCENARIO.json [--json FILE] [--junit FILE] [--seed N] [--keep] [--quiet]
+//   synnet-test SCENARIO.json [--json FILE] [--junit FILE] [--html FILE] [--seed N] [--keep] [--quiet]
 //   synnet-test --check SCENARIO.json      validate only
 //   synnet-test --cleanup                  remove what killed runs left behind
-//   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] -- CMD ARGS...
-//   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S]
-//   synnet-test up SCENARIO.json [--listen ADDR:PORT]   the network up until Ctrl-C or `down`
-//   synnet-test down [PREFIX]
-//   synnet-test ctl [--run PREFIX | --api URL [--token T]] list|show|set|partition|heal|counters|watch|raw ...
+//   synnet-test run [--loss 2% --delay 40ms ... | --profile FILE] [--peer-cmd CMD] [--json F] [--html F] -- CMD ARGS...
+//   synnet-test attach --netns PATH|PID --dev IFNAME [--loss 2% ... | --profile FILE] [--duration S] [--json F] [--html
+//   F] synnet-test up SCENARIO.json [--listen ADDR:PORT]   the network up until Ctrl-C or `down` synnet-test down
+//   [PREFIX] synnet-test ctl [--run PREFIX | --api URL [--token T]] list|show|set|partition|heal|counters|watch|raw ...
 //
 // This file is the command line only: options, help texts, and dispatch to
 // one file per command (test_command, run_command, attach_command,
@@ -30,6 +29,7 @@
 #include "harness/commands/cleanup_command.hpp"
 #include "harness/commands/ctl_command.hpp"
 #include "harness/commands/exit_status.hpp"
+#include "harness/commands/report_files.hpp"
 #include "harness/commands/run_command.hpp"
 #include "harness/commands/test_command.hpp"
 #include "harness/commands/up_command.hpp"
@@ -55,7 +55,10 @@ const char* const kRunDescription =
     "  synnet-test run --profile slow-link.json -- make test\n"
     "  synnet-test run --host --delay 40ms -- sh -c 'curl http://$SYNNET_PEER:8080/'\n"
     "      the far side is this machine: reach a server running here through the impairments\n"
-    "      the profile is a scenario's link object: {\"a_to_b\": {...}, \"b_to_a\": {...}} (a_to_b is up)\n\n"
+    "      the profile is a scenario's link object: {\"a_to_b\": {...}, \"b_to_a\": {...}} (a_to_b is up)\n"
+    "  synnet-test run --loss 5% --html run.html --json run.json -- ping -c 20 198.18.0.2\n"
+    "      also write a report: the command's status and duration, the link's throughput,\n"
+    "      drops and queueing delay every 100 ms, the engine's counters (open run.html anywhere)\n\n"
     "Each impairment flag sets both directions; --up-X (self -> peer) and --down-X (back) set one.\n"
     "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
     "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
@@ -87,9 +90,9 @@ const char* const kAttachDescription =
     "Examples:\n"
     "  synnet-test attach --netns $(docker inspect -f '{{.State.Pid}}' web) --dev eth0 --delay 40ms\n"
     "  synnet-test attach --netns /run/netns/ctr --dev eth0 --loss 5% --duration 60\n"
-    "  synnet-test attach --netns 1234 --dev eth0 --profile flaky.json &\n"
+    "  synnet-test attach --netns 1234 --dev eth0 --profile flaky.json --html attach.html &\n"
     "  kill -HUP $!      # re-read flaky.json and apply it (queued packets are kept)\n"
-    "  kill -INT $!      # restore the namespace and exit\n\n"
+    "  kill -INT $!      # restore the namespace, write attach.html (the link's plots) and exit\n\n"
     "Up is the namespace -> the network (a_to_b in a profile), down is the way back; the\n"
     "impairment flags and the profile are as for `synnet-test run`. After a kill -9,\n"
     "`synnet-test --cleanup` restores the namespace from the state synnet-test saved in\n"
@@ -106,6 +109,9 @@ const char* const kDescription =
     "      the seed's PoC: ping and iperf3 through the engine; exit 0 when all held\n"
     "  synnet-test scenarios/lossy-link.json --json report.json --junit junit.xml\n"
     "      also write the full report as JSON and as JUnit XML for your CI\n"
+    "  synnet-test scenarios/lossy-link.json --html report.html\n"
+    "      and as one HTML file with plots (throughput, RTT, loss, queueing delay, drops),\n"
+    "      the changes marked; it opens in any browser, with no network access\n"
     "  synnet-test scenarios/lossy-link.json --seed 42\n"
     "      replay a run with the seed it printed (same random decisions in the engine)\n"
     "  synnet-test --check my-scenario.json\n"
@@ -218,12 +224,18 @@ namespace {
 
 int run(int argc, char** argv) {
   CLI::App cli{kDescription, "synnet-test"};
-  std::string file, json_file, junit_file;
+  const std::vector<std::string> command_line(argv, argv + argc);
+  const std::string html_help =
+      "write the report as one HTML file with plots, self-contained (opens with no network access)";
+  const std::string json_help = "write the report as JSON to FILE (scenarios/synnet-report.schema.json)";
+  std::string file;
+  ReportFiles reports;
   std::optional<std::uint64_t> seed;
   bool keep = false, quiet = false, check_only = false, do_clean = false;
   cli.add_option("SCENARIO", file, "the scenario file (JSON)");
-  cli.add_option("--json", json_file, "write the full report as JSON to FILE")->type_name("FILE");
-  cli.add_option("--junit", junit_file, "write JUnit XML (one testcase per expectation) to FILE")->type_name("FILE");
+  cli.add_option("--json", reports.json, "write the full report as JSON to FILE")->type_name("FILE");
+  cli.add_option("--junit", reports.junit, "write JUnit XML (one testcase per expectation) to FILE")->type_name("FILE");
+  cli.add_option("--html", reports.html, html_help)->type_name("FILE");
   cli.add_option("--seed", seed, "the engine's random seed (overrides the file's; printed on every run)");
   cli.add_flag("--keep", keep, "after the checks, keep the network and engine up until Ctrl-C; print how to enter it");
   cli.add_flag("--check", check_only, "only validate the scenario file (needs no root)");
@@ -261,6 +273,9 @@ int run(int argc, char** argv) {
   run->add_option("--seed", run_seed, "the engine's random seed (printed on every run)");
   std::string run_listen;
   run->add_option("--listen", run_listen, listen_help)->type_name("ADDR:PORT");
+  ReportFiles run_reports;
+  run->add_option("--json", run_reports.json, json_help)->type_name("FILE");
+  run->add_option("--html", run_reports.html, html_help)->type_name("FILE");
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
   CLI::App* attach = cli.add_subcommand(
       "attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
@@ -286,6 +301,8 @@ int run(int argc, char** argv) {
       ->type_name("SECONDS");
   attach->add_option("--seed", attach_options.seed, "the engine's random seed (printed)");
   attach->add_option("--listen", attach_options.listen, listen_help)->type_name("ADDR:PORT");
+  attach->add_option("--json", attach_options.reports.json, json_help)->type_name("FILE");
+  attach->add_option("--html", attach_options.reports.html, html_help)->type_name("FILE");
   CLI::App* ctl = cli.add_subcommand("ctl", "talk to a running network's control API (see: synnet-test ctl --help)");
   ctl->footer(kCtlDescription);  // after the options: the top-level --help keeps the one-line summary
   ctl->require_subcommand(1);
@@ -355,6 +372,7 @@ int run(int argc, char** argv) {
   }
   if (attach->parsed()) {
     if (attach_seconds > 0) attach_options.duration_s = attach_seconds;
+    attach_options.command_line = command_line;
     return guarded("synnet-test attach", exit_status::kBad, [&] { return run_attached(attach_options); });
   }
   if (run->parsed()) {
@@ -368,7 +386,10 @@ int run(int argc, char** argv) {
                              .peer_cmd = peer_cmd,
                              .far_side_is_host = far_side_is_host,
                              .seed = run_seed,
-                             .listen = run_listen});
+                             .listen = run_listen,
+                             .reports = run_reports,
+                             .profile = profile,
+                             .command_line = command_line});
     });
   }
   if (do_clean) return run_cleanup();
@@ -378,8 +399,8 @@ int run(int argc, char** argv) {
   }
   if (check_only) return check_test_file(file);
   return run_test_file({.file = file,
-                        .json_file = json_file,
-                        .junit_file = junit_file,
+                        .reports = reports,
+                        .command_line = command_line,
                         .seed = seed,
                         .keep = keep,
                         .quiet = quiet,

@@ -5,11 +5,13 @@
 #include <signal.h>
 
 #include <iostream>
+#include <numeric>
 #include <thread>
 
 #include "harness/commands/exit_status.hpp"
 #include "harness/control/api_server.hpp"
 #include "harness/control/run_description.hpp"
+#include "harness/measure/expectations.hpp"
 #include "harness/report/summary.hpp"
 #include "harness/run/session.hpp"
 #include "harness/run/testbed.hpp"
@@ -27,10 +29,40 @@ using namespace std::chrono_literals;
 constexpr std::chrono::seconds kSignalGrace{5};   // a forwarded Ctrl-C: then SIGTERM, SIGKILL
 constexpr const char* kWrapSubnet = "198.18.0.";  // self is .1, the peer .2 (/24)
 
+std::string joined(const std::vector<std::string>& argv) {
+  return std::accumulate(argv.begin(), argv.end(), std::string(),
+                         [](const std::string& a, const std::string& b) { return a.empty() ? b : a + " " + b; });
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The command as the report's one item: an exec whose exit status is checked == 0.
+ItemReport command_item(const std::vector<std::string>& argv, double start, double seconds,
+                        const std::optional<ProcessResult>& result, const std::string& error) {
+  ItemReport item{.name = "command", .kind = "exec", .command = joined(argv), .seconds = seconds, .start = start};
+  if (result) {
+    if (result->signal == 0) {
+      item.measurement.exit_code = result->exit_code;
+    } else {
+      item.measurement.error = result->describe();
+    }
+  }
+  item.error = error;
+  if (error.empty()) item.checks = check_expectations(Expectations{}, item.measurement, /*is_exec=*/true);
+  return item;
+}
+
 }  // namespace
 
 int run_wrapped(const Scenario& s, const WrapOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (const auto problem = o.reports.problem()) {
+    log << "synnet-test run: " << *problem << "\n";
+    return exit_status::kRunBad;
+  }
   if (o.far_side_is_host) {
     // The host end's subnet must be free here, or the host's replies would go elsewhere.
     for (const auto& [dev, address] : RtNetlink().addresses()) {
@@ -75,6 +107,9 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   }
 
   int status = 0;
+  const double start = live->now();
+  std::optional<ProcessResult> result;
+  std::string run_error;
   try {
     Process cmd = Process::spawn(bed.host("self").fd(), {.argv = o.argv, .env = env, .inherit_stdio = true});
     int forwarded = 0;
@@ -97,10 +132,19 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
     }
     const ProcessResult r = cmd.wait();
     status = r.signal != 0 ? exit_status::signalled(r.signal) : r.exit_code;
+    result = r;
   } catch (const std::exception& e) {
     log << "synnet-test run: cannot run " << o.argv.front() << ": " << e.what() << "\n";
     status = exit_status::kRunNotStarted;
+    run_error = "cannot run " + o.argv.front() + ": " + e.what();
   }
+  RunReport report{.scenario = s.name,
+                   .file = o.profile,
+                   .seed = session.seed(),
+                   .prefix = session.run().prefix(),
+                   .replay = o.command_line.empty() ? "" : replay_command(o.command_line, session.seed())};
+  report.items.push_back(command_item(o.argv, start, live->now() - start, result, run_error));
+  report.error = session.engine_failure().empty() ? "" : "the engine failed: " + session.engine_failure();
 
   if (peer_process) {
     const bool ended_by_itself = !peer_process->running();
@@ -108,11 +152,25 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
     if (ended_by_itself && !p.ok()) {
       log << "synnet-test run: the peer command " << p.describe() << "; its output:\n" << p.out << p.err;
     }
+    report.services.push_back(
+        {.host = "peer",
+         .name = "peer-cmd",
+         .command = o.peer_cmd,
+         .ended = p.describe(),
+         .stopped = !ended_by_itself,
+         .seconds = std::chrono::duration<double>(p.elapsed).count(),
+         .output = p.out,
+         .errors = p.err,
+         .failure = ended_by_itself && !p.ok() ? p.describe() + " before the command ended" : ""});
   }
   server.reset();
+  live->report_into(report);
   live.reset();
   const auto counters = session.stop_engines();
   log << "synnet-test run: engine: " << engine_summary(counters, bed.link_app_prefix(0)) << "\n";
+  report.counters = counters;
+  report.seconds = seconds_since(t0);
+  if (!o.reports.write(report, log, "synnet-test run")) return exit_status::kRunBad;
   return status;
 }
 

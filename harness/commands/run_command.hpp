@@ -24,6 +24,15 @@
 // summary of what the engine did (packets each way, drops by reason) goes to
 // stderr. Setup failures throw SetupError, a --host whose subnet is taken
 // ProfileError (the CLI exits 125 for both: exit_status.hpp).
+//
+// With reports (--json, --html; their paths checked before anything is
+// built, 125 when one cannot be written), a RunReport of the run: scenario
+// "run", file the profile, the seed, the prefix, the command that replays it
+// (the command line with --seed), one item "command" (kind exec: its argv, start and
+// duration on the run's clock, its exit status checked == 0, or the signal
+// that ended it), the peer command as a service of host "peer" (how it ended,
+// its output), the link's series and changes (LiveNetwork::report_into), the
+// engine counters at the end, and an engine failure as the run's error.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/report_files.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace synnet {
@@ -43,8 +53,11 @@ struct WrapOptions {
   std::string peer_cmd{};
   bool far_side_is_host = false;  // the peer is this machine (through the run's veth "<prefix>-h"), not a namespace
   std::optional<std::uint64_t> seed{};
-  std::ostream* log = nullptr;  // addresses, summary; nullptr: std::cerr
-  std::string listen{};         // the control API also on TCP (it is always on the run's socket)
+  std::ostream* log = nullptr;              // addresses, summary; nullptr: std::cerr
+  std::string listen{};                     // the control API also on TCP (it is always on the run's socket)
+  ReportFiles reports{};                    // --json, --html ("" = none)
+  std::string profile{};                    // the --profile file, for the report ("" = none)
+  std::vector<std::string> command_line{};  // as typed (argv), for the report's replay command
 };
 
 int run_wrapped(const Scenario& scenario, const WrapOptions& options);

@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "engine/sys/text_file.hpp"
@@ -16,21 +15,6 @@
 #include "harness/scenario/scenario.hpp"
 
 namespace synnet {
-
-namespace {
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::cerr << "synnet-test: cannot write " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::optional<Scenario> read_scenario_file(const std::string& file) {
   const std::optional<std::string> text = read_text(file);
@@ -57,6 +41,10 @@ int check_test_file(const std::string& file) {
 int run_test_file(const TestOptions& o) {
   const std::optional<Scenario> scenario = read_scenario_file(o.file);
   if (!scenario) return exit_status::kBad;
+  if (const auto problem = o.reports.problem()) {
+    std::cerr << "synnet-test: " << *problem << "\n";
+    return exit_status::kBad;
+  }
   RunSettings settings{.file = o.file,
                        .seed = o.seed,
                        .keep = o.keep,
@@ -87,10 +75,10 @@ int run_test_file(const TestOptions& o) {
   if (!printed && (status != exit_status::kBad || !outcome.report.items.empty())) {
     print_report(std::cout, outcome.report, ::isatty(STDOUT_FILENO) == 1);
   }
-  if (!o.json_file.empty() && !write_file(o.json_file, report_json(outcome.report).dump(2) + "\n")) {
-    status = exit_status::kBad;
+  if (outcome.report.replay.empty() && !outcome.report.prefix.empty() && !o.command_line.empty()) {
+    outcome.report.replay = replay_command(o.command_line, outcome.report.seed);
   }
-  if (!o.junit_file.empty() && !write_file(o.junit_file, report_junit(outcome.report))) status = exit_status::kBad;
+  if (!o.reports.write(outcome.report, std::cerr, "synnet-test")) status = exit_status::kBad;
   return status;
 }
 

@@ -5,7 +5,8 @@
 // profile without losing a queued packet (and keeps the running impairments
 // when the new one is bad); a
 // SIGKILLed attach is restored by `synnet-test --cleanup`; bad targets exit 2
-// and change nothing. Skips when not root.
+// and change nothing; --json and --html write the run's report after the
+// restore. Skips when not root.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -17,6 +18,7 @@
 
 #include "netns/attachment.hpp"
 #include "netns/process.hpp"
+#include "tests/harness/report/report_schema.hpp"
 #include "tests/netns/container_testing.hpp"
 
 namespace synnet {
@@ -186,6 +188,30 @@ TEST_F(AttachRun, RestoresByItselfAtTheEndOfItsDuration) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("the duration is over"), std::string::npos) << r.err;
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 1500ms);
+}
+
+TEST_F(AttachRun, WritesTheRunsReportAsJsonAndHtmlAfterTheRestore) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("synnet-attach-report-" + net_->run.prefix());
+  std::filesystem::create_directories(dir);
+  const std::string json_path = dir / "attach.json", html_path = dir / "attach.html";
+  Process p = attach({"--duration", "1.5", "--delay", "1ms", "--seed", "9", "--json", json_path, "--html", html_path});
+  EXPECT_GT(min_rtt_ms(), 2.0) << "the delay is in place";
+  const ProcessResult r = p.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream json_in(json_path);
+  const nlohmann::json report = nlohmann::json::parse(json_in, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(report.is_object()) << "no JSON report in " << json_path << "; " << r.err;
+  EXPECT_EQ(testing::report_schema_errors(report, SYNNET_SOURCE_DIR), "");
+  EXPECT_EQ(report["scenario"], "attach");
+  EXPECT_EQ(report["seed"], 9);
+  EXPECT_EQ(report["passed"], true) << report.dump(2);
+  EXPECT_GE(report["seconds"].get<double>(), 1.5);
+  EXPECT_FALSE(report["counters"]["apps"].empty());
+  std::ifstream html_in(html_path);
+  const std::string html{std::istreambuf_iterator<char>(html_in), std::istreambuf_iterator<char>()};
+  EXPECT_NE(html.find("<title>PASS attach — synnet-test report</title>"), std::string::npos) << html.substr(0, 300);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(AttachRun, AKilledAttachIsRestoredByCleanup) {

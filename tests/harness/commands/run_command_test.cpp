@@ -1,10 +1,19 @@
 // End-to-end `synnet-test run`, as root: 100% loss makes ping fail and 0%
 // lets it pass; --delay 50ms gives an RTT of ~100 ms; the command's exit
 // status and stdout pass through; a peer command serves it; a bad flag exits
-// 125 naming the flag; nothing is left behind. Skips when not root.
+// 125 naming the flag; --json and --html write the run's report (the JSON
+// valid against scenarios/synnet-report.schema.json), a report path that
+// cannot be written exits 125 before anything is built; nothing is left
+// behind. Skips when not root.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "netns/process.hpp"
+#include "tests/harness/report/report_schema.hpp"
 #include "tests/netns/netns_testing.hpp"
 
 namespace synnet {
@@ -88,6 +97,62 @@ TEST_F(WrapRun, TheFarSideIsNotThisMachineWhenItsSubnetIsTaken) {
   EXPECT_NE(r.err.find("--host: 198.18.0.0/24 is already in use on this machine (198.18.0.9/24 on " + taken.a()),
             std::string::npos)
       << r.err;
+}
+
+TEST_F(WrapRun, WritesTheRunsReportAsJsonAndHtml) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("synnet-run-report-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string json_path = dir / "run.json", html_path = dir / "run.html";
+  const ProcessResult r = synnet_run({"--loss", "1%", "--seed", "5", "--json", json_path, "--html", html_path, "--",
+                                      "sh", "-c", "ping -c 5 -i 0.1 -W 1 $SYNNET_PEER >/dev/null; exit 3"});
+  EXPECT_EQ(r.exit_code, 3) << "the command's status, reports or not: " << r.err;
+  std::ifstream json_in(json_path);
+  const nlohmann::json report = nlohmann::json::parse(json_in, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(report.is_object()) << "no JSON report in " << json_path << "; " << r.err;
+  EXPECT_EQ(testing::report_schema_errors(report, SYNNET_SOURCE_DIR), "");
+  EXPECT_EQ(report["scenario"], "run");
+  EXPECT_EQ(report["seed"], 5);
+  EXPECT_EQ(report["passed"], false) << "the command exited 3";
+  ASSERT_EQ(report["items"].size(), 1u) << report.dump(2);
+  const nlohmann::json& item = report["items"][0];
+  EXPECT_EQ(item["kind"], "exec");
+  EXPECT_EQ(item["command"], "sh -c ping -c 5 -i 0.1 -W 1 $SYNNET_PEER >/dev/null; exit 3");
+  EXPECT_EQ(item["measurement"]["exit_code"], 3);
+  ASSERT_EQ(item["checks"].size(), 1u);
+  EXPECT_EQ(item["checks"][0]["figure"], "exit_code");
+  EXPECT_EQ(item["checks"][0]["pass"], false);
+  EXPECT_GT(item["seconds"].get<double>(), 0.4) << "5 pings 100 ms apart";
+  bool engine_counted = false;
+  for (const nlohmann::json& c : report["counters"]["apps"]) {
+    engine_counted = engine_counted || (c["name"] == "rx_packets" && c["value"].get<std::uint64_t>() >= 5);
+  }
+  EXPECT_TRUE(engine_counted) << "the engine's counters at the end: " << report["counters"].dump(2);
+  if (report.contains("replay")) {  // JSON version 4
+    EXPECT_NE(report["replay"].get<std::string>().find("synnet-test run --loss 1% --seed 5 -- sh -c "),
+              std::string::npos)
+        << report["replay"];
+  }
+
+  std::ifstream html_in(html_path);
+  const std::string html{std::istreambuf_iterator<char>(html_in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u) << html.substr(0, 200);
+  EXPECT_NE(html.find("<title>FAIL run — synnet-test report</title>"), std::string::npos);
+  EXPECT_NE(html.find("<td>exit_code</td>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"report-data\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_F(WrapRun, AReportPathThatCannotBeWrittenExits125BeforeAnythingIsBuilt) {
+  const auto before = testing::Leftovers::count();
+  const ProcessResult r = synnet_run({"--html", "/nonexistent/synnet/run.html", "--", "touch", "/tmp/never"});
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("synnet-test run: --html /nonexistent/synnet/run.html: the folder /nonexistent/synnet does "
+                       "not exist; create it or pick another path"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("SYNNET_SELF"), std::string::npos) << "nothing was set up: " << r.err;
+  EXPECT_EQ(testing::Leftovers::count().namespaces, before.namespaces);
 }
 
 TEST_F(WrapRun, ABadFlagExits125AndNamesIt) {

@@ -71,7 +71,8 @@ TEST_P(Scenarios, PassesEndToEnd) {
   const std::string file = kSource + "/scenarios/" + GetParam();
   const std::string json = temp_file(GetParam() + ".report.json");
   const std::string junit = temp_file(GetParam() + ".junit.xml");
-  const ProcessResult r = synnet_test({file, "--json", json, "--junit", junit});
+  const std::string html = temp_file(GetParam() + ".report.html");
+  const ProcessResult r = synnet_test({file, "--json", json, "--junit", junit, "--html", html});
   EXPECT_EQ(r.exit_code, 0) << r.describe() << "\n" << r.out << r.err;
   const nlohmann::json report = read_json(json);
   ASSERT_TRUE(report.is_object()) << "no JSON report in " << json;
@@ -127,8 +128,12 @@ TEST_P(Scenarios, PassesEndToEnd) {
   const std::string xml_text = read_text(junit);
   EXPECT_NE(xml_text.find("<testsuite"), std::string::npos);
   EXPECT_EQ(xml_text.find("<failure"), std::string::npos) << xml_text;
+  const std::string page = read_text(html);
+  EXPECT_EQ(page.rfind("<!doctype html>", 0), 0u) << "no HTML report in " << html;
+  EXPECT_NE(page.find("<title>PASS " + report.value("scenario", "")), std::string::npos) << page.substr(0, 300);
   fs::remove(json);
   fs::remove(junit);
+  fs::remove(html);
 }
 
 std::vector<std::string> scenario_files() {
@@ -193,6 +198,21 @@ TEST(ScenarioRun, AnUnreadableScenarioFileExitsTwoAndSaysWhy) {
   const ProcessResult directory = synnet_test({"/tmp"});
   EXPECT_EQ(directory.exit_code, 2) << directory.describe();
   EXPECT_NE(directory.err.find("cannot read /tmp: Is a directory"), std::string::npos) << directory.err;
+}
+
+TEST(ScenarioRun, AReportPathThatCannotBeWrittenExitsTwoBeforeTheRun) {
+  SYNNET_REQUIRE_ROOT();
+  const auto before = testing::Leftovers::count();
+  const ProcessResult r = synnet_test(
+      {kSource + "/scenarios/high-latency.json", "--json", "/tmp", "--html", "/nonexistent/synnet/report.html"}, 20s);
+  EXPECT_EQ(r.exit_code, 2) << r.describe() << "\n" << r.err;
+  EXPECT_NE(r.err.find("synnet-test: --json /tmp: it is a folder; name a file in it; --html "
+                       "/nonexistent/synnet/report.html: the folder /nonexistent/synnet does not exist; create it or "
+                       "pick another path"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "") << "no run, no report";
+  EXPECT_EQ(testing::Leftovers::count().namespaces, before.namespaces);
 }
 
 // Timeline changes reconfigure the running engine in place: the 30 ms delay
