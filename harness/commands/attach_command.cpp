@@ -17,6 +17,8 @@
 #include "harness/control/api_server.hpp"
 #include "harness/control/run_description.hpp"
 #include "harness/report/summary.hpp"
+#include "harness/report/terminal.hpp"
+#include "harness/run/capture_files.hpp"
 #include "harness/run/engine_link.hpp"
 #include "harness/run/session.hpp"
 #include "harness/scenario/profile.hpp"
@@ -38,14 +40,16 @@ Scenario impairments(const AttachOptions& o) {
   return profile_scenario(o.flags, *text, o.profile);
 }
 
-EngineConfigs engine_configs(const Scenario& s, Attachment& a, const LinkDirections& directions) {
+EngineConfigs engine_configs(const Scenario& s, Attachment& a, const LinkDirections& directions,
+                             const CaptureFiles& captures) {
   EngineConfigs c;
   const ScenarioLink& link = s.links.at(0);
   const std::string wire_path = a.wire().path();
   // The original interface's offloads are not ours: senders on its network may
   // hand it GSO super-frames, which its port cuts into wire packets on arrival.
+  const auto captured = captures.captures().find(link.name);
   add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
-                  directions);
+                  directions, {}, captured == captures.captures().end() ? LinkCaptures{} : captured->second);
   return c;
 }
 
@@ -76,14 +80,17 @@ int run_attached(const AttachOptions& o) {
     log << "synnet-test attach: " << *problem << "\n";
     return exit_status::kBad;
   }
+  const std::optional<CaptureSettings> capture = o.capture.settings();
+  CaptureFiles captures;  // outlives the engines: their packets point at it
+  if (capture) captures.open(scenario, *capture);
   Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
   Attachment& attachment = session.build<Attachment>(path, o.dev);
   session.start_engines(
-      engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}).parts());
+      engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}, captures).parts());
   // The API and SIGHUP change the link through one LiveNetwork; both go before the engines stop.
   std::optional<LiveNetwork> live;
-  live.emplace(scenario, session.engines(), [&scenario, &attachment](const NetworkState& state) {
-    return engine_configs(scenario, attachment, state.links.at(0));
+  live.emplace(scenario, session.engines(), [&scenario, &attachment, &captures](const NetworkState& state) {
+    return engine_configs(scenario, attachment, state.links.at(0), captures);
   });
   std::optional<ApiServer> server;
   try {
@@ -156,6 +163,10 @@ int run_attached(const AttachOptions& o) {
   live.reset();
   report.counters = session.stop_engines();
   log << "synnet-test attach: engine: " << engine_summary(report.counters, scenario.links[0].name) << "\n";
+  if (!captures.empty()) {
+    report.captures = captures.close();
+    print_captures(log, report.captures, false);
+  }
   session.close_engines();  // closes their sockets on the interfaces before they move
   try {
     attachment.restore();

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/capture_options.hpp"
 #include "harness/commands/report_files.hpp"
 
 namespace synnet {
@@ -55,6 +56,7 @@ struct AttachOptions {
   std::string listen{};                     // the control API also on TCP (it is always on the run's socket)
   ReportFiles reports{};                    // --json, --html ("" = none)
   std::vector<std::string> command_line{};  // as typed (argv), for the report's replay command
+  CaptureOptions capture{};                 // --capture, --capture-limit, --capture-snaplen
 };
 
 int run_attached(const AttachOptions& options);

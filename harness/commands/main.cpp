@@ -26,6 +26,7 @@
 
 #include "engine/sys/text_file.hpp"
 #include "harness/commands/attach_command.hpp"
+#include "harness/commands/capture_options.hpp"
 #include "harness/commands/cleanup_command.hpp"
 #include "harness/commands/ctl_command.hpp"
 #include "harness/commands/exit_status.hpp"
@@ -196,6 +197,8 @@ int guarded(const std::string& who, int bad, const std::function<int()>& command
     std::cerr << who << ": " << e.what() << "\n";
   } catch (const SetupError& e) {
     std::cerr << who << ": " << e.what() << "\n";
+  } catch (const std::invalid_argument& e) {  // an option's value (--capture-limit 100XB)
+    std::cerr << who << ": " << e.what() << "\n";
   }
   return bad;
 }
@@ -236,6 +239,8 @@ int run(int argc, char** argv) {
   cli.add_option("--json", reports.json, "write the full report as JSON to FILE")->type_name("FILE");
   cli.add_option("--junit", reports.junit, "write JUnit XML (one testcase per expectation) to FILE")->type_name("FILE");
   cli.add_option("--html", reports.html, html_help)->type_name("FILE");
+  CaptureOptions capture;
+  add_capture_options(cli, capture);
   cli.add_option("--seed", seed, "the engine's random seed (overrides the file's; printed on every run)");
   cli.add_flag("--keep", keep, "after the checks, keep the network and engine up until Ctrl-C; print how to enter it");
   cli.add_flag("--check", check_only, "only validate the scenario file (needs no root)");
@@ -276,6 +281,8 @@ int run(int argc, char** argv) {
   ReportFiles run_reports;
   run->add_option("--json", run_reports.json, json_help)->type_name("FILE");
   run->add_option("--html", run_reports.html, html_help)->type_name("FILE");
+  CaptureOptions run_capture;
+  add_capture_options(*run, run_capture);
   run->add_option("CMD", command, "the command and its arguments (after --)")->required();
   CLI::App* attach = cli.add_subcommand(
       "attach", "put a running container's interface behind a flaky link (see: synnet-test attach --help)");
@@ -303,6 +310,7 @@ int run(int argc, char** argv) {
   attach->add_option("--listen", attach_options.listen, listen_help)->type_name("ADDR:PORT");
   attach->add_option("--json", attach_options.reports.json, json_help)->type_name("FILE");
   attach->add_option("--html", attach_options.reports.html, html_help)->type_name("FILE");
+  add_capture_options(*attach, attach_options.capture);
   CLI::App* ctl = cli.add_subcommand("ctl", "talk to a running network's control API (see: synnet-test ctl --help)");
   ctl->footer(kCtlDescription);  // after the options: the top-level --help keeps the one-line summary
   ctl->require_subcommand(1);
@@ -389,7 +397,8 @@ int run(int argc, char** argv) {
                              .listen = run_listen,
                              .reports = run_reports,
                              .profile = profile,
-                             .command_line = command_line});
+                             .command_line = command_line,
+                             .capture = run_capture.settings()});
     });
   }
   if (do_clean) return run_cleanup();
@@ -404,7 +413,8 @@ int run(int argc, char** argv) {
                         .seed = seed,
                         .keep = keep,
                         .quiet = quiet,
-                        .listen = listen});
+                        .listen = listen,
+                        .capture = capture});
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include "harness/control/run_description.hpp"
 #include "harness/measure/expectations.hpp"
 #include "harness/report/summary.hpp"
+#include "harness/report/terminal.hpp"
+#include "harness/run/capture_files.hpp"
 #include "harness/run/session.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/scenario/profile.hpp"
@@ -73,8 +75,13 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
       }
     }
   }
+  CaptureFiles captures;  // outlives the engines: their packets point at it
   Session session(o.seed ? *o.seed : random_seed());
   Testbed& bed = session.build<Testbed>(s, o.far_side_is_host ? "peer" : "");
+  if (o.capture) {
+    captures.open(s, *o.capture);
+    bed.capture(captures.captures());
+  }
   session.start_engines(bed.engine_configs(bed.links()).parts());
   std::optional<LiveNetwork> live;  // before the server, which uses it; both go before the engines stop
   live.emplace(s, session.engines(), [&bed](const NetworkState& state) { return bed.engine_configs(state); });
@@ -168,6 +175,10 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   live.reset();
   const auto counters = session.stop_engines();
   log << "synnet-test run: engine: " << engine_summary(counters, bed.link_app_prefix(0)) << "\n";
+  if (!captures.empty()) {
+    report.captures = captures.close();
+    print_captures(log, report.captures, false);
+  }
   report.counters = counters;
   report.seconds = seconds_since(t0);
   if (!o.reports.write(report, log, "synnet-test run")) return exit_status::kRunBad;

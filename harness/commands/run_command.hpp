@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/capture_options.hpp"
 #include "harness/commands/report_files.hpp"
 #include "harness/scenario/scenario.hpp"
 
@@ -53,11 +54,12 @@ struct WrapOptions {
   std::string peer_cmd{};
   bool far_side_is_host = false;  // the peer is this machine (through the run's veth "<prefix>-h"), not a namespace
   std::optional<std::uint64_t> seed{};
-  std::ostream* log = nullptr;              // addresses, summary; nullptr: std::cerr
-  std::string listen{};                     // the control API also on TCP (it is always on the run's socket)
-  ReportFiles reports{};                    // --json, --html ("" = none)
-  std::string profile{};                    // the --profile file, for the report ("" = none)
-  std::vector<std::string> command_line{};  // as typed (argv), for the report's replay command
+  std::ostream* log = nullptr;               // addresses, summary; nullptr: std::cerr
+  std::string listen{};                      // the control API also on TCP (it is always on the run's socket)
+  ReportFiles reports{};                     // --json, --html ("" = none)
+  std::string profile{};                     // the --profile file, for the report ("" = none)
+  std::vector<std::string> command_line{};   // as typed (argv), for the report's replay command
+  std::optional<CaptureSettings> capture{};  // --capture: a pcapng file per direction (run/capture_files.hpp)
 };
 
 int run_wrapped(const Scenario& scenario, const WrapOptions& options);

@@ -45,11 +45,19 @@ int run_test_file(const TestOptions& o) {
     std::cerr << "synnet-test: " << *problem << "\n";
     return exit_status::kBad;
   }
+  std::optional<CaptureSettings> capture;
+  try {
+    capture = o.capture.settings();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "synnet-test: " << e.what() << "\n";
+    return exit_status::kBad;
+  }
   RunSettings settings{.file = o.file,
                        .seed = o.seed,
                        .keep = o.keep,
                        .log = o.quiet ? nullptr : &std::cerr,
-                       .live = !o.quiet && ::isatty(STDERR_FILENO) == 1};
+                       .live = !o.quiet && ::isatty(STDERR_FILENO) == 1,
+                       .capture = capture};
   settings.serve = serve_api(o.listen, "test", o.quiet ? nullptr : &std::cerr);
   bool printed = false;
   settings.on_checked = [&](const RunReport& report) {

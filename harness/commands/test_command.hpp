@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/capture_options.hpp"
 #include "harness/commands/report_files.hpp"
 #include "harness/scenario/scenario.hpp"
 
@@ -26,9 +27,10 @@ struct TestOptions {
   ReportFiles reports{};                    // --json, --junit, --html
   std::vector<std::string> command_line{};  // as typed (argv), for the report's replay command
   std::optional<std::uint64_t> seed{};
-  bool keep = false;     // keep the network up after the checks, until Ctrl-C
-  bool quiet = false;    // no progress lines
-  std::string listen{};  // the control API also on TCP ("ADDR:PORT"); it is always on the run's socket
+  bool keep = false;         // keep the network up after the checks, until Ctrl-C
+  bool quiet = false;        // no progress lines
+  std::string listen{};      // the control API also on TCP ("ADDR:PORT"); it is always on the run's socket
+  CaptureOptions capture{};  // --capture, --capture-limit, --capture-snaplen
 };
 
 int run_test_file(const TestOptions& options);

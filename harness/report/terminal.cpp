@@ -178,10 +178,10 @@ void print_counters(std::ostream& out, const RunReport& report, const Colors& c)
 }
 
 // "captures:" and a line per file: what it holds and what it left out.
-void print_captures(std::ostream& out, const RunReport& report, const Colors& c) {
-  if (report.captures.empty()) return;
+void print_captures(std::ostream& out, const std::vector<CaptureReport>& captures, const Colors& c) {
+  if (captures.empty()) return;
   out << "\ncaptures (every frame as it entered the chain, its fate in a packet comment):\n";
-  for (const CaptureReport& k : report.captures) {
+  for (const CaptureReport& k : captures) {
     out << "  " << k.path << "  " << k.written << (k.written == 1 ? " frame, " : " frames, ") << format_bytes(k.bytes);
     if (k.not_written > 0) {
       out << ", " << c.bad(std::to_string(k.not_written) + " not written") << " ("
@@ -227,6 +227,10 @@ void print_counters(std::ostream& out, const RunReport& report, bool color) {
 
 std::string summary_line(const RunReport& report, bool color) { return summary_line(report, Colors{color}); }
 
+void print_captures(std::ostream& out, const std::vector<CaptureReport>& captures, bool color) {
+  print_captures(out, captures, Colors{color});
+}
+
 void print_report(std::ostream& out, const RunReport& report, bool color) {
   const Colors c{color};
   out << c.bold(report.scenario) << "  (" << report.file << ")  seed " << report.seed << ", prefix " << report.prefix
@@ -237,7 +241,7 @@ void print_report(std::ostream& out, const RunReport& report, bool color) {
   }
   print_services(out, report, c);
   print_counters(out, report, c);
-  print_captures(out, report, c);
+  print_captures(out, report.captures, c);
   if (!report.timeline.empty()) {
     out << "\ntimeline:\n";
     for (const std::string& line : report.timeline) out << "  " << line << "\n";
