@@ -115,8 +115,8 @@ struct RunReport {
   std::vector<SeriesSample> series{};     // per link direction every series_interval_ms, t on the run's clock
   int series_interval_ms = 100;
   std::uint64_t series_dropped = 0;  // samples left out at the start (the report keeps the last ones)
-  EngineCounters counters{};              // EngineGroup::counters() at the end
-  std::string error{};                    // a setup or engine failure that ended the run early
+  EngineCounters counters{};         // EngineGroup::counters() at the end
+  std::string error{};               // a setup or engine failure that ended the run early
   std::size_t checks_total() const noexcept;
   std::size_t checks_failed() const noexcept;
   bool passed() const noexcept;  // no error, every item and every service passed
