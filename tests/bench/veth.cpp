@@ -12,9 +12,12 @@
 //       on a switch, as the harness's Testbed builds them and its engines
 //       run them (veth_switch.hpp; one engine for the segment, both
 //       directions, where synnet-forward has one per direction: the frames
-//       go one way, so it is a fair match).
+//       go one way, so it is a fair match). Then the switch again with a
+//       thread reading its engines' counters every 100 ms, as a run's
+//       LiveNetwork does for its series: its ratio to the switch without.
 //       Last line: "veth-pps: packet=<r>x xdp=<r>x switch=<r>x bridge
-//       (<kpps> / <kpps> / <kpps> / <kpps> kpps; ...)" (packet, xdp, switch, bridge)
+//       (<kpps> / <kpps> / <kpps> / <kpps> kpps; ...; switch with series
+//       sampling <r>x: <kpps> kpps)" (packet, xdp, switch, bridge)
 //   bench_veth tcp  [--seconds S]  TCP iperf3 a -> b, tx offloads off, through
 //       synnet-forward (packet I/O, an engine per direction, for the headline;
 //       xdp and --engines 1, one engine for both directions, printed too) and
@@ -175,10 +178,13 @@ double pps(Through through, int seconds, bool cheap_sink, const std::string& io 
 
 // The same frames through a 2-port Switch app (hosts a and b on a switch,
 // built by the harness's Testbed; one engine carries the segment).
-double switch_pps(int seconds) {
-  bench::SwitchBed bed;
+// sampling: with a thread reading the engines' counters every 100 ms, as a
+// run's LiveNetwork does for its series.
+double switch_pps(int seconds, bool sampling = false) {
+  bench::SwitchBed bed(sampling);
   return blast(
-      bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false, "switch (2 ports, one engine)",
+      bed.a(), bed.a_if(), bed.b(), bed.b_if(), seconds, false,
+      sampling ? "switch, series sampled every 100 ms" : "switch (2 ports, one engine)",
       [&bed] { return bed.engine_cpu(); }, "engine CPU");
 }
 
@@ -319,20 +325,23 @@ int main(int argc, char** argv) {
       const double cheap_xdp = pps(Through::engine, seconds, true, "xdp");
       std::cout << "  cheap sink: packet=" << bench::fmt_fixed(cheap_packet / cheap_bridge, 2)
                 << "x xdp=" << bench::fmt_fixed(cheap_xdp / cheap_bridge, 2) << "x bridge\n";
-      Rounds bridge, packet, xdp, sw;  // each round: the four back to back, so they share the machine's mood
+      Rounds bridge, packet, xdp, sw, sampled;  // each round: all back to back, so they share the machine's mood
       for (int r = 1; r <= rounds; ++r) {
         std::cout << " round " << r << " of " << rounds << ":\n";
         bridge.add(pps(Through::bridge, seconds, false));
         packet.add(pps(Through::engine, seconds, false, "packet"), bridge.last());
         xdp.add(pps(Through::engine, seconds, false, "xdp"), bridge.last());
         sw.add(switch_pps(seconds), bridge.last());
+        sampled.add(switch_pps(seconds, true), sw.last());
       }
       std::cout << "veth-pps: packet=" << bench::fmt_fixed(packet.median_ratio(), 2)
                 << "x xdp=" << bench::fmt_fixed(xdp.median_ratio(), 2)
                 << "x switch=" << bench::fmt_fixed(sw.median_ratio(), 2) << "x bridge ("
                 << bench::fmt_fixed(packet.median(), 0) << " / " << bench::fmt_fixed(xdp.median(), 0) << " / "
                 << bench::fmt_fixed(sw.median(), 0) << " / " << bench::fmt_fixed(bridge.median(), 0)
-                << " kpps; medians of " << rounds << " rounds)" << std::endl;
+                << " kpps; medians of " << rounds << " rounds; switch with series sampling "
+                << bench::fmt_fixed(sampled.median_ratio(), 3) << "x: " << bench::fmt_fixed(sampled.median(), 0)
+                << " kpps)" << std::endl;
     } else if (what == "tcp") {
       Rounds bridge, packet, xdp, one_engine, bridge_on, bulk;
       const std::uint32_t cap = RawSocket::kBulkGsoMaxSize;

@@ -3,7 +3,9 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "engine/engine_group.hpp"
 #include "harness/run/testbed.hpp"
@@ -34,11 +36,22 @@ struct SwitchBed::Impl {
   RunId run = RunId::create();
   Testbed bed{run, scenario};
   EngineGroup engines{EngineConfigs::kEngines, 1};
+  std::jthread sampler{};  // stops before the engines go
 };
 
-SwitchBed::SwitchBed() : impl_(std::make_unique<Impl>()) {
+SwitchBed::SwitchBed(bool sampling) : impl_(std::make_unique<Impl>()) {
   impl_->engines.configure(impl_->bed.engine_configs(NetworkState::initial(impl_->scenario)).parts());
   impl_->engines.start();
+  if (sampling) {
+    impl_->sampler = std::jthread([engines = &impl_->engines](const std::stop_token& stop) {
+      auto next = std::chrono::steady_clock::now();
+      while (!stop.stop_requested()) {
+        next += std::chrono::milliseconds(100);
+        std::this_thread::sleep_until(next);
+        (void)engines->counters();
+      }
+    });
+  }
   const ProcessResult r = run_process(a().fd(), {.argv = {"ping", "-c", "2", "-i", "0.2", "-w", "5", "198.18.0.2"},
                                                  .env = {"LANG=C"},
                                                  .deadline = std::chrono::seconds(10)});

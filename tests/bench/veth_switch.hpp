@@ -4,6 +4,8 @@
 // which carries both directions (network_engines.hpp).
 //
 //   bench::SwitchBed bed;                      // throws if a cannot ping b through it
+//   bench::SwitchBed sampled(true);            // plus a thread reading the engines' counters every
+//                                              // 100 ms, as a run's LiveNetwork does for its series
 //   trafgen in bed.a() on bed.a_if(); count bed.b_if()'s rx_packets in bed.b()
 //   bed.engine_cpu();                          // CPU seconds the engines have used
 #pragma once
@@ -17,7 +19,7 @@ namespace synnet::bench {
 
 class SwitchBed {
  public:
-  SwitchBed();
+  explicit SwitchBed(bool sampling = false);
   ~SwitchBed();
   SwitchBed(const SwitchBed&) = delete;
   SwitchBed& operator=(const SwitchBed&) = delete;
