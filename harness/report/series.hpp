@@ -30,6 +30,10 @@
 //                           (kQueueDelayCounters; the rate shaper's queue,
 //                           not a delay's or jitter's hold); absent when
 //                           none left
+// A change that replaces the link out of tap.from or into tap.to (a chain's
+// first or last app replaced, e.g. a rate added in front) loses what crossed
+// the old link since the previous sample: the engine drops a removed link's
+// counters, and the new one counts from zero.
 // A sample holds the difference from the previous record for every count
 // (a count that went down, the engines having restarted, gives its new value)
 // and the level for queue; drops only the reasons that occurred.
