@@ -11,6 +11,7 @@ const char* to_string(CounterKind kind) noexcept {
     case CounterKind::error: return "error";
     case CounterKind::drop: return "drop";
     case CounterKind::gauge: return "gauge";
+    case CounterKind::time: return "time";
   }
   return "?";
 }

@@ -24,6 +24,9 @@
 //              kernel      the kernel dropped it (socket or XDP ring)
 //              partition   a network partition in force cuts the path (apps/switch/)
 //   gauge    a level now, not a count (queued, rx_ring 1/0): never summed
+//   time     nanoseconds summed over packets (queue_wait_ns: how long the
+//            packets that left a queue had waited in it); divided by a
+//            packets counter of the same app (dequeued) it is a mean
 // Everything but a gauge only grows while an app runs, so summing over
 // engines (EngineGroup) means something; a gauge there takes the largest.
 #pragma once
@@ -35,10 +38,10 @@
 
 namespace synnet {
 
-enum class CounterKind { packets, bytes, events, altered, error, drop, gauge };
+enum class CounterKind { packets, bytes, events, altered, error, drop, gauge, time };
 enum class Drop { none, impairment, queue_full, no_output, no_buffer, invalid, kernel, partition };  // none: not a drop
 
-const char* to_string(CounterKind kind) noexcept;  // "packets", ..., "gauge"
+const char* to_string(CounterKind kind) noexcept;  // "packets", ..., "gauge", "time"
 const char* to_string(Drop reason) noexcept;       // "impairment", ...; "" for none
 
 // One counter of one app (or link: app is then LinkSpec::str(), "a.out -> b.in").
@@ -66,6 +69,7 @@ class CounterVisitor {
   void error(std::string_view name, std::uint64_t n) const { sink_(name, CounterKind::error, Drop::none, n); }
   void drop(std::string_view name, Drop reason, std::uint64_t n) const { sink_(name, CounterKind::drop, reason, n); }
   void gauge(std::string_view name, std::uint64_t n) const { sink_(name, CounterKind::gauge, Drop::none, n); }
+  void time(std::string_view name, std::uint64_t ns) const { sink_(name, CounterKind::time, Drop::none, ns); }
 
  private:
   Sink sink_;

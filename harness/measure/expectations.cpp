@@ -47,6 +47,8 @@ Check check_bound(const char* figure, const Bound& b, const std::optional<double
   Check c;
   c.figure = figure;
   c.expected = bound_text(b, fmt);
+  c.min = b.min;
+  c.max = b.max;
   c.value = value;
   if (!value) {
     c.measured = not_measured(m);
@@ -103,6 +105,7 @@ std::vector<Check> check_expectations(const Expectations& expect, const Measurem
     Check c;
     c.figure = "exit_code";
     c.expected = "== " + std::to_string(*exit_code);
+    c.min = c.max = *exit_code;
     if (m.exit_code) {
       c.value = *m.exit_code;
       c.measured = std::to_string(*m.exit_code);

@@ -16,7 +16,8 @@
 // integers. Measured values get 3 significant digits (never rounding away
 // whole units: 1234.6 s is "1235 s"); bounds keep up to 6 ("0.1234%"); a
 // failed value gets more digits until it differs from the bound it broke
-// ("7.004%" against "<= 7%"). A figure that was not measured fails with
+// ("7.004%" against "<= 7%"). Check::min and max carry the bound as numbers
+// in the figure's base units (an exit code: both the code expected). A figure that was not measured fails with
 // measured "not measured" plus the measurement's error when it has one
 // ("not measured (killed by signal 9)").
 #pragma once
@@ -36,8 +37,8 @@ struct Check {
   std::string expected;  // e.g. "3% .. 7%", ">= 9 Mbit/s", "<= 90 ms", "== 0"
   std::string measured;  // e.g. "5.12%", or "not measured (iperf3: unable to connect)"
   bool pass = false;
-  std::optional<double> value{};  // the measured figure in base units, for the JSON report
-  std::string warning{};          // e.g. the loss-bound warning; empty when none
+  std::optional<double> value{};       // the measured figure in base units, for the JSON report
+  std::string warning{};               // e.g. the loss-bound warning; empty when none
   std::optional<double> min{}, max{};  // the bound in base units (as value), for the report's plots
 };
 

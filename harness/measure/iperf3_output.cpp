@@ -3,7 +3,8 @@
 // whose "end" object holds, for TCP, sum_sent and sum_received, and for UDP,
 // sum (sender's bytes and rate, receiver's jitter and loss), sum_sent and
 // sum_received (the receiver's own bytes and rate). Older iperf3 versions
-// have only "sum" for UDP.
+// have only "sum" for UDP. Its "intervals" array holds, per interval, a "sum"
+// over the streams as the client saw them (see read_intervals).
 #include "harness/measure/iperf3_output.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace synnet {
 namespace {
@@ -119,6 +121,38 @@ void read_udp(const json& end, Measurement& m) {
   if (sent > 0) m.loss = static_cast<double>(sent - m.packets_received) / static_cast<double>(sent);
 }
 
+// intervals[].sum, as the client saw it: as the TCP sender it has
+// "retransmits"; as the UDP sender "packets" (sent, no loss); as the UDP
+// receiver (-R) "packets" and "lost_packets"; as the TCP receiver neither.
+// Intervals iperf3 marks "omitted" (-O) are left out, as iperf3 leaves them
+// out of its results; an entry without start, end and bits_per_second is
+// skipped.
+std::vector<IntervalPoint> read_intervals(const json& doc, bool udp) {
+  std::vector<IntervalPoint> out;
+  const json* intervals = member(doc, "intervals");
+  if (intervals == nullptr || !intervals->is_array()) return out;
+  for (const json& interval : *intervals) {
+    const json* sum = member(interval, "sum");
+    if (sum == nullptr) continue;
+    if (const json* omitted = member(*sum, "omitted"); omitted != nullptr && omitted->is_boolean() && *omitted) {
+      continue;
+    }
+    const auto start = number(*sum, "start");
+    const auto end = number(*sum, "end");
+    const auto bps = number(*sum, "bits_per_second");
+    if (!start || !end || !bps) continue;
+    IntervalPoint p{.start = *start, .end = *end, .bits_per_second = *bps};
+    if (udp) {
+      p.packets = count(*sum, "packets");
+      p.lost = count(*sum, "lost_packets");
+    } else {
+      p.retransmits = count(*sum, "retransmits");
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace
 
 Measurement parse_iperf3_json(std::string_view json_text, bool udp) {
@@ -137,6 +171,8 @@ Measurement parse_iperf3_json(std::string_view json_text, bool udp) {
     m.error = "iperf3 output is not JSON: " + (shown.empty() ? std::string("(no output)") : shown);
     return m;
   }
+  // What was measured before an error stays: the intervals come first.
+  m.intervals = read_intervals(doc, udp);
   if (const json* error = member(doc, "error")) {
     m.error = "iperf3: " + (error->is_string() ? error->get<std::string>() : error->dump());
     return m;
@@ -148,6 +184,7 @@ Measurement parse_iperf3_json(std::string_view json_text, bool udp) {
         const std::string expected = udp ? "UDP" : "TCP";
         if (protocol->get<std::string>() != expected) {
           m.error = "iperf3 ran a " + protocol->get<std::string>() + " test, not " + expected;
+          m.intervals.clear();  // read as the wrong protocol
           return m;
         }
       }

@@ -12,6 +12,14 @@
 // packets_sent = end.sum_sent.packets (the sender's count; the receiver's
 // `packets` without it), packets_received = packets - lost_packets of the
 // receiver's sum, loss = (sent - received) / sent (not lost_percent).
+// intervals: every entry of "intervals" (iperf3's default: one a second),
+// its "sum" over the streams as the client saw it: start and end (seconds
+// from the client's start), bits_per_second; TCP: retransmits when the
+// client sends (absent with --reverse); UDP: packets (sent, as the sender;
+// received up to the highest sequence number, as the receiver with
+// --reverse) and lost (lost_packets, only as the receiver). Intervals marked
+// "omitted" are left out; they are kept when the document also has an
+// "error" (what was measured before it).
 // iperf3's own "error" field (e.g. "unable to connect to server: Connection
 // refused") goes to `error` as "iperf3: <text>" — iperf 3.11/3.12 exit 0 in
 // that case with --json, so the exit status does not tell. `error` is also

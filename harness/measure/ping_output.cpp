@@ -7,6 +7,9 @@
 //   12 packets transmitted, 9 received, +2 duplicates, +1 errors, 25% packet loss, time 616ms
 //   rtt min/avg/max/mdev = 0.049/0.064/0.158/0.029 ms
 //
+// Each request 1..transmitted becomes a ReplyPoint with its first reply's
+// time= (a "(DUP!)" line after it changes nothing).
+//
 // Plain std::string_view and std::from_chars, no <regex>.
 #include "harness/measure/ping_output.hpp"
 
@@ -43,9 +46,30 @@ bool take_number(std::string_view& s, T& out) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// The icmp_seq of an echo reply line ("64 bytes from X: icmp_seq=3 ..."),
-// nothing for any other line (ICMP errors read "From X icmp_seq=3 ...").
-std::optional<std::uint64_t> reply_seq(std::string_view line) {
+struct Reply {
+  std::uint64_t seq = 0;
+  std::optional<double> rtt;  // seconds; absent when the line has no readable "time="
+};
+
+// "time=0.049 ms" (iputils prints ms; us and s are read too) in seconds.
+std::optional<double> reply_time(std::string_view rest) {
+  constexpr std::string_view kTime = "time=";
+  const auto at = rest.find(kTime);
+  if (at == std::string_view::npos) return std::nullopt;
+  rest.remove_prefix(at + kTime.size());
+  double value = 0;
+  if (!take_number(rest, value) || value < 0) return std::nullopt;
+  const std::string_view unit = trim(rest).substr(0, trim(rest).find(' '));
+  if (unit == "ms") return value * 1e-3;
+  if (unit == "us") return value * 1e-6;
+  if (unit == "s") return value;
+  return std::nullopt;
+}
+
+// The icmp_seq and time of an echo reply line ("64 bytes from X: icmp_seq=3
+// ttl=64 time=0.049 ms"), nothing for any other line (ICMP errors read "From
+// X icmp_seq=3 ...").
+std::optional<Reply> reply_of(std::string_view line) {
   const auto from = line.find(" bytes from ");
   if (from == std::string_view::npos) return std::nullopt;
   std::string_view head = line.substr(0, from);
@@ -55,9 +79,10 @@ std::optional<std::uint64_t> reply_seq(std::string_view line) {
   const auto at = line.find(kSeq, from);
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = line.substr(at + kSeq.size());
-  std::uint64_t seq = 0;
-  if (!take_number(rest, seq)) return std::nullopt;
-  return seq;
+  Reply reply;
+  if (!take_number(rest, reply.seq)) return std::nullopt;
+  reply.rtt = reply_time(rest);
+  return reply;
 }
 
 struct Summary {
@@ -135,10 +160,10 @@ std::optional<Rtt> parse_rtt(std::string_view line) {
 }
 
 // Longest run of sequence numbers in 1..last with no reply.
-std::uint64_t longest_missing_run(const std::vector<std::uint64_t>& seqs, std::uint64_t last) {
+std::uint64_t longest_missing_run(const std::vector<Reply>& replies, std::uint64_t last) {
   std::vector<bool> seen(last + 1, false);
-  for (const auto seq : seqs) {
-    if (seq >= 1 && seq <= last) seen[seq] = true;
+  for (const Reply& r : replies) {
+    if (r.seq >= 1 && r.seq <= last) seen[r.seq] = true;
   }
   std::uint64_t longest = 0;
   std::uint64_t run = 0;
@@ -153,7 +178,7 @@ std::uint64_t longest_missing_run(const std::vector<std::uint64_t>& seqs, std::u
 
 Measurement parse_ping_output(std::string_view out, std::uint32_t count, std::chrono::nanoseconds interval) {
   Measurement m;
-  std::vector<std::uint64_t> seqs;
+  std::vector<Reply> replies;  // sequence numbers unwrapped
   std::optional<Summary> summary;
   std::optional<Rtt> rtt;
   std::string_view first_line;
@@ -168,11 +193,12 @@ Measurement parse_ping_output(std::string_view out, std::uint32_t count, std::ch
     if (line.empty()) continue;
     if (first_line.empty()) first_line = line;
 
-    if (const auto seq = reply_seq(line)) {
+    if (auto reply = reply_of(line)) {
       // icmp_seq is 16 bits: after 65535 ping prints 0, 1, ... again.
-      if (!seqs.empty() && *seq + 32768 < last_raw_seq) seq_offset += 65536;
-      last_raw_seq = *seq;
-      seqs.push_back(*seq + seq_offset);
+      if (!replies.empty() && reply->seq + 32768 < last_raw_seq) seq_offset += 65536;
+      last_raw_seq = reply->seq;
+      reply->seq += seq_offset;
+      replies.push_back(*reply);
     } else if (line.find("packets transmitted") != std::string_view::npos) {
       if (auto s = parse_summary(line)) summary = s;
     } else if (line.find("min/avg/max") != std::string_view::npos) {
@@ -201,8 +227,20 @@ Measurement parse_ping_output(std::string_view out, std::uint32_t count, std::ch
   // Requests ping never sent (stopped early by -w or a signal) are not lost.
   const std::uint64_t last = std::min<std::uint64_t>(count, summary->transmitted);
   if (last > 0) {
-    const auto run = longest_missing_run(seqs, last);
-    m.gap = static_cast<double>(run) * std::chrono::duration<double>(interval).count();
+    const double interval_s = std::chrono::duration<double>(interval).count();
+    const auto run = longest_missing_run(replies, last);
+    m.gap = static_cast<double>(run) * interval_s;
+    // Every request sent, with its first reply's time (a duplicate's is not its round trip).
+    m.replies.resize(last);
+    for (std::uint64_t seq = 1; seq <= last; ++seq) {
+      m.replies[seq - 1] = {.seq = static_cast<std::uint32_t>(seq), .t = static_cast<double>(seq - 1) * interval_s};
+    }
+    std::vector<bool> answered(last + 1, false);
+    for (const Reply& r : replies) {
+      if (r.seq < 1 || r.seq > last || answered[r.seq]) continue;
+      answered[r.seq] = true;
+      m.replies[r.seq - 1].rtt = r.rtt;
+    }
   }
   return m;
 }

@@ -1,5 +1,6 @@
 // ping_output.hpp — reads what iputils ping printed (run with LANG=C) into a
-// Measurement: loss, rtt min/avg/max/mdev and the longest gap in replies.
+// Measurement: loss, rtt min/avg/max/mdev, the longest gap in replies and
+// every request's round trip.
 //
 //   Measurement m = parse_ping_output(out, /*count=*/20, /*interval=*/200ms);
 //
@@ -13,7 +14,10 @@
 // when it stopped early (-w, a signal) and its summary says fewer than
 // `count` were transmitted, the run ends at that number. "From ... icmp_seq=N
 // Destination Host Unreachable" lines are not replies ("+N errors" in the
-// summary). packets_sent/received from the summary. Output without a summary
+// summary). packets_sent/received from the summary. replies: one entry per
+// request ping sent (1..min(count, transmitted)), t = (seq - 1) × interval
+// from the item's start, rtt the "time=" of its first reply (a duplicate is
+// counted once), absent when none came. Output without a summary
 // line gives a Measurement with `error` set: "ping printed no summary (did it
 // run?)", then ": " and the first line printed, if any.
 #pragma once

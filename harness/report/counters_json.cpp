@@ -85,7 +85,8 @@ Json counters_json(const EngineCounters& c) {
 
 std::string prometheus_text(const EngineCounters& c, const std::string& run_prefix) {
   // The app families, indexed by CounterKind (in its order).
-  static_assert(static_cast<int>(CounterKind::drop) == 5 && static_cast<int>(CounterKind::gauge) == 6);
+  static_assert(static_cast<int>(CounterKind::drop) == 5 && static_cast<int>(CounterKind::gauge) == 6 &&
+                static_cast<int>(CounterKind::time) == 7);
   Family app_families[] = {
       {"synnet_app_packets_total", "counter", "Packets an app handled, by app and counter."},
       {"synnet_app_bytes_total", "counter", "Bytes an app handled, by app and counter."},
@@ -94,6 +95,8 @@ std::string prometheus_text(const EngineCounters& c, const std::string& run_pref
       {"synnet_app_errors_total", "counter", "Tries that failed without losing a packet by themselves."},
       {"synnet_app_drops_total", "counter", "Packets an app lost, by reason."},
       {"synnet_app_gauge", "gauge", "A level in an app now (packets queued, a ring in use)."},
+      {"synnet_app_nanoseconds_total", "counter",
+       "Nanoseconds an app summed over packets (how long those that left its queue had waited)."},
   };
   for (const Counter& k : c.apps) {
     Family& f = app_families[static_cast<std::size_t>(k.kind)];

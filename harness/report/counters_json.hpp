@@ -13,6 +13,7 @@
 //   synnet_app_{packets,bytes,events,altered,errors}_total{run,app,counter}  counter (by CounterKind)
 //   synnet_app_drops_total{run,app,counter,reason}                           counter
 //   synnet_app_gauge{run,app,counter}                                        gauge
+//   synnet_app_nanoseconds_total{run,app,counter}                            counter (CounterKind::time)
 //   synnet_link_{tx_packets,tx_bytes,rx_packets,rx_bytes,tx_drops}_total{run,link}   counter
 // Every family is written, with or without samples; label values are
 // escaped as the format says (backslash, double quote, newline).

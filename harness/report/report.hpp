@@ -26,7 +26,11 @@
 //    could not run: tcp; failed services: n1/web; the run ended early) in 12.3 s, seed 42"
 // With color, PASS is green and FAIL red (ANSI codes); without, none at all.
 // JSON (report_json): exactly what scenarios/synnet-report.schema.json
-// describes; services with all of their output.
+// describes (version 4); services with all of their output; the events; the
+// series column by column per link direction ("t": [...], "packets_in":
+// [...], ..., "drops": {reason: [...]}); per item its iperf3 intervals and
+// ping replies, their times moved onto the run's clock (+ ItemReport::start).
+// The terminal report and JUnit leave the series, events and points out.
 // JUnit (report_junit): <testsuites> holding one <testsuite name=scenario>
 // (attributes tests, failures, errors, skipped, time; properties file, seed,
 // prefix) with one <testcase> per Check, named "<item>.<figure>", classname

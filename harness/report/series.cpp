@@ -26,7 +26,9 @@ bool is_queue_gauge(std::string_view name) {
 // What a count grew by since `before`; its new value when it went down (the engines restarted).
 std::uint64_t grown(std::uint64_t now, std::uint64_t before) { return now >= before ? now - before : now; }
 
-DirectionSample difference(const DirectionSample& now, const DirectionSample& before) {
+DirectionSample difference(const DirectionTotals& now_totals, const DirectionTotals& before_totals) {
+  const DirectionSample& now = now_totals.counts;
+  const DirectionSample& before = before_totals.counts;
   DirectionSample d;
   d.packets_in = grown(now.packets_in, before.packets_in);
   d.bytes_in = grown(now.bytes_in, before.bytes_in);
@@ -38,18 +40,29 @@ DirectionSample difference(const DirectionSample& now, const DirectionSample& be
     if (delta > 0) d.drops[reason] = delta;
   }
   d.queue = now.queue;
+  const std::uint64_t dequeued = grown(now_totals.dequeued, before_totals.dequeued);
+  if (dequeued > 0) {
+    // The engines restarted between the two (dequeued went down): both count from zero again.
+    const std::uint64_t waited = now_totals.dequeued >= before_totals.dequeued
+                                     ? grown(now_totals.queue_wait_ns, before_totals.queue_wait_ns)
+                                     : now_totals.queue_wait_ns;
+    d.queue_delay = static_cast<double>(waited) / 1e9 / static_cast<double>(dequeued);
+  }
   return d;
 }
 
 }  // namespace
 
-DirectionSample direction_totals(const EngineCounters& c, const DirectionTap& tap) {
+DirectionTotals direction_totals(const EngineCounters& c, const DirectionTap& tap) {
   const std::string prefix = tap.chain_prefix + "_";
-  DirectionSample s;
+  DirectionTotals totals;
+  DirectionSample& s = totals.counts;
   for (const Counter& k : c.apps) {
     if (!k.app.starts_with(prefix)) continue;
     if (k.is_drop()) s.drops[to_string(k.reason)] += k.value;
     if (k.kind == CounterKind::gauge && is_queue_gauge(k.name)) s.queue += k.value;
+    if (k.kind == CounterKind::time && k.name == kQueueWaitCounter) totals.queue_wait_ns += k.value;
+    if (k.kind == CounterKind::packets && k.name == kDequeuedCounter) totals.dequeued += k.value;
   }
   for (const auto& [spec, link] : c.links) {
     const bool from_tap = end_of(spec.from_app, spec.from_port) == tap.from;
@@ -64,13 +77,13 @@ DirectionSample direction_totals(const EngineCounters& c, const DirectionTap& ta
     if (from_tap || spec.from_app.starts_with(prefix)) s.drops[to_string(Drop::queue_full)] += link.txdrop;
   }
   std::erase_if(s.drops, [](const auto& reason) { return reason.second == 0; });
-  return s;
+  return totals;
 }
 
 SeriesRecorder::SeriesRecorder(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
 SeriesSample SeriesRecorder::record(double t, const EngineCounters& cumulative, const std::vector<DirectionTap>& taps) {
-  std::map<std::pair<std::string, std::string>, DirectionSample> totals;
+  std::map<std::pair<std::string, std::string>, DirectionTotals> totals;
   for (const DirectionTap& tap : taps) totals[{tap.link, tap.direction}] = direction_totals(cumulative, tap);
   const std::lock_guard lock(mutex_);
   SeriesSample sample;
@@ -79,7 +92,7 @@ SeriesSample SeriesRecorder::record(double t, const EngineCounters& cumulative, 
   for (const auto& [key, now] : totals) {
     const auto before = previous_.find(key);
     sample.links[key.first][key.second] =
-        difference(now, before == previous_.end() ? DirectionSample{} : before->second);
+        difference(now, before == previous_.end() ? DirectionTotals{} : before->second);
   }
   previous_ = std::move(totals);
   samples_.push_back(sample);
@@ -94,6 +107,12 @@ std::vector<SeriesSample> SeriesRecorder::since(double t) const {
     if (s.t > t) out.push_back(s);
   }
   return out;
+}
+
+std::vector<SeriesSample> SeriesRecorder::last(std::size_t n) const {
+  const std::lock_guard lock(mutex_);
+  const std::size_t k = std::min(n, samples_.size());
+  return {samples_.end() - static_cast<std::ptrdiff_t>(k), samples_.end()};
 }
 
 std::optional<SeriesSample> SeriesRecorder::latest() const {
@@ -119,8 +138,13 @@ Json sample_json(const SeriesSample& s) {
     for (const auto& [direction, d] : directions) {
       Json drops = Json::object();
       for (const auto& [reason, n] : d.drops) drops[reason] = n;
-      l[direction] = Json{{"packets_in", d.packets_in}, {"bytes_in", d.bytes_in},    {"packets_out", d.packets_out},
-                          {"bytes_out", d.bytes_out},   {"drops", std::move(drops)}, {"queue", d.queue}};
+      l[direction] = Json{{"packets_in", d.packets_in},
+                          {"bytes_in", d.bytes_in},
+                          {"packets_out", d.packets_out},
+                          {"bytes_out", d.bytes_out},
+                          {"drops", std::move(drops)},
+                          {"queue", d.queue},
+                          {"queue_delay", d.queue_delay ? Json(*d.queue_delay) : Json(nullptr)}};
     }
   }
   return Json{{"seq", s.seq}, {"t", std::round(s.t * 1000) / 1000}, {"links", std::move(links)}};

@@ -17,13 +17,15 @@ std::string seconds_json(double t) {
 
 }  // namespace
 
-LiveNetwork::LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample)
+LiveNetwork::LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample,
+                         std::size_t series_capacity)
     : s_(s),
       engines_(engines),
       configure_(std::move(configure)),
       state_(NetworkState::initial(s)),
       taps_(configure_(state_).taps),
       engines_on_(engines.running()),
+      series_(series_capacity),
       sampler_([this, sample] {
         if (sample) sample_loop();
       }) {}

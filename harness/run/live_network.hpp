@@ -8,7 +8,8 @@
 //   live.engines_off(); live.engines_on();   // an engine_off traffic item (changes meanwhile wait for _on)
 //   live.counters();                         // the engines' counters now, summed
 //   live.sampled_counters();                 // as the sampler read them last (no engine is asked)
-//   live.series().since(t);                  // per link direction every 100 ms (report/series.hpp)
+//   live.series().since(t);                  // per link direction every 100 ms (report/series.hpp),
+//                                            // the last 6000 (or the constructor's series_capacity)
 //   auto sub = live.events().subscribe();    // changes and samples as they happen (events.hpp)
 //   live.report_into(report);                // the series and the changes into a RunReport
 //
@@ -56,8 +57,11 @@ class LiveNetwork {
 
   // The engines run (or are started later) with configure(NetworkState::initial(s)).
   // The sampler starts at once, unless `sample` is false (series() stays
-  // empty: for benchmarks that measure what sampling costs).
-  LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample = true);
+  // empty: for benchmarks that measure what sampling costs); series() keeps
+  // the last `series_capacity` samples (10 minutes by default; a scenario
+  // run keeps an hour for its report).
+  LiveNetwork(const Scenario& s, EngineGroup& engines, Configure configure, bool sample = true,
+              std::size_t series_capacity = SeriesRecorder::kDefaultCapacity);
   ~LiveNetwork();  // stops the sampler
   LiveNetwork(const LiveNetwork&) = delete;
   LiveNetwork& operator=(const LiveNetwork&) = delete;

@@ -4,9 +4,13 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <future>
 #include <iostream>
@@ -14,12 +18,14 @@
 #include <ostream>
 #include <random>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "engine/engine.hpp"
 #include "engine/engine_group.hpp"
 #include "engine/sys/system_error.hpp"
 #include "harness/measure/expectations.hpp"
+#include "harness/report/progress.hpp"
 #include "harness/report/summary.hpp"
 #include "harness/run/services.hpp"
 #include "harness/run/testbed.hpp"
@@ -78,6 +84,15 @@ nanoseconds ping_linger(const Scenario& s) {
     if (const auto* step = std::get_if<ChangeStep>(&item.what)) changed(step->change);
   }
   return std::max<nanoseconds>(2s, 2 * worst);
+}
+
+// The columns of the terminal `log` writes to (std::cerr or std::cout, the
+// only streams whose descriptor is known), else 100.
+std::size_t terminal_columns(const std::ostream* log) {
+  const int fd = log == &std::cerr || log == &std::clog ? STDERR_FILENO : log == &std::cout ? STDOUT_FILENO : -1;
+  winsize size{};
+  if (fd >= 0 && ::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 100;
 }
 
 // What the traffic thread shows the main thread.
@@ -200,8 +215,10 @@ class Run {
  private:
   ItemReport run_one(const TrafficItem& item, std::uint16_t port) {
     const auto start = SteadyClock::now();
+    const double start_t = live_.now();
     TrafficContext ctx{.bed = bed_, .cancelled = cancelled_, .port = port, .linger = linger_, .env = env_};
     ItemReport r = run_traffic_item(item, ctx);
+    r.start = start_t;
     r.seconds = seconds_since(start);
     r.checks = check_expectations(item.expect, r.measurement, std::holds_alternative<ExecSpec>(item.what));
     return r;
@@ -286,10 +303,16 @@ class Run {
       for (const std::string& line : progress_.done_lines) out << "  " << line << "\n";
       progress_.done_lines.clear();
       if (!traffic_done_ && progress_.index > 0) {
-        out << "[" << progress_.index << "/" << progress_.total << "] " << progress_.name << " (" << progress_.kind
-            << ") " << fixed(seconds_since(progress_.item_start), 1) << " s";
+        std::string head = "[" + std::to_string(progress_.index) + "/" + std::to_string(progress_.total) + "] " +
+                           progress_.name + " (" + progress_.kind + ") " +
+                           fixed(seconds_since(progress_.item_start), 1) + " s";
         if (progress_.expected > 0ns)
-          out << " of ~" << fixed(std::chrono::duration<double>(progress_.expected).count(), 0) << " s";
+          head += " of ~" + fixed(std::chrono::duration<double>(progress_.expected).count(), 0) + " s";
+        // The last second of the series: each link's rate and loss now. One
+        // column short of the width, so the line never wraps.
+        const double interval_s = std::chrono::duration<double>(LiveNetwork::kSeriesInterval).count();
+        const auto recent = live_.series().last(static_cast<std::size_t>(std::lround(1.0 / interval_s)));
+        out << progress_line(head, recent, interval_s, terminal_columns(settings_.log) - 1);
       }
       out << std::flush;
     } else {
@@ -341,6 +364,21 @@ void print_keep_help(std::ostream& out, const Scenario& s, Testbed& bed, const s
 
 }  // namespace
 
+std::string replay_command(const std::string& file, std::uint64_t seed) {
+  if (file.empty()) return "";
+  const bool plain = std::all_of(file.begin(), file.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("/._-+,:=@%").find(c) != std::string_view::npos;
+  });
+  std::string quoted = file;
+  if (!plain) {
+    quoted = "'";
+    for (const char c : file) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    quoted += "'";
+  }
+  return "synnet-test " + quoted + " --seed " + std::to_string(seed);
+}
+
 RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   const auto started = SteadyClock::now();
   RunOutcome outcome;
@@ -348,6 +386,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   report.scenario = scenario.name;
   report.file = settings.file;
   report.seed = settings.seed ? *settings.seed : scenario.seed ? *scenario.seed : random_seed();
+  report.replay = replay_command(settings.file, report.seed);
   std::ostream* log = settings.log;
 
   CaptureFiles captures;  // outlives the engines: their packets point at it
@@ -384,7 +423,9 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   }
   // The sampler's thread reads the engines: it ends (live.reset()) before they stop.
   std::optional<LiveNetwork> live;
-  live.emplace(scenario, engines, [&bed](const NetworkState& state) { return bed.engine_configs(state); });
+  live.emplace(
+      scenario, engines, [&bed](const NetworkState& state) { return bed.engine_configs(state); }, /*sample=*/true,
+      kRunSeriesCapacity);
   std::vector<std::string> env;
   std::shared_ptr<void> served;
   if (settings.serve) served = settings.serve(LiveRun{*live, bed, services, report}, env);
@@ -418,6 +459,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
   }
   served.reset();                    // no more changes from outside
   r.take_timeline(report.timeline);  // with the changes made through the API while kept
+  live->report_into(report);         // the series and the changes, the whole run
   live.reset();
   report.services = services.stop();
   engines.stop();

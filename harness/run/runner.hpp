@@ -18,9 +18,18 @@
 // run leaves its namespaces behind: `synnet-test --cleanup` removes them.
 //
 // Timeline times count from the moment the first traffic item starts.
-// Progress goes to `log`: with `live`, one line rewritten in place
-// ("[2/5] udp (iperf3) 3.2 s of ~5 s"); otherwise a line as each item starts
-// and ends.
+//
+// The report holds the whole run on one clock (LiveNetwork::now(): 0 when the
+// running network was set up, just before the first traffic item): each
+// item's start, every change made (events), and the series, per link
+// direction every 100 ms, of which it keeps the last kRunSeriesCapacity
+// samples (an hour; series_dropped counts the rest). replay is the command
+// that replays the run: "synnet-test <file as given> --seed <seed>".
+// Progress goes to `log`: with `live`, one line rewritten in place, within
+// the terminal's width (report/progress.hpp), with each scenario link's rate
+// and loss over the last second
+// ("[2/5] udp (iperf3) 3.2 s of ~5 s | n1-n2 → 9.5 Mbit/s 1.2% lost ← 96 kbit/s");
+// otherwise a line as each item starts and ends.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +75,16 @@ struct RunSettings {
   // `env` go into every exec item's environment.
   std::function<std::shared_ptr<void>(const LiveRun&, std::vector<std::string>& env)> serve{};
 };
+
+// An hour of series at 100 ms. A sample holds about 560 bytes per scenario
+// link (both directions, a drop reason; measured with mallinfo2), so an hour
+// of a two-link scenario takes about 43 MB, of a ten-link one 200 MB; the
+// series grows as the run lasts, and only a run that long holds that much.
+inline constexpr std::size_t kRunSeriesCapacity = 36000;
+
+// "synnet-test <file> --seed <seed>", the file in single quotes when a shell
+// would read it otherwise; "" when there is no file.
+std::string replay_command(const std::string& file, std::uint64_t seed);
 
 struct RunOutcome {
   RunReport report{};

@@ -106,6 +106,7 @@ ItemReport run_ping(const TrafficItem& item, const PingSpec& ping, TrafficContex
 }
 
 ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficContext& ctx) {
+  const auto item_start = std::chrono::steady_clock::now();
   ItemReport r = report_for(item);
   const bool udp = spec.protocol == Iperf3Protocol::kUdp;
   const std::string port = std::to_string(ctx.port);
@@ -133,6 +134,7 @@ ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficCo
   r.command = by_hand(client_ns, argv) + "   (server: " + by_hand(server_ns, server_argv) + ")";
   const nanoseconds deadline = deadline_of(item);
   ProcessResult result;
+  auto client_start = item_start;  // of the attempt that ran
   for (int attempt = 1;; ++attempt) {
     Process server = Process::spawn(server_ns.fd(), {.argv = server_argv, .deadline = deadline + 5s, .kill_grace = 1s});
     if (!server.wait_for_output("listening", 5s)) {
@@ -141,6 +143,7 @@ ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficCo
                 s.describe() + "): " + tail(s.err + s.out, 300);
       return r;
     }
+    client_start = std::chrono::steady_clock::now();
     Process client = Process::spawn(client_ns.fd(), {.argv = argv, .deadline = deadline, .kill_grace = 1s});
     // iperf3 3.12 opens a UDP stream with one datagram each way and never
     // resends them: on a lossy link the test can hang before it starts. Once
@@ -160,6 +163,13 @@ ItemReport run_iperf3(const TrafficItem& item, const Iperf3Spec& spec, TrafficCo
     break;
   }
   r.measurement = parse_iperf3_json(result.out, udp);
+  // iperf3 counts its intervals from its own start: from the item's, after
+  // the server's start and any UDP attempts started over.
+  const double offset = std::chrono::duration<double>(client_start - item_start).count();
+  for (IntervalPoint& p : r.measurement.intervals) {
+    p.start += offset;
+    p.end += offset;
+  }
   if (result.signal == 0) r.measurement.exit_code = result.exit_code;
   fail_if_killed(r, result, "iperf3", deadline, ctx.cancelled);
   return r;

@@ -14,7 +14,8 @@
 //         resends them, so on a lossy link it can hang before the test
 //         starts. When the server has not started the test 3 s after the
 //         client, both are stopped and started again, up to 6 attempts; each
-//         retry is a note in the report.
+//         retry is a note in the report. The intervals' times are moved from
+//         the client's start (iperf3's own) to the item's.
 // exec:   argv in `host`, its exit code measured. Its environment has
 //         SYNNET_HOST (its own host name) and SYNNET_ADDR_<HOST> (each host's
 //         first IPv4 address, host name upper-cased), and its stdout/stderr

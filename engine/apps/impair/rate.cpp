@@ -44,7 +44,7 @@ void Rate::refill() noexcept {
 
 void Rate::drain(Link* out) noexcept {
   while (!queue_.empty() && !out->full()) {
-    Packet* p = queue_.front();
+    Packet* p = queue_.front().packet;
     const double c = cost(*p);
     if (!may_send(c)) {  // wake when the bucket will hold enough (or be full)
       const double need = std::min(c, burst_) - tokens_;
@@ -52,6 +52,8 @@ void Rate::drain(Link* out) noexcept {
       return;
     }
     tokens_ -= c;
+    queue_wait_ns_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, (now() - queue_.front().since).count()));
+    ++dequeued_;
     queue_.pop_front();
     queued_bytes_ -= p->length;
     out->transmit(p);
@@ -133,7 +135,7 @@ void Rate::cut(Packet* p, Link* out) {
 }
 
 void Rate::stop() {
-  for (Packet* p : queue_) pool().free(p);
+  for (const Queued& q : queue_) pool().free(q.packet);
   queue_.clear();
   queued_bytes_ = 0;
 }
@@ -142,6 +144,8 @@ void Rate::counters(const CounterVisitor& emit) const {
   emit.packets("forwarded", forwarded_);
   emit.gauge("queued_packets", queue_.size());
   emit.gauge("queued_bytes", queued_bytes_);
+  emit.packets("dequeued", dequeued_);
+  emit.time("queue_wait_ns", queue_wait_ns_);
   emit.drop("dropped_queue_full", Drop::queue_full, dropped_queue_full_);
   emit.drop("dropped_policed", Drop::impairment, dropped_policed_);
   emit.drop("dropped_no_output", Drop::no_output, dropped_no_output_);

@@ -31,7 +31,11 @@
 // Counters, in wire packets: forwarded, dropped_queue_full, dropped_policed,
 //   dropped_no_output, dropped_no_buffer (the pool was empty when cutting);
 //   segmented (super-frames cut); queued_packets and queued_bytes (what waits:
-//   packets as held, super-frames counting one).
+//   packets as held, super-frames counting one); dequeued (packets as held
+//   that left the queue, also those that waited 0 ns) and queue_wait_ns (a
+//   time: how long they had waited in it, summed, from the engine's clock at
+//   the breaths that queued and sent them), so queue_wait_ns / dequeued is
+//   their mean queueing delay. A policer queues nothing: both stay 0.
 #pragma once
 
 #include <deque>
@@ -70,8 +74,8 @@ class Rate final : public App {
     return static_cast<double>(wire_bytes(p)) + overhead_ * wire_packets(p);
   }
   void cut(Packet* p, Link* out);
-  void enqueue(Packet* p) noexcept {
-    queue_.push_back(p);
+  void enqueue(Packet* p) {
+    queue_.push_back({p, now()});
     queued_bytes_ += p->length;
   }
   bool may_send(double c) const noexcept { return tokens_ >= c || tokens_ >= burst_; }
@@ -81,10 +85,15 @@ class Rate final : public App {
   std::uint64_t queue_limit_ = 0;
   bool policer_ = false;
   Time refilled_at_{0};
-  std::deque<Packet*> queue_;
+  struct Queued {
+    Packet* packet;
+    Time since;  // when it was queued
+  };
+  std::deque<Queued> queue_;
   std::uint64_t queued_bytes_ = 0;
   std::uint64_t forwarded_ = 0, dropped_queue_full_ = 0, dropped_policed_ = 0, dropped_no_output_ = 0;
   std::uint64_t dropped_no_buffer_ = 0, segmented_ = 0;
+  std::uint64_t dequeued_ = 0, queue_wait_ns_ = 0;
 };
 
 }  // namespace synnet

@@ -190,6 +190,32 @@ TEST(Expectations, EveryFigureMinOnlyMaxOnlyBothInclusive) {
   }
 }
 
+TEST(Expectations, CheckCarriesTheBoundInBaseUnits) {
+  for (const Figure& f : bounded_figures()) {
+    SCOPED_TRACE(f.name);
+    const Check both = check_one(f, between(0.25, 0.5), 0.3);
+    EXPECT_EQ(both.min, 0.25);
+    EXPECT_EQ(both.max, 0.5);
+    const Check min_only = check_one(f, at_least(0.125), 0.3);
+    EXPECT_EQ(min_only.min, 0.125);
+    EXPECT_FALSE(min_only.max);
+    const Check max_only = check_one(f, at_most(0.75), std::nullopt);  // also when not measured
+    EXPECT_FALSE(max_only.min);
+    EXPECT_EQ(max_only.max, 0.75);
+  }
+  const Check unbounded = check_one(bounded_figures()[0], Bound{}, 0.3);
+  EXPECT_FALSE(unbounded.min);
+  EXPECT_FALSE(unbounded.max);
+  // The units are the scenario's: 90 ms is 0.09 s, "5%" 0.05.
+  Expectations e;
+  e.rtt_avg = Bound{.min = std::nullopt, .max = static_cast<double>(parse_duration("90ms")) / 1e9, .text = ""};
+  e.loss = Bound{.min = std::nullopt, .max = parse_percent("5%"), .text = ""};
+  const std::vector<Check> checks = check_expectations(e, {}, false);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_DOUBLE_EQ(*checks[0].max, 0.05);
+  EXPECT_DOUBLE_EQ(*checks[1].max, 0.09);
+}
+
 TEST(Expectations, BoundsInclusiveForValuesComputedDifferently) {
   // 5 lost of 100 and 3 of 60 against "5%" as parsed from the scenario.
   const Bound five{.min = std::nullopt, .max = parse_percent("5%"), .text = "<= 5%"};
@@ -265,6 +291,8 @@ TEST(Expectations, ExecChecksExitCodeZeroByDefault) {
   EXPECT_EQ(checks[0].expected, "== 0");
   EXPECT_EQ(checks[0].measured, "0");
   EXPECT_EQ(checks[0].value, 0.0);
+  EXPECT_EQ(checks[0].min, 0.0);
+  EXPECT_EQ(checks[0].max, 0.0);
   EXPECT_TRUE(checks[0].pass);
 
   m.exit_code = 1;
@@ -283,6 +311,8 @@ TEST(Expectations, ExecExitCodeAsExpected) {
   std::vector<Check> checks = check_expectations(e, m, true);
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_EQ(checks[0].expected, "== 3");
+  EXPECT_EQ(checks[0].min, 3.0);
+  EXPECT_EQ(checks[0].max, 3.0);
   EXPECT_TRUE(checks[0].pass);
   m.exit_code = 0;
   checks = check_expectations(e, m, true);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace synnet {
 namespace {
@@ -138,6 +139,7 @@ TEST(Iperf3Output, CannotConnect) {
     const Measurement m = parse_iperf3_json(fixture("iperf3_error_no_server.json"), udp);
     EXPECT_EQ(m.error, "iperf3: unable to connect to server: Connection refused");
     expect_nothing_measured(m);
+    EXPECT_TRUE(m.intervals.empty());
   }
 }
 
@@ -167,6 +169,7 @@ TEST(Iperf3Output, WrongProtocol) {
   const Measurement m = parse_iperf3_json(fixture("iperf3_udp.json"), false);
   EXPECT_EQ(m.error, "iperf3 ran a UDP test, not TCP");
   expect_nothing_measured(m);
+  EXPECT_TRUE(m.intervals.empty());
 }
 
 TEST(Iperf3Output, MissingResults) {
@@ -189,6 +192,79 @@ TEST(Iperf3Output, TextAfterTheJson) {
   EXPECT_TRUE(Is(m.throughput, 12821894558.92817));
   EXPECT_EQ(parse_iperf3_json(text + "something else\nmore", false).error,
             "iperf3 printed after its JSON: something else");
+}
+
+// iperf3 -t 3 through an 8 Mbit/s tbf (fixtures/README.md): the client's
+// intervals[].sum, one a second.
+TEST(Iperf3Output, TcpIntervals) {
+  const Measurement m = parse_iperf3_json(fixture("iperf3_tcp_intervals.json"), false);
+  EXPECT_EQ(m.error, "");
+  EXPECT_EQ(m.intervals,
+            (std::vector<IntervalPoint>{
+                {.start = 0, .end = 1.000073, .bits_per_second = 11548405.473546289, .retransmits = 533},
+                {.start = 1.000073, .end = 2.000092, .bits_per_second = 7819051.795526088, .retransmits = 467},
+                {.start = 2.000092, .end = 3.00227, .bits_per_second = 6241765.723123376, .retransmits = 614},
+            }));
+  EXPECT_EQ(m.retransmits, 1614u);  // = 533 + 467 + 614
+}
+
+TEST(Iperf3Output, TcpReverseIntervalsHaveNoRetransmits) {
+  // -R: the client receives; its sums have no retransmits (the sender's are only in end.sum_sent).
+  const Measurement m = parse_iperf3_json(fixture("iperf3_tcp_reverse.json"), false);
+  ASSERT_EQ(m.intervals.size(), 1u);
+  EXPECT_FALSE(m.intervals[0].retransmits);
+  EXPECT_FALSE(m.intervals[0].packets);
+  EXPECT_TRUE(Is(m.intervals[0].bits_per_second, 10883029523.997652));
+  EXPECT_EQ(m.intervals[0].end, 1.000032);
+}
+
+TEST(Iperf3Output, UdpSenderIntervalsHavePacketsNotLoss) {
+  const Measurement m = parse_iperf3_json(fixture("iperf3_udp_intervals.json"), true);
+  EXPECT_EQ(m.error, "");
+  EXPECT_EQ(m.intervals,
+            (std::vector<IntervalPoint>{
+                {.start = 0, .end = 1.000036, .bits_per_second = 9967641.15290306, .packets = 1246},
+                {.start = 1.000036, .end = 2.00008, .bits_per_second = 10023559.081399318, .packets = 1253},
+                {.start = 2.00008, .end = 3.000092, .bits_per_second = 9999879.600067185, .packets = 1250},
+            }));
+  EXPECT_EQ(m.packets_sent, 3749u);  // = 1246 + 1253 + 1250
+}
+
+TEST(Iperf3Output, UdpReceiverIntervalsHaveLoss) {
+  const Measurement m = parse_iperf3_json(fixture("iperf3_udp_reverse_intervals.json"), true);
+  EXPECT_EQ(m.error, "");
+  EXPECT_EQ(
+      m.intervals,
+      (std::vector<IntervalPoint>{
+          {.start = 0, .end = 1.000008, .bits_per_second = 7791937.765618527, .packets = 1207, .lost = 233},
+          {.start = 1.000008, .end = 2.000076, .bits_per_second = 7671478.72842846, .packets = 1248, .lost = 289},
+          {.start = 2.000076, .end = 3.000085, .bits_per_second = 7679931.336063122, .packets = 1252, .lost = 292},
+      }));
+  EXPECT_FALSE(m.intervals[0].retransmits);
+}
+
+TEST(Iperf3Output, IntervalsOmittedOrIncompleteAreLeftOut) {
+  auto doc = nlohmann::json::parse(fixture("iperf3_tcp_intervals.json"));
+  doc["intervals"][0]["sum"]["omitted"] = true;
+  doc["intervals"][1]["sum"].erase("bits_per_second");
+  doc["intervals"][2]["sum"].erase("retransmits");
+  const Measurement m = parse_iperf3_json(doc.dump(), false);
+  ASSERT_EQ(m.intervals.size(), 1u);
+  EXPECT_EQ(m.intervals[0].start, 2.000092);
+  EXPECT_FALSE(m.intervals[0].retransmits);
+  doc["intervals"] = "not an array";
+  EXPECT_TRUE(parse_iperf3_json(doc.dump(), false).intervals.empty());
+}
+
+TEST(Iperf3Output, IntervalsBeforeAnErrorStay) {
+  // iperf3 can fail after some intervals ("control socket has closed unexpectedly").
+  auto doc = nlohmann::json::parse(fixture("iperf3_udp_reverse_intervals.json"));
+  doc["error"] = "control socket has closed unexpectedly";
+  doc.erase("end");
+  const Measurement m = parse_iperf3_json(doc.dump(), true);
+  EXPECT_EQ(m.error, "iperf3: control socket has closed unexpectedly");
+  EXPECT_EQ(m.intervals.size(), 3u);
+  EXPECT_FALSE(m.loss);
 }
 
 }  // namespace

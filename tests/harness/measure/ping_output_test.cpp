@@ -14,6 +14,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace synnet {
 namespace {
@@ -263,6 +265,96 @@ TEST(PingOutput, NoSummaryShowsTheFirstLine) {
   EXPECT_FALSE(m.loss);
   EXPECT_FALSE(m.gap);
   expect_no_rtt(m);
+}
+
+// The per-request series: (seq, rtt in ms or -1 for none) against m.replies.
+void expect_replies(const Measurement& m, const std::vector<std::pair<std::uint32_t, double>>& expected,
+                    double interval_s) {
+  ASSERT_EQ(m.replies.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE("request " + std::to_string(i + 1));
+    EXPECT_EQ(m.replies[i].seq, expected[i].first);
+    EXPECT_TRUE(Is(m.replies[i].t, (expected[i].first - 1) * interval_s));
+    if (expected[i].second < 0) {
+      EXPECT_FALSE(m.replies[i].rtt);
+    } else {
+      EXPECT_TRUE(Is(m.replies[i].rtt, expected[i].second / 1000));
+    }
+  }
+}
+
+TEST(PingOutput, RepliesOfEveryRequest) {
+  const Measurement m = parse_ping_output(fixture("ping_loss_start.txt"), 10, 50ms);
+  ASSERT_EQ(m.error, "");
+  // Requests 1..3 dropped; the capture's times for 4..10.
+  ASSERT_EQ(m.replies.size(), 10u);
+  for (std::uint32_t seq = 1; seq <= 3; ++seq) EXPECT_FALSE(m.replies[seq - 1].rtt) << seq;
+  for (std::uint32_t seq = 4; seq <= 10; ++seq) EXPECT_TRUE(m.replies[seq - 1].rtt) << seq;
+  EXPECT_TRUE(Is(m.replies[9].t, 0.45));
+}
+
+TEST(PingOutput, RepliesDuplicatesCountOnceAndLossIsNull) {
+  // Requests 4, 5, 9 dropped; replies 2 and 7 duplicated (7's duplicate 0.064 ms, its first 0.063).
+  const Measurement m = parse_ping_output(fixture("ping_duplicates_and_loss.txt"), 12, 50ms);
+  ASSERT_EQ(m.error, "");
+  expect_replies(m,
+                 {{1, 0.158},
+                  {2, 0.056},
+                  {3, 0.053},
+                  {4, -1},
+                  {5, -1},
+                  {6, 0.049},
+                  {7, 0.063},
+                  {8, 0.053},
+                  {9, -1},
+                  {10, 0.052},
+                  {11, 0.054},
+                  {12, 0.054}},
+                 0.05);
+}
+
+TEST(PingOutput, RepliesOnlyForRequestsSent) {
+  // -c 100 -w 1: 18 sent, so 18 entries, not 100.
+  const Measurement stopped = parse_ping_output(fixture("ping_deadline_before_count.txt"), 100, 50ms);
+  ASSERT_EQ(stopped.replies.size(), 18u);
+  EXPECT_TRUE(Is(stopped.replies[0].rtt, 0.039e-3));
+  // All lost: every request, none answered.
+  const Measurement lost = parse_ping_output(fixture("ping_all_lost.txt"), 5, 200ms);
+  expect_replies(lost, {{1, -1}, {2, -1}, {3, -1}, {4, -1}, {5, -1}}, 0.2);
+  // No summary: no series either.
+  std::string text = fixture("ping_loss_middle.txt");
+  text.resize(text.find("\n---"));
+  EXPECT_TRUE(parse_ping_output(text, 20, 50ms).replies.empty());
+  EXPECT_TRUE(parse_ping_output(fixture("ping_all_replies.txt"), 0, 50ms).replies.empty());
+}
+
+TEST(PingOutput, RepliesTimeUnitsAndUnreadableTime) {
+  const Measurement m = parse_ping_output(
+      "64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=160 ms\n"
+      "64 bytes from 198.18.0.2: icmp_seq=2 ttl=64 time=1.5 s\n"
+      "64 bytes from 198.18.0.2: icmp_seq=3 ttl=64 time=20 us\n"
+      "64 bytes from 198.18.0.2: icmp_seq=4 ttl=64\n"
+      "From 198.18.0.1 icmp_seq=5 Destination Host Unreachable\n"
+      "5 packets transmitted, 4 received, +1 errors, 20% packet loss, time 4ms\n",
+      5, 1s);
+  ASSERT_EQ(m.error, "");
+  // Request 4 was answered, but its line has no time: the reply counts, its rtt is unknown (null).
+  expect_replies(m, {{1, 160}, {2, 1500}, {3, 0.02}, {4, -1}, {5, -1}}, 1.0);
+  EXPECT_TRUE(Is(m.gap, 1.0));  // only 5 is missing
+}
+
+TEST(PingOutput, RepliesAcrossTheSequenceWrap) {
+  std::string text;
+  for (std::uint32_t seq = 1; seq <= 65540; ++seq) {
+    if (seq == 65536) continue;  // printed as 0: lost
+    text += "64 bytes from x: icmp_seq=" + std::to_string(seq % 65536) + " ttl=1 time=2 ms\n";
+  }
+  text += "65540 packets transmitted, 65539 received, 0.0015% packet loss, time 1ms\n";
+  const Measurement m = parse_ping_output(text, 65540, 1ms);
+  ASSERT_EQ(m.replies.size(), 65540u);
+  EXPECT_FALSE(m.replies[65535].rtt);
+  EXPECT_TRUE(Is(m.replies[65536].rtt, 0.002));
+  EXPECT_EQ(m.replies[65539].seq, 65540u);
 }
 
 }  // namespace

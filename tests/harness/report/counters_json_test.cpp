@@ -31,6 +31,7 @@ EngineCounters some_counters() {
       {"ab_a_to_b_loss", "loss_bursts", CounterKind::events, Drop::none, 2},
       {"ab_a_to_b_corrupt", "corrupted", CounterKind::altered, Drop::none, 3},
       {"ab_b", "tx_error_EPERM", CounterKind::error, Drop::none, 5},
+      {"ab_a_to_b_rate", "queue_wait_ns", CounterKind::time, Drop::none, 1500000},
   };
   c.links[LinkSpec::parse("ab_a.output -> ab_a_to_b_loss.input")] = {80, 120000, 80, 120000, 0};
   c.links[LinkSpec::parse("ab_a_to_b_loss.output -> ab_b.input")] = {76, 114000, 75, 112500, 1};
@@ -39,12 +40,13 @@ EngineCounters some_counters() {
 
 TEST(CountersJson, AppsAndLinksAsTheApiShowsThem) {
   const Json j = counters_json(some_counters());
-  ASSERT_EQ(j.at("apps").size(), 7u);
+  ASSERT_EQ(j.at("apps").size(), 8u);
   EXPECT_EQ(j.at("apps")[0].dump(), R"({"app":"ab_a","name":"rx_packets","kind":"packets","value":80})");
   EXPECT_EQ(j.at("apps")[3].dump(),
             R"({"app":"ab_a_to_b_loss","name":"dropped_loss","kind":"drop","reason":"impairment","value":4})");
   EXPECT_EQ(j.at("apps")[6].at("kind"), "error");
   EXPECT_EQ(j.at("apps")[2].at("kind"), "gauge");
+  EXPECT_EQ(j.at("apps")[7].at("kind"), "time");
   for (const Json& row : j.at("apps")) EXPECT_EQ(row.contains("reason"), row.at("kind") == "drop") << row.dump();
   ASSERT_EQ(j.at("links").size(), 2u);
   EXPECT_EQ(j.at("links")[1].dump(),
@@ -137,6 +139,7 @@ TEST(PrometheusText, EveryFamilyWithItsSamples) {
                          {"synnet_app_errors_total", "counter"},
                          {"synnet_app_drops_total", "counter"},
                          {"synnet_app_gauge", "gauge"},
+                         {"synnet_app_nanoseconds_total", "counter"},
                          {"synnet_link_tx_packets_total", "counter"},
                          {"synnet_link_tx_bytes_total", "counter"},
                          {"synnet_link_rx_packets_total", "counter"},
@@ -152,6 +155,7 @@ TEST(PrometheusText, EveryFamilyWithItsSamples) {
   EXPECT_TRUE(has(R"(synnet_app_events_total{run="snx3",app="ab_a_to_b_loss",counter="loss_bursts"} 2)"));
   EXPECT_TRUE(has(R"(synnet_app_altered_total{run="snx3",app="ab_a_to_b_corrupt",counter="corrupted"} 3)"));
   EXPECT_TRUE(has(R"(synnet_app_errors_total{run="snx3",app="ab_b",counter="tx_error_EPERM"} 5)"));
+  EXPECT_TRUE(has(R"(synnet_app_nanoseconds_total{run="snx3",app="ab_a_to_b_rate",counter="queue_wait_ns"} 1500000)"));
   EXPECT_TRUE(has(R"(synnet_link_tx_drops_total{run="snx3",link="ab_a_to_b_loss.output -> ab_b.input"} 1)"));
   EXPECT_TRUE(has(R"(synnet_link_rx_bytes_total{run="snx3",link="ab_a.output -> ab_a_to_b_loss.input"} 120000)"));
   EXPECT_EQ(e.samples.at("synnet_link_tx_packets_total").size(), 2u);
@@ -174,7 +178,7 @@ TEST(PrometheusText, NoCountersStillNamesEveryFamily) {
   const std::string text = prometheus_text(EngineCounters{}, "snx");
   const Exposition e = check_exposition(text);
   EXPECT_TRUE(e.errors.empty()) << ::testing::PrintToString(e.errors);
-  EXPECT_EQ(e.types.size(), 12u);
+  EXPECT_EQ(e.types.size(), 13u);
   EXPECT_TRUE(e.samples.empty());
 }
 

@@ -312,7 +312,7 @@ TEST(ReportJson, EveryFieldRoundTrips) {
   RunReport r = sample();
   r.items[1].measurement.retransmits = 7;
   const nlohmann::json j = nlohmann::json::parse(report_json(r).dump(2));
-  EXPECT_EQ(j["version"], 3);
+  EXPECT_EQ(j["version"], 4);
   EXPECT_EQ(j["scenario"], "lossy-link");
   EXPECT_EQ(j["file"], "scenarios/lossy-link.json");
   EXPECT_EQ(j["seed"], 42u);
@@ -383,24 +383,124 @@ TEST(ReportJson, SchemaKeysAlwaysPresent) {
   r.items.push_back(ItemReport{});
   r.items[0].checks.push_back(Check{});
   const nlohmann::json j = report_json(r);
-  for (const char* key : {"version", "scenario", "file", "seed", "prefix", "passed", "seconds", "error", "checks",
-                          "items", "services", "timeline", "counters"}) {
+  for (const char* key : {"version", "scenario", "file", "seed", "replay", "prefix", "passed", "seconds", "error",
+                          "checks", "items", "services", "timeline", "events", "series", "captures", "counters"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   const nlohmann::json& item = j["items"][0];
-  for (const char* key : {"name", "kind", "command", "seconds", "passed", "error", "measurement", "checks"}) {
+  for (const char* key : {"name", "kind", "command", "start", "seconds", "passed", "error", "measurement", "checks",
+                          "intervals", "replies"}) {
     EXPECT_TRUE(item.contains(key)) << key;
   }
   for (const char* key : {"loss", "throughput", "rtt_min", "rtt_avg", "rtt_max", "rtt_mdev", "jitter", "gap",
                           "exit_code", "packets_sent", "packets_received", "retransmits", "error"}) {
     EXPECT_TRUE(item["measurement"].contains(key)) << key;
   }
-  for (const char* key : {"figure", "expected", "measured", "value", "pass", "warning"}) {
+  for (const char* key : {"figure", "expected", "measured", "value", "min", "max", "pass", "warning"}) {
     EXPECT_TRUE(item["checks"][0].contains(key)) << key;
   }
   EXPECT_TRUE(j["counters"]["apps"].is_array());
   EXPECT_TRUE(j["counters"]["links"].is_array());
   EXPECT_TRUE(j["timeline"].is_array());
+  EXPECT_EQ(j["events"], nlohmann::json::array());
+  EXPECT_EQ(j["captures"], nlohmann::json::array());
+  EXPECT_EQ(j["series"], nlohmann::json::parse(R"({"interval": 0.1, "dropped": 0, "links": {}})"));
+  EXPECT_EQ(item["intervals"], nlohmann::json::array());
+  EXPECT_EQ(item["replies"], nlohmann::json::array());
+  EXPECT_TRUE(item["checks"][0]["min"].is_null());
+  EXPECT_TRUE(item["checks"][0]["max"].is_null());
+}
+
+TEST(ReportJson, ReplayEventsAndBoundsAsTheyAre) {
+  RunReport r = sample();
+  r.replay = "synnet-test scenarios/lossy-link.json --seed 42";
+  r.events = {{.t = 2.0004, .source = "", .what = "a-b a_to_b {loss 100%}"},
+              {.t = 3.5, .source = "step heal", .what = "heal"},
+              {.t = 4.25, .source = "api", .what = "partition n1 | n2"}};
+  r.items[1].checks[0].min = 0.03;
+  r.items[1].checks[0].max = 0.07;
+  r.items[0].checks[1].max = 0.09;
+  const nlohmann::json j = report_json(r);
+  EXPECT_EQ(j["replay"], "synnet-test scenarios/lossy-link.json --seed 42");
+  EXPECT_EQ(j["events"], nlohmann::json::parse(R"([{"t": 2.0004, "source": "", "what": "a-b a_to_b {loss 100%}"},
+                                                   {"t": 3.5, "source": "step heal", "what": "heal"},
+                                                   {"t": 4.25, "source": "api", "what": "partition n1 | n2"}])"));
+  EXPECT_EQ(j["items"][1]["checks"][0]["min"], 0.03);
+  EXPECT_EQ(j["items"][1]["checks"][0]["max"], 0.07);
+  EXPECT_TRUE(j["items"][0]["checks"][1]["min"].is_null());
+  EXPECT_EQ(j["items"][0]["checks"][1]["max"], 0.09);
+}
+
+TEST(ReportJson, CapturesAsTheyAre) {
+  RunReport r;
+  r.captures.push_back({.link = "a-b",
+                        .direction = "a_to_b",
+                        .path = "out/a-b.a_to_b.pcapng",
+                        .frames = 10,
+                        .written = 8,
+                        .not_written = 2,
+                        .bytes = 1200});
+  EXPECT_EQ(report_json(r)["captures"], nlohmann::json::parse(R"([{"link": "a-b", "direction": "a_to_b",
+      "path": "out/a-b.a_to_b.pcapng", "frames": 10, "written": 8, "not_written": 2, "bytes": 1200, "error": null}])"));
+}
+
+TEST(ReportJson, IntervalsAndRepliesOnTheRunsClock) {
+  RunReport r = sample();
+  r.items[0].start = 1.5;
+  r.items[0].measurement.replies = {{.seq = 1, .t = 0, .rtt = 0.0801}, {.seq = 2, .t = 0.2, .rtt = std::nullopt}};
+  r.items[1].start = 4.0;
+  r.items[1].measurement.intervals = {
+      {.start = 0, .end = 1.0001, .bits_per_second = 4.5e6, .packets = 400, .lost = 50},
+      {.start = 1.0001, .end = 2.0, .bits_per_second = 4.4e6, .retransmits = 3},
+  };
+  const nlohmann::json j = report_json(r);
+  EXPECT_EQ(j["items"][0]["start"], 1.5);
+  EXPECT_EQ(j["items"][0]["replies"], nlohmann::json::parse(R"([{"seq": 1, "t": 1.5, "rtt": 0.0801},
+                                                                {"seq": 2, "t": 1.7, "rtt": null}])"));
+  EXPECT_EQ(j["items"][0]["intervals"], nlohmann::json::array());
+  EXPECT_EQ(j["items"][1]["replies"], nlohmann::json::array());
+  EXPECT_EQ(j["items"][1]["intervals"],
+            nlohmann::json::parse(R"([{"start": 4.0, "end": 5.0001, "bits_per_second": 4.5e6, "retransmits": null,
+                                       "packets": 400, "lost": 50},
+                                      {"start": 5.0001, "end": 6.0, "bits_per_second": 4.4e6, "retransmits": 3,
+                                       "packets": null, "lost": null}])"));
+}
+
+TEST(ReportJson, SeriesColumnByColumnPerLinkDirection) {
+  RunReport r = sample();
+  r.series_interval_ms = 100;
+  r.series_dropped = 12;
+  SeriesSample s1{.seq = 12, .t = 1.2000004};
+  s1.links["a-b"]["a_to_b"] = {.packets_in = 10,
+                               .bytes_in = 15000,
+                               .packets_out = 9,
+                               .bytes_out = 13500,
+                               .drops = {{"impairment", 1}},
+                               .queue = 2,
+                               .queue_delay = 0.004};
+  s1.links["a-b"]["b_to_a"] = {.packets_in = 5, .bytes_in = 300, .packets_out = 5, .bytes_out = 300};
+  SeriesSample s2{.seq = 13, .t = 1.3};
+  s2.links["a-b"]["a_to_b"] = {.packets_in = 11,
+                               .bytes_in = 16500,
+                               .packets_out = 8,
+                               .bytes_out = 12000,
+                               .drops = {{"queue_full", 3}},
+                               .queue = 0};
+  s2.links["a-b"]["b_to_a"] = {};
+  s2.links["c-d"]["a_to_b"] = {.packets_in = 1, .bytes_in = 60, .packets_out = 1, .bytes_out = 60};  // a newcomer
+  r.series = {s1, s2};
+  const nlohmann::json j = report_json(r);
+  EXPECT_EQ(j["series"]["interval"], 0.1);
+  EXPECT_EQ(j["series"]["dropped"], 12u);
+  EXPECT_EQ(j["series"]["links"]["a-b"]["a_to_b"], nlohmann::json::parse(R"({
+      "t": [1.2, 1.3], "packets_in": [10, 11], "bytes_in": [15000, 16500], "packets_out": [9, 8],
+      "bytes_out": [13500, 12000], "queue": [2, 0], "queue_delay": [0.004, null],
+      "drops": {"impairment": [1, 0], "queue_full": [0, 3]}})"));
+  EXPECT_EQ(j["series"]["links"]["a-b"]["b_to_a"], nlohmann::json::parse(R"({
+      "t": [1.2, 1.3], "packets_in": [5, 0], "bytes_in": [300, 0], "packets_out": [5, 0], "bytes_out": [300, 0],
+      "queue": [0, 0], "queue_delay": [null, null], "drops": {}})"));
+  EXPECT_EQ(j["series"]["links"]["c-d"]["a_to_b"]["t"], nlohmann::json::parse("[1.3]"));
+  EXPECT_FALSE(j["series"]["links"]["c-d"].contains("b_to_a"));
 }
 
 TEST(ReportJson, ServicesWithAllTheirOutput) {

@@ -1,6 +1,6 @@
 // series_test.cpp — SeriesRecorder on a real Engine with a ManualClock: what
 // entered and left a direction's chain, its drops by reason and its queue,
-// per interval; the engines restarted; since(), latest(), the capacity; and
+// and queueing delay per interval; the engines restarted; since(), latest(), the capacity; and
 // the JSON of the control API (harness/control/README.md).
 #include "harness/report/series.hpp"
 
@@ -163,6 +163,7 @@ TEST(Series, SinceLatestAndTheCapacity) {
   EXPECT_EQ(series.capacity(), 3u);
   EXPECT_FALSE(series.latest().has_value());
   EXPECT_TRUE(series.since(-1).empty());
+  EXPECT_TRUE(series.last(10).empty());
   for (int i = 1; i <= 5; ++i) {
     rig.breathe(1);
     series.record(0.1 * i, rig.engine.counters(), kTaps);
@@ -179,6 +180,13 @@ TEST(Series, SinceLatestAndTheCapacity) {
   ASSERT_TRUE(series.latest().has_value());
   EXPECT_EQ(series.latest()->seq, 4u);
   EXPECT_EQ(*series.latest(), kept[2]);
+  EXPECT_EQ(series.last(10), kept) << "no more than are kept";
+  const std::vector<SeriesSample> two = series.last(2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].seq, 3u);
+  EXPECT_EQ(two[1].seq, 4u);
+  EXPECT_TRUE(series.last(0).empty());
+  EXPECT_EQ(series.dropped(), 2u);
   EXPECT_EQ(SeriesRecorder().capacity(), 6000u);
 }
 
@@ -203,6 +211,63 @@ TEST(Series, ReadersOnOtherThreadsSeeWholeSamples) {
   EXPECT_EQ(series.latest()->seq, 199u);
 }
 
+TEST(Series, QueueDelayIsTheMeanWaitOfWhatLeftTheRateQueue) {
+  // a -> {rate 8 Mbit/s, burst 1000 bytes} -> b: 10 frames of 1000 bytes at
+  // once, one leaves per ms, so frame i waits i ms (breaths every 1 ms).
+  Config c;
+  c.app<testing::SeqSource>("a", {.size = 1000, .per_pull = 10, .remaining = 10});
+  c.app<testing::Recorder>("b");
+  DirectionSpec d;
+  d.impairments.rate = RateSpec{.rate_bps = 8'000'000, .burst_bytes = 1000};
+  add_direction(c, "ab_a_to_b", d, "a.output", "b.input");
+  Rig rig(c);
+  SeriesRecorder series;
+  const DirectionTap tap{"ab", "a_to_b", "ab_a_to_b", "a.output", "b.input"};
+  rig.breathe(5);  // 0..4 ms: frames 0..4 leave
+  const DirectionSample first = series.record(0.1, rig.engine.counters(), {tap}).links.at("ab").at("a_to_b");
+  EXPECT_EQ(first.packets_out, 5u);
+  EXPECT_EQ(first.queue, 5u);
+  ASSERT_TRUE(first.queue_delay);
+  EXPECT_DOUBLE_EQ(*first.queue_delay, 0.002);  // (0 + 1 + 2 + 3 + 4) ms / 5
+  rig.breathe(5);                               // 5..9 ms: frames 5..9
+  const DirectionSample second = series.record(0.2, rig.engine.counters(), {tap}).links.at("ab").at("a_to_b");
+  EXPECT_EQ(second.packets_out, 5u);
+  ASSERT_TRUE(second.queue_delay);
+  EXPECT_DOUBLE_EQ(*second.queue_delay, 0.007);  // (5 + ... + 9) ms / 5: only this interval's
+  rig.breathe(5);
+  const DirectionSample quiet = series.record(0.3, rig.engine.counters(), {tap}).links.at("ab").at("a_to_b");
+  EXPECT_FALSE(quiet.queue_delay) << "nothing left a queue: no delay to say, not 0";
+  // A direction without a queue never has one.
+  const SeriesSample other = series.record(0.4, rig.engine.counters(), kTaps);
+  EXPECT_FALSE(other.links.at("ab").at("b_to_a").queue_delay);
+}
+
+TEST(Series, QueueDelayComesFromTheTimeAndPacketsCountersAlone) {
+  const auto counters = [](std::uint64_t dequeued, std::uint64_t wait_ns) {
+    EngineCounters c;
+    c.apps = {{"ab_a_to_b_rate", "dequeued", CounterKind::packets, Drop::none, dequeued},
+              {"ab_a_to_b_rate", "queue_wait_ns", CounterKind::time, Drop::none, wait_ns},
+              // Same names, other kinds or another direction's apps: not this queue's.
+              {"ab_a_to_b_other", "dequeued", CounterKind::gauge, Drop::none, 1000},
+              {"ab_a_to_b_other", "queue_wait_ns", CounterKind::events, Drop::none, 1000},
+              {"ab_b_to_a_rate", "dequeued", CounterKind::packets, Drop::none, 7}};
+    return c;
+  };
+  const DirectionTotals totals = direction_totals(counters(4, 8'000'000), kAToB);
+  EXPECT_EQ(totals.dequeued, 4u);
+  EXPECT_EQ(totals.queue_wait_ns, 8'000'000u);
+  EXPECT_FALSE(totals.counts.queue_delay);
+  SeriesRecorder series;
+  const auto delay = [&](double t, const EngineCounters& c) {
+    return series.record(t, c, kTaps).links.at("ab").at("a_to_b").queue_delay;
+  };
+  EXPECT_EQ(delay(0.1, counters(4, 8'000'000)), 0.002);  // 8 ms over 4, from zero
+  EXPECT_EQ(series.latest()->links.at("ab").at("b_to_a").queue_delay, 0.0) << "7 left, no time summed: 0 s";
+  EXPECT_EQ(delay(0.2, counters(6, 9'000'000)), 0.0005);        // 1 ms over 2
+  EXPECT_EQ(delay(0.3, counters(6, 9'000'000)), std::nullopt);  // none left
+  EXPECT_EQ(delay(0.4, counters(2, 6'000'000)), 0.003);         // restarted: 6 ms over 2
+}
+
 TEST(Series, JsonAsTheControlApiShowsIt) {
   SeriesSample s;
   s.seq = 12;
@@ -216,8 +281,11 @@ TEST(Series, JsonAsTheControlApiShowsIt) {
   s.links["n1-s1"]["b_to_a"] = {};
   EXPECT_EQ(sample_json(s).dump(),
             R"({"seq":12,"t":1.2,"links":{"n1-s1":{"a_to_b":{"packets_in":80,"bytes_in":120000,"packets_out":76,)"
-            R"("bytes_out":114000,"drops":{"impairment":4},"queue":3},"b_to_a":{"packets_in":0,"bytes_in":0,)"
-            R"("packets_out":0,"bytes_out":0,"drops":{},"queue":0}}}})");
+            R"("bytes_out":114000,"drops":{"impairment":4},"queue":3,"queue_delay":null},)"
+            R"("b_to_a":{"packets_in":0,"bytes_in":0,"packets_out":0,"bytes_out":0,"drops":{},"queue":0,)"
+            R"("queue_delay":null}}}})");
+  s.links["n1-s1"]["a_to_b"].queue_delay = 0.0125;
+  EXPECT_EQ(sample_json(s).at("links").at("n1-s1").at("a_to_b").at("queue_delay"), 0.0125);
   const Json series = series_json({s, s}, 100);
   EXPECT_EQ(series.at("interval_ms"), 100);
   ASSERT_EQ(series.at("samples").size(), 2u);

@@ -25,6 +25,46 @@ TEST_F(RateTest, PacketsArePacedExactly) {
   for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(rec().times[i], Time{std::chrono::milliseconds(i)}) << i;
 }
 
+TEST_F(RateTest, QueueWaitIsSummedOverDequeuedPackets) {
+  // As above: frame i waits i ms (0 for the first, sent in the breath it came).
+  build({.rate_bps = 8'000'000, .burst_bytes = 1000}, {.size = 1000, .per_pull = 10, .remaining = 10});
+  run(1us, Time{4500us});  // frames 0..4 have gone
+  EXPECT_EQ(counter("rate", "dequeued"), 5u);
+  EXPECT_EQ(counter("rate", "queue_wait_ns"), std::uint64_t{(0 + 1 + 2 + 3 + 4) * 1'000'000});
+  EXPECT_EQ(counter("rate", "queued_packets"), 5u);  // still waiting: not counted yet
+  run(1us, Time{20ms});
+  EXPECT_EQ(counter("rate", "dequeued"), 10u);
+  EXPECT_EQ(counter("rate", "queue_wait_ns"), std::uint64_t{45'000'000});  // 0 + 1 + ... + 9 ms
+  // Its kind says what it is, so reports neither sum it with packets nor take it for a level.
+  bool seen = false;
+  for (const Counter& k : engine.counters().apps) {
+    if (k.app == "rate" && k.name == "queue_wait_ns") {
+      EXPECT_EQ(k.kind, CounterKind::time);
+      seen = true;
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(RateTest, QueueWaitOfPacketsArrivingOverTime) {
+  // One frame every 0.5 ms against one per ms: the queue grows and each waits
+  // 0.5 ms longer than the one before.
+  build({.rate_bps = 8'000'000, .burst_bytes = 1000}, {.size = 1000, .per_pull = 1});
+  for (int tick = 0; tick < 8; ++tick) {  // 8 frames at 0, 0.5, ... 3.5 ms
+    engine.app_as<SeqSource>("src")->add(1);
+    engine.breathe();
+    clock.advance(500us);
+  }
+  run(500us, Time{20ms});
+  ASSERT_EQ(rec().times.size(), 8u);
+  EXPECT_EQ(counter("rate", "dequeued"), 8u);
+  std::uint64_t waited = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    waited += static_cast<std::uint64_t>((rec().times[i] - Time{500us * static_cast<int>(i)}).count());
+  EXPECT_EQ(counter("rate", "queue_wait_ns"), waited);
+  EXPECT_EQ(waited, std::uint64_t{(0 + 500 + 1000 + 1500 + 2000 + 2500 + 3000 + 3500) * 1000});
+}
+
 TEST_F(RateTest, OverheadIsCharged) {
   // 24 bytes of overhead per frame: one every 1.024 ms.
   build({.rate_bps = 8'000'000, .burst_bytes = 1000, .overhead_bytes = 24},
@@ -73,6 +113,8 @@ TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
   const auto windows = bytes_per_second(rec(), 3);
   for (std::size_t s = 1; s < windows.size(); ++s) EXPECT_LE(windows[s], 1'010'000u) << "second " << s;
   EXPECT_EQ(counter("rate", "queued_packets"), 0u);
+  EXPECT_EQ(counter("rate", "dequeued"), 0u);  // no queue, so no queueing delay
+  EXPECT_EQ(counter("rate", "queue_wait_ns"), 0u);
   EXPECT_GT(counter("rate", "dropped_policed"), 0u);
   EXPECT_EQ(engine.counters().link("src.output -> rate.input").rxpackets,
             engine.counters().link("rate.output -> rec.input").txpackets + counter("rate", "dropped_policed"));
