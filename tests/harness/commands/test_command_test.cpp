@@ -187,8 +187,8 @@ TEST(ScenarioRun, CaptureWritesAFilePerDirectionThatTsharkReads) {
   for (const std::string direction : {"a_to_b", "b_to_a"}) {
     const std::string path = dir + "/a-b." + direction + ".pcapng";
     EXPECT_NE(r.out.find(path + "  "), std::string::npos) << r.out;
-    const ProcessResult t = run_process(-1, {.argv = {"tshark", "-r", path, "-T", "fields", "-e", "frame.cap_len",
-                                                      "-e", "frame.comment"}});
+    const ProcessResult t =
+        run_process(-1, {.argv = {"tshark", "-r", path, "-T", "fields", "-e", "frame.cap_len", "-e", "frame.comment"}});
     EXPECT_TRUE(t.ok()) << t.describe() << t.err;
     EXPECT_GE(std::count(t.out.begin(), t.out.end(), '\n'), 5) << t.out;
     EXPECT_NE(t.out.find(direction == std::string("a_to_b") ? "42\tforwarded after 2" : "42\tforwarded after "),
