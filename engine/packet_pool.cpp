@@ -46,4 +46,9 @@ void PacketPool::check_owned(const Packet* p) const noexcept {
   }
 }
 
+void PacketPool::traced_freed(Packet& p) noexcept {
+  p.trace.tracer->freed(p);
+  p.trace = {};
+}
+
 }  // namespace synnet

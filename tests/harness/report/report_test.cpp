@@ -276,6 +276,28 @@ TEST(ReportPrint, DropsAndErrorsComeFirstByKindNotByName) {
   EXPECT_FALSE(contains(colored, "\x1b[31mdropped_like_a_name")) << colored;
 }
 
+TEST(ReportPrint, CapturesListEachFileAndWhatWasLeftOut) {
+  RunReport r = sample();
+  EXPECT_FALSE(contains(printed(r, false), "captures")) << "no section without --capture";
+  r.captures.push_back({.link = "a-b",
+                        .direction = "a_to_b",
+                        .path = "out/a-b.a_to_b.pcapng",
+                        .frames = 1200,
+                        .written = 1200,
+                        .bytes = 1'234'000});
+  r.captures.push_back({.link = "a-b",
+                        .direction = "b_to_a",
+                        .path = "out/a-b.b_to_a.pcapng",
+                        .frames = 9,
+                        .written = 1,
+                        .not_written = 8,
+                        .bytes = 400});
+  const std::string text = printed(r, false);
+  EXPECT_EQ(line_starting(text, "  out/a-b.a_to_b.pcapng"), "  out/a-b.a_to_b.pcapng  1200 frames, 1.23 MB");
+  EXPECT_EQ(line_starting(text, "  out/a-b.b_to_a.pcapng"),
+            "  out/a-b.b_to_a.pcapng  1 frame, 400 B, 8 not written (the file reached its --capture-limit)");
+}
+
 TEST(ReportPrint, NoCounterSectionWhenAllAreZero) {
   RunReport r = sample();
   r.counters.apps = {{"a_to_b_loss", "dropped_loss", CounterKind::drop, Drop::impairment, 0}};
