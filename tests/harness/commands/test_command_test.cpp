@@ -255,7 +255,7 @@ TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {
                  {"at": "3s", "a_to_b": {"delay": "30ms"}}],
     "traffic": [{"name": "udp", "iperf3": {"client": "a", "server": "b", "protocol": "udp", "bitrate": "10Mbit",
                                            "length": "1200B", "duration": "4s"},
-                 "expect": {"loss": {"max": "0%"}}}]})");
+                 "expect": {"loss": {"max": "1%"}}}]})");
   const std::string json = temp_file("timeline.report.json");
   const ProcessResult r = synnet_test({file, "--json", json});
   EXPECT_EQ(r.exit_code, 0) << r.describe() << "\n" << r.out << r.err;
@@ -269,6 +269,16 @@ TEST(ScenarioRun, TimelineChangesKeepQueuedPackets) {
     if (k["app"] == "a-b_a_to_b_latency" && k["name"] == "delayed") delayed = k["value"].get<std::uint64_t>();
   }
   EXPECT_GT(delayed, 3000u) << report["counters"].dump(2);
+  // Nothing dropped on the way: not by an app of a_to_b (a restarted delay line
+  // would free what it held), nor by a full link. (iperf3's own loss may count
+  // a datagram b's socket dropped while a loaded machine starved iperf3 of
+  // CPU: hence the expectation's 1%, and this check of the engine itself.)
+  for (const nlohmann::json& k : report["counters"]["apps"]) {
+    if (k["kind"] == "drop" && k["app"].get<std::string>().rfind("a-b_a_to_b", 0) == 0) {
+      EXPECT_EQ(k["value"], 0) << k.dump();
+    }
+  }
+  for (const nlohmann::json& l : report["counters"]["links"]) EXPECT_EQ(l["txdrop"], 0) << l.dump();
 
   // The run on one clock: the changes as events, the item's start and
   // intervals, and the series of a_to_b (packets in and out, held in the
