@@ -39,7 +39,7 @@ std::vector<std::string> leftovers_of(const std::string& prefix) {
 }
 
 std::string temp_file(const std::string& name, const std::string& text = "") {
-  const std::string path = (fs::temp_directory_path() / ("synnet-" + std::to_string(::getpid()) + "-" + name)).string();
+  std::string path = (fs::temp_directory_path() / ("synnet-" + std::to_string(::getpid()) + "-" + name)).string();
   std::ofstream(path) << text;
   return path;
 }
