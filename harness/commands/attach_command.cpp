@@ -47,9 +47,8 @@ EngineConfigs engine_configs(const Scenario& s, Attachment& a, const LinkDirecti
   const std::string wire_path = a.wire().path();
   // The original interface's offloads are not ours: senders on its network may
   // hand it GSO super-frames, which its port cuts into wire packets on arrival.
-  const auto captured = captures.captures().find(link.name);
   add_engine_link(c, link.name, link.io, {a.inside(), wire_path}, {a.outside(), wire_path, /*segment=*/true},
-                  directions, {}, captured == captures.captures().end() ? LinkCaptures{} : captured->second);
+                  directions, {}, captures_of(captures.captures(), link.name));
   return c;
 }
 

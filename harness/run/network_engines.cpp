@@ -126,8 +126,7 @@ void add_switch_segment(Config& c, std::vector<DirectionTap>& taps, const Scenar
     };
     const auto [a_out, a_in] = port(true);
     const auto [b_out, b_in] = port(false);
-    const auto captured = captures.find(link.name);
-    const LinkCaptures capture = captured == captures.end() ? LinkCaptures{} : captured->second;
+    const LinkCaptures capture = captures_of(captures, link.name);
     add_link_direction(c, chain_a_to_b, state.links.at(l).a_to_b, a_out, b_in, {}, capture.a_to_b);
     add_link_direction(c, chain_b_to_a, state.links.at(l).b_to_a, b_out, a_in, {}, capture.b_to_a);
     taps.push_back({link.name, "a_to_b", chain_a_to_b, a_out, b_in});
@@ -136,6 +135,11 @@ void add_switch_segment(Config& c, std::vector<DirectionTap>& taps, const Scenar
 }
 
 }  // namespace
+
+LinkCaptures captures_of(const NetworkCaptures& captures, const std::string& link) {
+  const auto found = captures.find(link);
+  return found == captures.end() ? LinkCaptures{} : found->second;
+}
 
 NetworkState NetworkState::initial(const Scenario& s) {
   NetworkState state;
@@ -183,10 +187,9 @@ EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& 
       const HostInterface* i = n.interface_on(host, l);
       return LinkEnd{wires.ends.at(static_cast<std::size_t>(i - n.interfaces.data())), wires.netns_path};
     };
-    const auto captured = captures.find(link.name);
     add_engine_link(c, link.name, link.io, end(link.a), end(link.b), state.links.at(l),
                     state.partitions.empty() ? PartitionSpec{} : partition_spec(s, n, wires, state.partitions),
-                    captured == captures.end() ? LinkCaptures{} : captured->second);
+                    captures_of(captures, link.name));
   }
   return c;
 }

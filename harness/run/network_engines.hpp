@@ -67,6 +67,8 @@ struct Wires {
 // A run's verdict captures (--capture), by scenario link name; a link not
 // named has none. Switch paths are not captured.
 using NetworkCaptures = std::map<std::string, LinkCaptures>;
+// Link `link`'s captures, none when it has none.
+LinkCaptures captures_of(const NetworkCaptures& captures, const std::string& link);
 
 EngineConfigs network_engines(const Scenario& s, const Network& n, const Wires& wires, const NetworkState& state,
                               const NetworkCaptures& captures = {});

@@ -68,12 +68,8 @@ HarnessBed::HarnessBed(const Options& options) : impl_(std::make_unique<Impl>(op
 }
 
 HarnessBed::~HarnessBed() {
-  impl_->live.reset();
-  impl_->engines.stop();
-  if (!impl_->captures.empty()) {
-    impl_->captures.close();
-    std::filesystem::remove_all(impl_->options.capture_dir);
-  }
+  stop_and_close_captures();  // again is harmless: the sampler, the engines and the files are done once
+  if (!impl_->options.capture_dir.empty()) std::filesystem::remove_all(impl_->options.capture_dir);
 }
 
 HarnessBed::CaptureTotals HarnessBed::stop_and_close_captures() {
