@@ -17,11 +17,13 @@
 
 #include "engine/app.hpp"
 #include "engine/apps/impair/delay_line.hpp"
+#include "engine/apps/impair/trace.hpp"
 
 namespace synnet {
 
 struct LatencySpec {
   std::uint64_t delay_us = 0;
+  SharedTrace<ValueTrace> trace{};  // the delay over time (values in microseconds) instead of delay_us
   std::uint32_t limit_packets = 1'000'000;
   bool operator==(const LatencySpec&) const = default;
   void validate() const;

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "engine/app.hpp"
+#include "engine/apps/impair/trace.hpp"
 #include "engine/rng.hpp"
 
 namespace synnet {
@@ -48,6 +49,7 @@ struct LossSpec {
   double ratio = 0;                                    // random
   double p = 0, r = 1, loss_bad = 1, loss_good = 0;    // gilbert_elliott
   double p13 = 0, p31 = 1, p32 = 0, p23 = 0, p14 = 0;  // markov4
+  SharedTrace<ValueTrace> trace{};  // random: the ratio over time (values in [0, 1]) instead of ratio
   bool operator==(const LossSpec&) const = default;
   void validate() const;
 };

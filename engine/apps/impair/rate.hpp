@@ -42,16 +42,22 @@
 #include <string>
 
 #include "engine/app.hpp"
+#include "engine/apps/impair/aqm.hpp"
+#include "engine/apps/impair/trace.hpp"
 
 namespace synnet {
 
 enum class RateMode { kShaper, kPolicer };
 
 struct RateSpec {
-  std::uint64_t rate_bps = 0;
+  std::uint64_t rate_bps = 0;          // 0 with a trace
+  SharedTrace<DeliveryTrace> trace{};  // the capacity follows a trace instead (a shaper)
+  bool loop = true;                    // the trace repeats; false: nothing is delivered after its end
   std::uint64_t burst_bytes = 0;
   std::uint32_t overhead_bytes = 0;
   std::uint64_t queue_bytes = 0;
+  std::uint32_t queue_packets = 0;  // the queue's limit in packets instead of bytes (0: in bytes)
+  AqmSpec aqm{};                    // what the queue drops before it is full
   RateMode mode = RateMode::kShaper;
   bool operator==(const RateSpec&) const = default;
   void validate() const;
