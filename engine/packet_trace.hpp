@@ -33,6 +33,9 @@ enum class TraceFate : std::uint8_t {
   partition,        // a partition in force cuts the path
   rate_queue_full,  // the shaper's queue was full; detail: its limit in bytes
   rate_policed,     // the policer had no tokens
+  rate_queue_full_packets,  // the shaper's queue was full; detail: its limit in packets
+  rate_codel,       // CoDel dropped it at the queue's head; detail: how long it had waited, microseconds
+  rate_pie,         // PIE dropped it on arrival; detail: the drop probability, parts per million
   mtu,              // detail: the MTU it exceeded (bytes of the L3 packet)
   queue_full,       // a delay line (latency, jitter, reorder) was full; detail: its limit in packets
   link_full,        // the next link's ring was full

@@ -42,6 +42,9 @@ std::string VerdictCapture::fate_text(TraceFate fate, std::uint32_t detail) {
     case TraceFate::partition: return "dropped by partition";
     case TraceFate::rate_queue_full: return "dropped by rate (queue full: " + n + " bytes)";
     case TraceFate::rate_policed: return "dropped by rate (policer: no tokens)";
+    case TraceFate::rate_queue_full_packets: return "dropped by rate (queue full: " + n + " packets)";
+    case TraceFate::rate_codel: return "dropped by rate (codel: waited " + n + " us)";
+    case TraceFate::rate_pie: return "dropped by rate (pie: drop probability " + n + " ppm)";
     case TraceFate::mtu: return "dropped by mtu (larger than " + n + " bytes)";
     case TraceFate::queue_full: return "dropped: delay queue full (" + n + " packets)";
     case TraceFate::link_full: return "dropped: the next link was full";
