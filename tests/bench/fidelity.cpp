@@ -1,16 +1,27 @@
 // fidelity — do the impairments do exactly what they say? In-engine, on the
 // real clock, with a paced source and a timestamping sink:
-//   delay: 50 ms configured, a source paced at 10 kpps: |measured - 50 ms| p50, p99, max
+//   delay: 50 ms configured, a source paced at 10 kpps: |measured - 50 ms| p50,
+//          p99, max; beside it, how late this machine wakes a thread that sleeps
+//          to the same deadlines (clock_nanosleep, measured just before), which
+//          bounds what any userspace delay can do
 //   rate:  1 Mbit/s, 10 Mbit/s, 100 Mbit/s, 1 Gbit/s, offered 1.5x: the error of
 //          every 1-second window after the first
+//   trace: a constant 12 Mbit/s trace (one opportunity per ms), a constant
+//          1 Gbit/s one (1000 per 12 ms) and a varying one (0..4 per ms, 24 Mbit/s
+//          on average), offered 1.5x in 1500-byte IP packets: the bytes of every
+//          100 ms and every 1 s window after the first second against what the
+//          trace's opportunities in that window carry
 //   loss:  0.1%, 1%, 10% over 1,000,000 packets: inside the 99.9% binomial interval?
 //
-//   bench_fidelity [--seconds S]   (rate windows per rate; default 3)
-// Last line: "fidelity: delay p99 err <us> us, rate err max <pct>%, loss in-interval <k>/<n>".
+//   bench_fidelity [--seconds S]   (rate and trace windows; default 3)
+// Last line: "fidelity: delay p99 err <us> us (max <us>, timer max <us>), rate err
+// max <pct>%, trace err max <pct>% per 100 ms, <pct>% per 1 s, loss in-interval <k>/<n>".
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <iostream>
+#include <map>
 
 #include "engine/apps/basic/sink.hpp"
 #include "engine/apps/basic/source.hpp"
@@ -66,6 +77,68 @@ double percentile(std::vector<double> v, double q) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
+// How late this machine wakes a thread sleeping to absolute deadlines every
+// `period` for `total`, in microseconds: what any userspace timer gets here.
+std::vector<double> timer_lateness_us(std::chrono::nanoseconds period, std::chrono::nanoseconds total) {
+  std::vector<double> late;
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  const auto to_ns = [](const timespec& x) { return std::int64_t{x.tv_sec} * 1'000'000'000 + x.tv_nsec; };
+  std::int64_t due = to_ns(t);
+  const std::int64_t end = due + total.count();
+  while (due < end) {
+    due += period.count();
+    const timespec d{static_cast<time_t>(due / 1'000'000'000), static_cast<long>(due % 1'000'000'000)};
+    ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &d, nullptr);
+    ::clock_gettime(CLOCK_MONOTONIC, &t);
+    late.push_back(static_cast<double>(to_ns(t) - due) / 1e3);
+  }
+  return late;
+}
+
+// Runs `trace` offered 1.5x its mean rate in 1514-byte frames (1500 IP bytes)
+// for seconds + 1 and prints the error of every 100 ms and 1 s window after
+// the first second. Returns the largest error of each, in percent.
+std::pair<double, double> trace_windows(const char* label, const DeliveryTrace& trace, int seconds) {
+  constexpr std::uint32_t kFrame = 1514, kIp = 1500;
+  Engine engine({.packets = 65536, .seed = 1, .clock = nullptr, .log = nullptr});
+  Config c;
+  c.app<PacedSource>("src", {.size = kFrame, .pps = 1.5 * trace.mean_bps() / (kIp * 8)});
+  c.app<Rate>("rate", {.trace = trace}).app<testing::Recorder>("rec");
+  c.link("src.output -> rate.input").link("rate.output -> rec.input");
+  engine.configure(c);
+  engine.run({.duration = std::chrono::seconds(seconds + 1)});
+  const auto& rec = *engine.app_as<testing::Recorder>("rec");
+  const Time start = engine.app_as<PacedSource>("src")->sent_at.front();  // the breath the apps started in
+  const std::size_t windows = static_cast<std::size_t>(seconds + 1) * 10;
+  std::vector<double> got(windows, 0), due(windows, 0);
+  for (const Time t : rec.times) {
+    const auto w = static_cast<std::size_t>((t - start) / 100ms);
+    if (w < windows) got[w] += kIp;
+  }
+  const std::uint64_t period = trace.period_ms();
+  for (std::uint64_t loop = 0; loop * period < windows * 100; ++loop) {
+    for (const std::uint64_t ms : trace.opportunities_ms) {
+      const std::uint64_t w = (loop * period + ms) / 100;
+      if (w < windows) due[w] += kOpportunityBytes;
+    }
+  }
+  double max100 = 0, max1s = 0;
+  std::cout << "trace " << label << " (" << bench::fmt_fixed(trace.mean_bps() / 1e6, 1)
+            << " Mbit/s mean), offered 1.5x: 100 ms windows max ";
+  for (std::size_t w = 10; w < windows; ++w) max100 = std::max(max100, 100 * std::abs(got[w] - due[w]) / due[w]);
+  std::cout << bench::fmt_fixed(max100, 3) << "%; 1 s windows";
+  for (std::size_t s = 1; s * 10 < windows; ++s) {
+    double g = 0, d = 0;
+    for (std::size_t w = s * 10; w < s * 10 + 10; ++w) g += got[w], d += due[w];
+    const double err = 100 * (g - d) / d;
+    max1s = std::max(max1s, std::abs(err));
+    std::cout << " " << (err >= 0 ? "+" : "") << bench::fmt_fixed(err, 3) << "%";
+  }
+  std::cout << "\n";
+  return {max100, max1s};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,8 +152,15 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Delay.
-  double delay_p99_us;
+  // Delay, and this machine's timers in the same run.
+  double delay_p99_us, delay_max_us, timer_max_us;
+  {
+    const std::vector<double> late = timer_lateness_us(100us, 2s);
+    timer_max_us = *std::max_element(late.begin(), late.end());
+    std::cout << "timer: a thread sleeping to deadlines every 100 us for 2 s wakes late by p50 "
+              << bench::fmt_fixed(percentile(late, 0.5), 1) << " us, p99 " << bench::fmt_fixed(percentile(late, 0.99), 1)
+              << " us, max " << bench::fmt_fixed(timer_max_us, 1) << " us\n";
+  }
   {
     Engine engine({.packets = 4096, .seed = 1, .clock = nullptr, .log = nullptr});
     Config c;
@@ -97,9 +177,10 @@ int main(int argc, char** argv) {
       err_us.push_back(std::abs(std::chrono::duration<double, std::micro>(d - 50ms).count()));
     }
     delay_p99_us = percentile(err_us, 0.99);
+    delay_max_us = *std::max_element(err_us.begin(), err_us.end());
     std::cout << "delay 50 ms, " << err_us.size() << " frames at 10 kpps: |error| p50 "
               << bench::fmt_fixed(percentile(err_us, 0.5), 1) << " us, p99 " << bench::fmt_fixed(delay_p99_us, 1)
-              << " us, max " << bench::fmt_fixed(*std::max_element(err_us.begin(), err_us.end()), 1) << " us\n";
+              << " us, max " << bench::fmt_fixed(delay_max_us, 1) << " us\n";
   }
 
   // Rate.
@@ -122,11 +203,33 @@ int main(int argc, char** argv) {
     }
     std::cout << "rate " << bench::fmt_fixed(static_cast<double>(rate) / 1e6, 0) << " Mbit/s, offered 1.5x: windows";
     for (std::size_t w = 1; w < bits.size(); ++w) {  // after the first second
-      const double err = 100 * std::abs(bits[w] - static_cast<double>(rate)) / static_cast<double>(rate);
-      rate_err_max = std::max(rate_err_max, err);
-      std::cout << " " << bench::fmt_fixed(err, 3) << "%";
+      const double err = 100 * (bits[w] - static_cast<double>(rate)) / static_cast<double>(rate);
+      rate_err_max = std::max(rate_err_max, std::abs(err));
+      std::cout << " " << (err >= 0 ? "+" : "") << bench::fmt_fixed(err, 3) << "%";
     }
     std::cout << "\n";
+  }
+
+  // Traces.
+  double trace_max100 = 0, trace_max1s = 0;
+  {
+    DeliveryTrace t12{.opportunities_ms = {}, .name = "12 Mbit/s"};
+    for (std::uint64_t ms = 1; ms <= 1000; ++ms) t12.opportunities_ms.push_back(ms);
+    DeliveryTrace t1g{.opportunities_ms = {}, .name = "1 Gbit/s"};
+    for (std::uint64_t k = 0; k < 1000; ++k) t1g.opportunities_ms.push_back(k * 12 / 1000);
+    t1g.opportunities_ms.push_back(12);  // 1000 opportunities in 12 ms: the last is the period, the first at 0 is dropped
+    t1g.opportunities_ms.erase(t1g.opportunities_ms.begin());
+    DeliveryTrace varying{.opportunities_ms = {}, .name = "varying"};
+    Rng rng(7);
+    for (std::uint64_t ms = 1; ms <= 1000; ++ms) {
+      for (std::uint64_t k = rng.below(5); k > 0; --k) varying.opportunities_ms.push_back(ms);
+    }
+    for (const auto& [label, trace] : std::initializer_list<std::pair<const char*, const DeliveryTrace*>>{
+             {"12 Mbit/s", &t12}, {"1 Gbit/s", &t1g}, {"varying", &varying}}) {
+      const auto [m100, m1s] = trace_windows(label, *trace, seconds);
+      trace_max100 = std::max(trace_max100, m100);
+      trace_max1s = std::max(trace_max1s, m1s);
+    }
   }
 
   // Loss.
@@ -153,7 +256,10 @@ int main(int argc, char** argv) {
               << (ok ? "inside" : "OUTSIDE") << "\n";
   }
 
-  std::cout << "fidelity: delay p99 err " << bench::fmt_fixed(delay_p99_us, 1) << " us, rate err max "
-            << bench::fmt_fixed(rate_err_max, 3) << "%, loss in-interval " << in_interval << "/" << tested << std::endl;
+  std::cout << "fidelity: delay p99 err " << bench::fmt_fixed(delay_p99_us, 1) << " us (max "
+            << bench::fmt_fixed(delay_max_us, 1) << ", timer max " << bench::fmt_fixed(timer_max_us, 1)
+            << "), rate err max " << bench::fmt_fixed(rate_err_max, 3) << "%, trace err max "
+            << bench::fmt_fixed(trace_max100, 3) << "% per 100 ms, " << bench::fmt_fixed(trace_max1s, 3)
+            << "% per 1 s, loss in-interval " << in_interval << "/" << tested << std::endl;
   return 0;
 }
