@@ -152,7 +152,7 @@ Json spec_json(const LatencySpec& s) {
   if (!s.trace && s.limit_packets == LatencySpec{}.limit_packets) return micros_text(s.delay_us);
   Json j = s.trace ? value_trace_json(*s.trace) : Json::object();
   if (!s.trace) j["time"] = micros_text(s.delay_us);
-  j["limit"] = s.limit_packets;
+  if (s.limit_packets != LatencySpec{}.limit_packets) j["limit"] = s.limit_packets;
   return j;
 }
 

@@ -310,6 +310,8 @@ TEST_F(TraceFiles, DirectionJsonWritesTracesAsTheirPathsAndReadsThemBack) {
     EXPECT_EQ(again, d) << written.dump();
     EXPECT_EQ(direction_json(again), written);
   }
+  EXPECT_EQ(direction_json(parse(R"({"delay": {"trace": "rtt.csv"}})")).dump(),
+            R"({"delay":{"trace":")" + at("rtt.csv") + R"("}})");
   EXPECT_EQ(direction_json(parse(R"({"rate": {"trace": "traces/up", "loop": false}})")).dump(),
             R"({"rate":{"trace":")" + at("traces/up") + R"(","loop":false}})");
   EXPECT_EQ(direction_json(parse(R"({"rate": {"rate": "1Mbit", "queue": {"discipline": "droptail", "limit": "1kB"}}})"))
