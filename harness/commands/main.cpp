@@ -172,6 +172,8 @@ const char* const kCtlSetDescription =
     "  synnet-test ctl set n1-s1 --up-loss 100%         # cut n1 -> s1 only\n"
     "  synnet-test ctl set a-b --loss none --delay off  # back to no loss, no delay\n"
     "  synnet-test ctl set a-b --mtu 1400 --jitter 5ms\n"
+    "  synnet-test ctl set a-b --down-rate-trace scenarios/traces/lte-driving.down\n"
+    "      the rate follows a capacity trace (sent as an absolute path: the run reads it)\n"
     "Link names are as in `synnet-test ctl show` (default \"<a>-<b>\").";
 
 const char* const kCtlWatchDescription =
