@@ -63,6 +63,12 @@ const char* const kRunDescription =
     "Each impairment flag sets both directions; --up-X (self -> peer) and --down-X (back) set one.\n"
     "Values are as in scenario files: --loss 2%, --delay 40ms, --jitter 5ms (extra 0..10 ms),\n"
     "--rate 10Mbit, --duplicate 1%, --corrupt 0.1%, --mtu 1400.\n"
+    "--rate-trace FILE: the rate follows a capacity trace in mahimahi's format (one 1500-byte\n"
+    "delivery opportunity per line, in ms; mahimahi's own traces work as they are), e.g.\n"
+    "  synnet-test run --up-rate-trace scenarios/traces/lte-driving.up \\\n"
+    "      --down-rate-trace scenarios/traces/lte-driving.down --delay 20ms -- ./my-tests.sh\n"
+    "It replaces --rate for its direction (both for one direction: an error); queue disciplines\n"
+    "(codel, pie) and delay or loss traces are a profile's: see scenarios/README.md.\n"
     "Exit status: the command's; 125 when synnet-test failed; 127 when the command could not run.";
 
 const char* const kUpDescription =
@@ -166,6 +172,8 @@ const char* const kCtlSetDescription =
     "  synnet-test ctl set n1-s1 --up-loss 100%         # cut n1 -> s1 only\n"
     "  synnet-test ctl set a-b --loss none --delay off  # back to no loss, no delay\n"
     "  synnet-test ctl set a-b --mtu 1400 --jitter 5ms\n"
+    "  synnet-test ctl set a-b --down-rate-trace scenarios/traces/lte-driving.down\n"
+    "      the rate follows a capacity trace (sent as an absolute path: the run reads it)\n"
     "Link names are as in `synnet-test ctl show` (default \"<a>-<b>\").";
 
 const char* const kCtlWatchDescription =
@@ -218,6 +226,15 @@ void add_impairment_flags(CLI::App* app, std::map<std::string, std::string>& fla
              "--" + flag, [&flags, flag](const std::string& v) { flags[flag] = v; }, help)
           ->type_name("VALUE");
     }
+  }
+  const std::string trace = kRateTraceFlag;
+  for (const std::string& flag : {trace, "up-" + trace, "down-" + trace}) {
+    const std::string help = flag == trace
+                                 ? "the rate follows a capacity trace FILE (mahimahi's format), both directions"
+                                 : std::string("rate trace, ") + (flag[0] == 'u' ? "up only" : "down only");
+    app->add_option_function<std::string>(
+           "--" + flag, [&flags, flag](const std::string& v) { flags[flag] = v; }, help)
+        ->type_name("FILE");
   }
 }
 

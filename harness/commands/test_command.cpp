@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/sys/text_file.hpp"
@@ -23,7 +24,7 @@ std::optional<Scenario> read_scenario_file(const std::string& file) {
     return std::nullopt;
   }
   try {
-    return parse_scenario(*text);
+    return parse_scenario(*text, std::filesystem::path(file).parent_path());  // its traces are read from there
   } catch (const ScenarioError& e) {
     std::cerr << "synnet-test: " << file << ": " << e.what() << "\n";
     return std::nullopt;

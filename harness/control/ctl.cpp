@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -109,8 +110,9 @@ std::string partition_text(const Json& partition) {
 
 std::vector<LinkPatch> link_patches(const std::map<std::string, std::string>& flags) {
   const std::vector<std::string>& keys = profile_flag_keys();
+  const std::string trace = kRateTraceFlag;
   for (const auto& [flag, value] : flags) {
-    bool known = false;
+    bool known = flag == trace || flag == "up-" + trace || flag == "down-" + trace;
     for (const std::string& key : keys) known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
     if (!known) throw CtlError("--" + flag + ": not an impairment flag");
   }
@@ -141,6 +143,31 @@ std::vector<LinkPatch> link_patches(const std::map<std::string, std::string>& fl
         }
         patch.flag_of_key[key] = flag;
       }
+    }
+    // --rate-trace FILE: {"rate": {"trace": FILE}}, the file made absolute (the
+    // server reads it, from its own directory); the one-way flag wins, a fixed
+    // rate and a trace at the same level conflict.
+    const std::string one_way = std::string(d.flag) + "-";
+    for (const std::string& prefix : {std::string(), one_way}) {
+      if (flags.contains(prefix + "rate") && flags.contains(prefix + trace)) {
+        throw CtlError("--" + prefix + "rate and --" + prefix + trace +
+                       " both set the rate: give a fixed rate or a capacity trace, not both");
+      }
+    }
+    std::string flag = one_way + trace;
+    if (flags.contains(flag) || (!flags.contains(one_way + "rate") && flags.contains(trace))) {
+      if (!flags.contains(flag)) flag = trace;
+      const std::string& value = flags.at(flag);
+      if (value == "none" || value == "off") {
+        patch.body["rate"] = nullptr;
+      } else {
+        // A merge patch: a fixed rate's own keys go (a trace has no "rate", "burst" or policer "mode").
+        patch.body["rate"] = {{"trace", std::filesystem::absolute(value).lexically_normal().string()},
+                              {"rate", nullptr},
+                              {"burst", nullptr},
+                              {"mode", nullptr}};
+      }
+      patch.flag_of_key["rate"] = flag;
     }
     if (!patch.body.empty()) patches.push_back(std::move(patch));
   }

@@ -60,7 +60,17 @@ Json spec_json(const OutageSpec& s) {
   return j;
 }
 
+// A trace's file (its name is the path it was read from) with its shape and loop when not the defaults.
+Json value_trace_json(const ValueTrace& t) {
+  Json j = Json::object();
+  j["trace"] = t.name;
+  if (t.shape != TraceShape::kStep) j["shape"] = "linear";
+  if (t.loop) j["loop"] = true;
+  return j;
+}
+
 Json spec_json(const LossSpec& s) {
+  if (s.trace) return value_trace_json(*s.trace);
   if (s.model == LossModel::kRandom) return percent_text(s.ratio);
   const LossSpec defaults;
   Json j = Json::object();
@@ -96,26 +106,53 @@ Json spec_json(const CorruptSpec& s) { return percent_text(s.ratio); }
 
 Json spec_json(const DuplicateSpec& s) { return percent_text(s.ratio); }
 
+// A rate's queue: its byte limit alone for a droptail queue limited in bytes, else an object.
+Json queue_json(const RateSpec& s) {
+  if (s.aqm == AqmSpec{} && s.queue_packets == 0) return bytes_text(s.queue_bytes);
+  Json j = Json::object();
+  switch (s.aqm.discipline) {
+    case QueueDiscipline::kDropTail: j["discipline"] = "droptail"; break;
+    case QueueDiscipline::kCodel: j["discipline"] = "codel"; break;
+    case QueueDiscipline::kPie: j["discipline"] = "pie"; break;
+  }
+  if (s.queue_packets != 0) {
+    j["limit"] = s.queue_packets;
+  } else if (s.queue_bytes != 0) {
+    j["limit"] = bytes_text(s.queue_bytes);
+  }
+  if (s.aqm.target_us != 0) j["target"] = micros_text(s.aqm.target_us);
+  if (s.aqm.interval_us != 0) j["interval"] = micros_text(s.aqm.interval_us);
+  if (s.aqm.max_burst_us != 0) j["max_burst"] = micros_text(s.aqm.max_burst_us);
+  return j;
+}
+
 Json spec_json(const RateSpec& s) {
   const RateSpec defaults;
-  if (s.burst_bytes == defaults.burst_bytes && s.overhead_bytes == defaults.overhead_bytes &&
-      s.queue_bytes == defaults.queue_bytes && s.mode == defaults.mode) {
+  const bool default_queue =
+      s.queue_bytes == defaults.queue_bytes && s.queue_packets == defaults.queue_packets && s.aqm == defaults.aqm;
+  if (!s.trace && s.burst_bytes == defaults.burst_bytes && s.overhead_bytes == defaults.overhead_bytes &&
+      default_queue && s.mode == defaults.mode) {
     return rate_text(s.rate_bps);
   }
   Json j = Json::object();
-  j["rate"] = rate_text(s.rate_bps);
+  if (s.trace) {
+    j["trace"] = s.trace->name;  // the path it was read from
+    if (s.loop != defaults.loop) j["loop"] = s.loop;
+  } else {
+    j["rate"] = rate_text(s.rate_bps);
+  }
   if (s.burst_bytes != defaults.burst_bytes) j["burst"] = bytes_text(s.burst_bytes);
   if (s.overhead_bytes != defaults.overhead_bytes) j["overhead"] = bytes_text(s.overhead_bytes);
-  if (s.queue_bytes != defaults.queue_bytes) j["queue"] = bytes_text(s.queue_bytes);
+  if (!default_queue) j["queue"] = queue_json(s);
   if (s.mode != defaults.mode) j["mode"] = s.mode == RateMode::kPolicer ? "policer" : "shaper";
   return j;
 }
 
 Json spec_json(const LatencySpec& s) {
-  if (s.limit_packets == LatencySpec{}.limit_packets) return micros_text(s.delay_us);
-  Json j = Json::object();
-  j["time"] = micros_text(s.delay_us);
-  j["limit"] = s.limit_packets;
+  if (!s.trace && s.limit_packets == LatencySpec{}.limit_packets) return micros_text(s.delay_us);
+  Json j = s.trace ? value_trace_json(*s.trace) : Json::object();
+  if (!s.trace) j["time"] = micros_text(s.delay_us);
+  if (s.limit_packets != LatencySpec{}.limit_packets) j["limit"] = s.limit_packets;
   return j;
 }
 

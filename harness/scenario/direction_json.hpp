@@ -9,7 +9,8 @@
 // "0.1%", "64KiB"; on a tie the smaller unit); an effect in its short form (a
 // string) when that says it all, else as an object with only the keys that
 // differ from the defaults; effects in chain order (effects.hpp), then
-// "flows", each with its "match" first.
+// "flows", each with its "match" first. A trace is written as the path it
+// was read from (its name), which reads it again from the current directory.
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,8 @@
 #include <map>
 #include <type_traits>
 
+#include "harness/scenario/trace_files.hpp"
+
 namespace synnet {
 
 using namespace json_reader;
@@ -27,10 +29,13 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() 
       {"switch_path", effect_keys({"from", "to"}, {"flows"})},
       {"flow", effect_keys({"match"}, {})},
       {"match", {"protocol", "src", "dst", "src_ports", "dst_ports"}},
-      {"loss", {"model", "ratio", "p", "r", "loss_bad", "loss_good", "p13", "p31", "p32", "p23", "p14"}},
-      {"delay", {"time", "limit"}},
+      {"loss",
+       {"model", "ratio", "p", "r", "loss_bad", "loss_good", "p13", "p31", "p32", "p23", "p14", "trace", "shape",
+        "loop"}},
+      {"delay", {"time", "trace", "shape", "loop", "limit"}},
       {"jitter", {"mean", "stddev", "distribution", "reorder", "limit"}},
-      {"rate", {"rate", "burst", "overhead", "queue", "mode"}},
+      {"rate", {"rate", "trace", "loop", "burst", "overhead", "queue", "mode"}},
+      {"queue", {"discipline", "limit", "target", "interval", "max_burst"}},
       {"reorder", {"ratio", "delay", "limit"}},
       {"outage", {"start", "duration", "period"}},
   };
@@ -44,6 +49,88 @@ const std::vector<std::string>& keys(std::string_view kind) { return *impairment
 // One parse_spec per effect, picked by its spec type: parse_impairments calls
 // them through the effects table (effects.hpp), so a new effect without one
 // does not build.
+
+// A delay's or a loss's "shape" and "loop" belong to its "trace".
+void trace_keys_need_a_trace(const Fields& f) {
+  for (const char* key : {"shape", "loop"}) {
+    if (const auto value = f.get(key)) {
+      fail(value->path, in_quotes(key) + " belongs to a trace: add \"trace\" or remove " + in_quotes(key));
+    }
+  }
+}
+
+// A delay's or a loss's "trace" file with its object's "shape" and "loop".
+ValueTrace parse_value_trace_spec(const Fields& f, const Value& file_name, TraceValue kind) {
+  ValueTrace t = read_value_trace(file_name, kind);
+  if (const auto shape = f.get("shape")) {
+    t.shape = one_of<TraceShape>(*shape, {{"step", TraceShape::kStep}, {"linear", TraceShape::kLinear}});
+  }
+  if (const auto loop = f.get("loop")) {
+    t.loop = as_bool(*loop);
+    if (t.loop && t.points.size() < 2) {
+      fail(loop->path,
+           in_quotes(t.name) + " has one point: a looping trace needs a last point after 0, whose time is its period");
+    }
+  }
+  return validated(std::move(t), file_name.path);
+}
+
+// A rate's queue: a byte limit ("150kB", a droptail queue) or an object
+// with a discipline, its limit (bytes as a string, packets as an integer)
+// and the discipline's times. Checked further by RateSpec::validate.
+void parse_queue(const Value& v, RateSpec& s) {
+  if (v->is_string()) {
+    s.queue_bytes = as_bytes(v);
+    return;
+  }
+  if (!v->is_object()) {
+    wrong_type(v,
+               "a size string (e.g. \"150kB\", a droptail queue's limit) or an object (\"discipline\", "
+               "\"limit\", ...)");
+  }
+  const Fields f(v, keys("queue"));
+  if (const auto d = f.get("discipline")) {
+    s.aqm.discipline = one_of<QueueDiscipline>(
+        *d,
+        {{"droptail", QueueDiscipline::kDropTail}, {"codel", QueueDiscipline::kCodel}, {"pie", QueueDiscipline::kPie}});
+  }
+  if (const auto limit = f.get("limit")) {
+    if (limit->json->is_number_integer()) {
+      s.queue_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
+    } else if (limit->json->is_string()) {
+      s.queue_bytes = as_bytes(*limit);
+      if (s.queue_bytes == 0) fail(limit->path, "must be above 0 (leave \"limit\" out for the default)");
+    } else {
+      wrong_type(*limit, "a size string (bytes, e.g. \"150kB\") or an integer (packets)");
+    }
+  }
+  const char* discipline = s.aqm.discipline == QueueDiscipline::kCodel ? "codel"
+                           : s.aqm.discipline == QueueDiscipline::kPie ? "pie"
+                                                                       : "droptail";
+  struct Time {
+    const char* key;
+    std::uint64_t AqmSpec::*field;
+    bool codel, pie;
+  };
+  static constexpr Time kTimes[] = {{"target", &AqmSpec::target_us, true, true},
+                                    {"interval", &AqmSpec::interval_us, true, false},
+                                    {"max_burst", &AqmSpec::max_burst_us, false, true}};
+  for (const Time& t : kTimes) {
+    const auto value = f.get(t.key);
+    if (!value) continue;
+    const bool ours = (s.aqm.discipline == QueueDiscipline::kCodel && t.codel) ||
+                      (s.aqm.discipline == QueueDiscipline::kPie && t.pie);
+    if (!ours) {
+      fail(value->path, std::string("belongs to ") +
+                            (t.codel && t.pie ? "codel and pie"
+                             : t.codel        ? "codel"
+                                              : "pie") +
+                            ", not " + discipline + " (set \"discipline\")");
+    }
+    s.aqm.*t.field = as_micros(*value);
+    if (s.aqm.*t.field == 0) fail(value->path, "must be above 0 (leave " + in_quotes(t.key) + " out for the default)");
+  }
+}
 
 MtuSpec parse_spec(const Value& v, std::type_identity<MtuSpec>) {
   MtuSpec s;
@@ -73,7 +160,21 @@ LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a percentage string (e.g. \"5%\") or an object");
-  const Fields f(v, keys("loss"), {"model"});
+  const Fields f(v, keys("loss"));
+  if (const auto trace = f.get("trace")) {
+    // The random model's ratio over time: the model's own keys make no sense.
+    for (const std::string& key : keys("loss")) {
+      if (key == "trace" || key == "shape" || key == "loop") continue;
+      if (const auto other = f.get(key)) {
+        fail(other->path, "a loss trace is the random model's ratio over time: remove " + in_quotes(key) +
+                              " (or \"trace\" for a model)");
+      }
+    }
+    s.trace = parse_value_trace_spec(f, *trace, TraceValue::kLoss);
+    return validated(s, v.path);
+  }
+  trace_keys_need_a_trace(f);
+  if (!f.get("model")) fail(v.path, "missing \"model\" (or \"trace\", a file of the loss ratio over time)");
   s.model = one_of<LossModel>(f.need("model"), {{"random", LossModel::kRandom},
                                                 {"gilbert_elliott", LossModel::kGilbertElliott},
                                                 {"markov4", LossModel::kMarkov4}});
@@ -132,17 +233,37 @@ RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a rate string (e.g. \"10Mbit\") or an object");
-  const Fields f(v, keys("rate"), {"rate"});
-  s.rate_bps = as_rate(f.need("rate"));
-  if (const auto burst = f.get("burst")) s.burst_bytes = as_bytes(*burst);
+  const Fields f(v, keys("rate"));
+  const auto rate = f.get("rate"), trace = f.get("trace");
+  if (rate && trace) fail(trace->path, "a rate is either fixed (\"rate\") or follows a trace, not both: remove one");
+  if (!rate && !trace) {
+    fail(v.path, "missing \"rate\" (e.g. \"10Mbit\") or \"trace\" (a capacity trace file, mahimahi's format)");
+  }
+  if (rate) s.rate_bps = as_rate(*rate);
+  if (trace) s.trace = read_delivery_trace(*trace);
+  if (const auto loop = f.get("loop")) {
+    if (!trace) fail(loop->path, "\"loop\" belongs to a trace: add \"trace\" or remove \"loop\"");
+    s.loop = as_bool(*loop);
+  }
+  if (const auto burst = f.get("burst")) {
+    if (trace) {
+      fail(burst->path,
+           "a trace has no burst: its delivery opportunities are what it sends at once (remove \"burst\")");
+    }
+    s.burst_bytes = as_bytes(*burst);
+  }
   if (const auto overhead = f.get("overhead")) {
     const std::uint64_t n = as_bytes(*overhead);
     if (n > kU32Max) fail(overhead->path, in_quotes(as_string(*overhead)) + " is too large for a per-packet overhead");
     s.overhead_bytes = static_cast<std::uint32_t>(n);
   }
-  if (const auto queue = f.get("queue")) s.queue_bytes = as_bytes(*queue);
+  if (const auto queue = f.get("queue")) parse_queue(*queue, s);
   if (const auto mode = f.get("mode"))
     s.mode = one_of<RateMode>(*mode, {{"shaper", RateMode::kShaper}, {"policer", RateMode::kPolicer}});
+  if (s.mode == RateMode::kPolicer && trace) {
+    fail(f.get("mode")->path,
+         "a trace's packets wait in a queue for its delivery opportunities (a shaper): remove \"mode\"");
+  }
   if (s.mode == RateMode::kPolicer && f.get("queue")) {
     fail(f.get("queue")->path,
          "a policer has no queue (it drops what exceeds the rate): remove \"queue\" or use "
@@ -158,8 +279,18 @@ LatencySpec parse_spec(const Value& v, std::type_identity<LatencySpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a duration string (e.g. \"40ms\") or an object");
-  const Fields f(v, keys("delay"), {"time"});
-  s.delay_us = as_micros(f.need("time"));
+  const Fields f(v, keys("delay"));
+  const auto time = f.get("time"), trace = f.get("trace");
+  if (time && trace) fail(trace->path, "a delay is either fixed (\"time\") or follows a trace, not both: remove one");
+  if (!time && !trace) {
+    fail(v.path, "missing \"time\" (e.g. \"40ms\") or \"trace\" (a file of the delay over time)");
+  }
+  if (time) {
+    trace_keys_need_a_trace(f);
+    s.delay_us = as_micros(*time);
+  } else {
+    s.trace = parse_value_trace_spec(f, *trace, TraceValue::kDelay);
+  }
   if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
   return validated(s, v.path);
 }

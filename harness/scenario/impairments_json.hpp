@@ -6,6 +6,9 @@
 //
 // Every value is checked as the engine would (its spec's validate()), with
 // the error at the value's JSON Pointer. The format is scenarios/README.md's.
+// Trace files ("trace" of a rate, a delay, a loss) are read here, relative to
+// the Value's directory (trace_files.hpp), so a bad trace is an error at the
+// path of its "trace" value.
 #pragma once
 
 #include <string>
@@ -22,7 +25,7 @@ namespace synnet {
 DirectionSpec parse_direction(const json_reader::Value& v, std::string_view object_kind = "direction");
 
 // The keys an impairment object of `object_kind` may have ("direction", "flow",
-// "switch_path", "match", "loss", "delay", "jitter", "rate", "reorder", "outage"), or nullptr
+// "switch_path", "match", "loss", "delay", "jitter", "rate", "queue", "reorder", "outage"), or nullptr
 // for another kind.
 const std::vector<std::string>* impairment_keys(std::string_view object_kind);
 

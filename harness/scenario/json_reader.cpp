@@ -151,13 +151,13 @@ std::optional<Value> Fields::get(std::string_view key) const {
   if (!contains(keys_, key)) throw std::logic_error("the parser reads undeclared key " + std::string(key));
   const auto it = value_->find(std::string(key));
   if (it == value_->end()) return std::nullopt;
-  return Value{&*it, path() + "/" + std::string(key)};
+  return Value{&*it, path() + "/" + std::string(key), value_.dir};
 }
 
 std::vector<Value> elements(const Value& v) {
   if (!v->is_array()) wrong_type(v, "an array");
   std::vector<Value> out;
-  for (std::size_t i = 0; i < v->size(); ++i) out.push_back({&(*v)[i], v.path + "/" + std::to_string(i)});
+  for (std::size_t i = 0; i < v->size(); ++i) out.push_back({&(*v)[i], v.path + "/" + std::to_string(i), v.dir});
   return out;
 }
 
@@ -207,6 +207,12 @@ std::uint64_t as_size(const Value& v, std::uint64_t lo, std::uint64_t hi) {
     fail(v.path, in_quotes(as_string(v)) + " is " + std::to_string(n) + " bytes, not " + range_text(lo, hi));
   }
   return n;
+}
+
+std::string file_path(const Value& v) {
+  const std::filesystem::path name(as_nonempty_string(v));
+  if (v.dir == nullptr || v.dir->empty() || name.is_absolute()) return name.string();
+  return (*v.dir / name).lexically_normal().string();
 }
 
 Json parse_json(std::string_view text) {

@@ -12,9 +12,14 @@
 // e.g. `/links/0/a_to_b/rate: "10 Mbps" is not a rate (try "10Mbit")`;
 // path() is the JSON Pointer of the offending value ("" for the document,
 // shown as "(document)").
+//
+// A Value also carries the directory its document's relative file names are
+// read from (the scenario file's; none: the current directory), handed on
+// by Fields::get and elements(); file_path(v) is the file a string value names.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -61,10 +66,13 @@ std::string pointer_token(std::string_view key);
 
 [[noreturn]] void fail(const std::string& path, const std::string& message);  // throws JsonError
 
-// A value of the document and its JSON Pointer.
+// A value of the document, its JSON Pointer, and the directory relative file
+// names in the document are read from (nullptr: the current directory; it
+// must outlive the Value and those read from it).
 struct Value {
   const Json* json = nullptr;
   std::string path{};
+  const std::filesystem::path* dir = nullptr;
   const Json& operator*() const { return *json; }
   const Json* operator->() const { return json; }
 };
@@ -103,6 +111,10 @@ std::uint64_t as_bytes(const Value& v);     // "64KiB" -> bytes
 std::uint64_t as_micros(const Value& v);    // a duration in whole microseconds (the engine's unit)
 // A byte count written either as an integer or as a size string ("1400B"), in lo..hi.
 std::uint64_t as_size(const Value& v, std::uint64_t lo, std::uint64_t hi);
+// The file a non-empty string names: as written when absolute or when v has
+// no directory, else relative to v.dir ("traces/lte.up" in scenarios/ ->
+// "scenarios/traces/lte.up").
+std::string file_path(const Value& v);
 
 // A string that names one of `choices`, as its value: "\"x\" is not one of a, b" otherwise.
 template <class T>

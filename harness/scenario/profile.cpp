@@ -71,8 +71,28 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
       }
     }
   }
+  // --rate-trace FILE: the rate follows a capacity trace, {"trace": FILE};
+  // a fixed rate and a trace for the same direction at the same level conflict.
+  for (const ProfileDirection& d : kProfileDirections) {
+    const std::string one_way = std::string(d.flag) + "-";
+    for (const std::string& prefix : {std::string(), one_way}) {
+      if (flags.contains(prefix + "rate") && flags.contains(prefix + kRateTraceFlag)) {
+        throw ProfileError("--" + prefix + "rate and --" + prefix + kRateTraceFlag +
+                           " both set the rate: give a fixed rate or a capacity trace, not both");
+      }
+    }
+    // The one-way flag wins over the two-way one, a trace or not.
+    std::string flag = one_way + kRateTraceFlag;
+    if (!flags.contains(flag)) {
+      if (flags.contains(one_way + "rate") || !flags.contains(kRateTraceFlag)) continue;
+      flag = kRateTraceFlag;
+    }
+    link[d.key]["rate"] = {{"trace", flags.at(flag)}};
+    source["/links/0/" + std::string(d.key) + "/rate"] = flag;
+  }
   for (const auto& [flag, value] : flags) {
-    bool known = false;
+    bool known = flag == kRateTraceFlag || flag == std::string("up-") + kRateTraceFlag ||
+                 flag == std::string("down-") + kRateTraceFlag;
     for (const std::string& key : profile_flag_keys())
       known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
     if (!known) throw ProfileError("--" + flag + ": not an impairment flag");

@@ -11,6 +11,10 @@
 // overriding the profile; the one-way flags win over the two-way ones. "up"
 // is a_to_b (self -> peer), "down" b_to_a. The result goes through the
 // scenario parser, so every value is checked as in a scenario file.
+// "rate-trace" ("up-rate-trace", "down-rate-trace") names a capacity trace
+// file (mahimahi's format, relative to the current directory) that the rate
+// follows: {"rate": {"trace": FILE}}; with "rate" for the same direction and
+// at the same level it is an error (a one-way flag wins over a two-way one).
 #pragma once
 
 #include <map>
@@ -33,6 +37,7 @@ struct ProfileDirection {
   const char* flag;  // "up"
 };
 inline constexpr ProfileDirection kProfileDirections[] = {{"a_to_b", "up"}, {"b_to_a", "down"}};
+inline constexpr const char* kRateTraceFlag = "rate-trace";  // also "up-rate-trace", "down-rate-trace"
 
 // Flags by name without dashes ("loss", "up-delay", ...), values as typed.
 Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text = "",

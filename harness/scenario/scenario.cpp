@@ -65,10 +65,10 @@ const std::vector<std::string>& scenario_keys(std::string_view object_kind) {
   throw std::invalid_argument("scenario_keys: no kind of object " + in_quotes(object_kind));
 }
 
-Scenario parse_scenario(std::string_view json_text) {
+Scenario parse_scenario(std::string_view json_text, const std::filesystem::path& dir) {
   using namespace scenario_parsing;
   const Json doc = parse_json(json_text);
-  const Fields f(Value{&doc, ""}, keys("scenario"), {"name", "hosts", "links", "traffic"});
+  const Fields f(Value{&doc, "", &dir}, keys("scenario"), {"name", "hosts", "links", "traffic"});
   Scenario s;
   if (const auto schema = f.get("$schema")) as_string(*schema);  // for editors; ignored
   s.name = as_nonempty_string(f.need("name"));

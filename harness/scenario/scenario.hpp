@@ -2,7 +2,7 @@
 // and checks. The JSON format is documented in scenarios/README.md and in the
 // JSON Schema scenarios/synnet-scenario.schema.json.
 //
-//   Scenario s = parse_scenario(*read_text("scenarios/lossy-link.json"));   // throws ScenarioError
+//   Scenario s = parse_scenario(*read_text("scenarios/lossy-link.json"), "scenarios");   // throws ScenarioError
 //
 // Parsing is strict and complete before anything is created: unknown keys,
 // wrong types, bad units and dangling names (a link to a host that does not
@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -201,7 +202,9 @@ struct Scenario {
 };
 
 // Parses and validates a scenario file's text (JSON). Throws ScenarioError.
-Scenario parse_scenario(std::string_view json_text);
+// Files it names (traces) are read relative to `dir`, the scenario file's
+// directory; empty: the current directory (a profile, the control API).
+Scenario parse_scenario(std::string_view json_text, const std::filesystem::path& dir = {});
 
 // A change to a running network of scenario `s`, as a traffic step's "change"
 // object (a timeline event's body without "at": {"link": ..., "a_to_b": ...},
@@ -213,7 +216,7 @@ NetworkChange parse_change(const Scenario& s, const json_reader::Json& change);
 // (a test holds the JSON Schema to the same lists). Kinds: "scenario",
 // "host", "route", "service", "ready", "switch", "switch_path", "link",
 // "link_end", "change", "direction", "flow", "match", "loss", "delay", "jitter",
-// "rate", "reorder", "outage", "timeline", "traffic", "ping", "iperf3",
+// "rate", "queue", "reorder", "outage", "timeline", "traffic", "ping", "iperf3",
 // "exec", "expect", "bound". Throws std::invalid_argument for another kind.
 const std::vector<std::string>& scenario_keys(std::string_view object_kind);
 

@@ -217,6 +217,31 @@ TEST(ScenarioRun, ABadScenarioExitsTwoAndCreatesNothing) {
   fs::remove(file);
 }
 
+// A trace is read with the scenario, relative to its file, before anything is
+// created: a bad line stops the run naming the file and the line.
+TEST(ScenarioRun, ABadTraceExitsTwoNamingTheFileAndLineAndCreatesNothing) {
+  SYNNET_REQUIRE_ROOT();
+  const fs::path dir = temp_file("traces-dir");
+  fs::remove(dir);
+  fs::create_directories(dir / "traces");
+  std::ofstream(dir / "traces" / "bad.up") << "1\n2\nlots\n4\n";
+  std::ofstream(dir / "bad-trace.json") << R"({"name": "bad-trace", "hosts": [{"name": "a"}, {"name": "b"}],
+    "links": [{"a": "a", "b": "b", "a_to_b": {"rate": {"trace": "traces/bad.up"}}}],
+    "traffic": [{"ping": {"from": "a", "to": "b"}}]})";
+  const auto netns_list = [] { return run_process(-1, {.argv = {"ip", "netns", "list"}}).out; };
+  const std::string listed = netns_list();
+  const auto before = testing::Leftovers::count();
+  const ProcessResult r = synnet_test({(dir / "bad-trace.json").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.describe() << "\n" << r.out << r.err;
+  EXPECT_NE(r.err.find("/links/0/a_to_b/rate/trace: \"" + (dir / "traces" / "bad.up").string() +
+                       "\" line 3: \"lots\" is not a whole number of milliseconds"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(netns_list(), listed);
+  EXPECT_EQ(testing::Leftovers::count().namespaces, before.namespaces);
+  fs::remove_all(dir);
+}
+
 TEST(ScenarioRun, AnUnreadableScenarioFileExitsTwoAndSaysWhy) {
   SYNNET_REQUIRE_ROOT();
   const ProcessResult missing = synnet_test({"/nonexistent/synnet/scenario.json"});

@@ -102,6 +102,47 @@ TEST_F(ApiTest, ABadBodyIs400WithThePathAndTheParsersHintAndChangesNothing) {
   EXPECT_EQ(live_.state().links[0].a_to_b, before.links[0].a_to_b);
 }
 
+// Traces in a body: files relative to the server's directory (here absolute),
+// read before anything changes; a PATCH reads them again from the paths
+// GET shows.
+TEST_F(ApiTest, ADirectionTakesTracesByTheirPaths) {
+  const std::string traces = std::string(SYNNET_SOURCE_DIR) + "/scenarios/traces/";
+  const std::string rtt = traces + "rtt-handover.csv", loss = traces + "loss-burst.csv";
+  HttpResponse r = call("PUT", "/v1/links/n1-s1/a_to_b",
+                        R"({"delay": {"trace": ")" + rtt + R"(", "shape": "linear"}, "loss": {"trace": ")" + loss +
+                            R"(", "loop": true}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json both = Json::parse(R"({"loss": {"trace": ")" + loss + R"(", "loop": true}, "delay": {"trace": ")" + rtt +
+                                R"(", "shape": "linear"}})");
+  EXPECT_EQ(json(r), both);
+  ASSERT_TRUE(live_.state().links[0].a_to_b.impairments.latency);
+  EXPECT_EQ(live_.state().links[0].a_to_b.impairments.latency->trace->points.size(), 201u);
+  r = call("PATCH", "/v1/links/n1-s1/a_to_b", R"({"jitter": "5ms"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json with_jitter = both;
+  with_jitter["jitter"] = "5ms";
+  EXPECT_EQ(json(r), with_jitter);
+
+  const NetworkState before = live_.state();
+  r = call("PATCH", "/v1/links/n1-s1/a_to_b", R"({"delay": {"trace": ")" + traces + R"(lte-driving.up"}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json(r)["path"], "/delay/trace");
+  EXPECT_NE(json(r)["error"].get<std::string>().find(traces + "lte-driving.up\" line 1: \"15\" is not TIME,VALUE"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(live_.state().links[0].a_to_b, before.links[0].a_to_b);
+}
+
+TEST_F(ApiTest, ARateFollowsACapacityTrace) {
+  const std::string lte = std::string(SYNNET_SOURCE_DIR) + "/scenarios/traces/lte-driving.down";
+  const HttpResponse r = call("PUT", "/v1/links/n2-s1/b_to_a",
+                              R"({"rate": {"trace": ")" + lte + R"(", "queue": {"discipline": "codel"}}})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json(r), Json::parse(R"({"rate": {"trace": ")" + lte + R"(", "queue": {"discipline": "codel"}}})"));
+  ASSERT_TRUE(live_.state().links[1].b_to_a.impairments.rate);
+  EXPECT_EQ(live_.state().links[1].b_to_a.impairments.rate->trace->period_ms(), 20'000u);
+}
+
 TEST_F(ApiTest, PartitionAndHeal) {
   HttpResponse r = call("POST", "/v1/partition", R"({"partition": [["n1", "n2"], ["n3"]]})");
   ASSERT_EQ(r.status, 200) << r.body;

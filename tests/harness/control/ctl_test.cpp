@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace synnet::ctl {
 namespace {
 
@@ -46,6 +48,28 @@ TEST(LinkPatches, NoneAndOffRemoveTheKeyWithNull) {
   ASSERT_EQ(p.size(), 2u);
   EXPECT_EQ(p[0].body.dump(), R"({"loss":null})");
   EXPECT_EQ(p[1].body.dump(), R"({"delay":null})");
+}
+
+TEST(LinkPatches, ARateTraceIsAnAbsolutePathThatReplacesAFixedRate) {
+  const std::string here = std::filesystem::current_path().string();
+  std::vector<LinkPatch> p = link_patches({{"rate", "10Mbit"}, {"up-rate-trace", "traces/lte.up"}});
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].body, Json::parse(R"({"rate": {"trace": ")" + here +
+                                   R"(/traces/lte.up", "rate": null, "burst": null, "mode": null}})"));
+  EXPECT_EQ(flag_at(p[0], "/rate/trace"), "--up-rate-trace");
+  EXPECT_EQ(p[1].body, Json::parse(R"({"rate": "10Mbit"})"));
+  p = link_patches({{"down-rate-trace", "/t/lte.down"}});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].dir, "b_to_a");
+  EXPECT_EQ(p[0].body["rate"]["trace"], "/t/lte.down");
+  EXPECT_EQ(link_patches({{"rate-trace", "none"}})[0].body.dump(), R"({"rate":null})");
+  try {
+    link_patches({{"up-rate", "1Mbit"}, {"up-rate-trace", "x"}});
+    ADD_FAILURE() << "no error";
+  } catch (const CtlError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--up-rate and --up-rate-trace both set the rate: give a fixed rate or a capacity trace, not both");
+  }
 }
 
 TEST(LinkPatches, KeysFollowTheChainOrderAndMtuIsANumber) {

@@ -23,12 +23,15 @@ using json_reader::Json;
 using json_reader::parse_json;
 using json_reader::Value;
 
-DirectionSpec parse(const Json& j) { return parse_direction(Value{&j, ""}); }
+DirectionSpec parse(const Json& j, const std::filesystem::path* dir = nullptr) {
+  return parse_direction(Value{&j, "", dir});
+}
 
-// Parses `text`, writes it and parses that: the same spec, and writing it again gives the same JSON.
-void expect_round_trip(const Json& direction, const std::string& where) {
+// Parses `text` (its files relative to `dir`), writes it and parses that (files
+// as written: their paths): the same spec, and writing it again gives the same JSON.
+void expect_round_trip(const Json& direction, const std::string& where, const std::filesystem::path* dir = nullptr) {
   SCOPED_TRACE(where + ": " + direction.dump());
-  const DirectionSpec d = parse(direction);
+  const DirectionSpec d = parse(direction, dir);
   const Json written = direction_json(d);
   DirectionSpec again;
   ASSERT_NO_THROW(again = parse(written)) << written.dump();
@@ -45,8 +48,8 @@ TEST(DirectionJson, EmptyIsAnEmptyObject) {
 
 TEST(DirectionJson, EveryDirectionOfTheScenarioFilesRoundTrips) {
   int directions = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios")) {
+  const std::filesystem::path scenarios = std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios";
+  for (const auto& entry : std::filesystem::directory_iterator(scenarios)) {
     const std::string name = entry.path().filename().string();
     if (entry.path().extension() != ".json" || name.find("schema") != std::string::npos) continue;
     std::ifstream in(entry.path());
@@ -58,7 +61,7 @@ TEST(DirectionJson, EveryDirectionOfTheScenarioFilesRoundTrips) {
       for (const Json& item : scenario[list]) {
         for (const char* dir : {"a_to_b", "b_to_a"}) {
           if (!item.contains(dir)) continue;
-          expect_round_trip(item[dir], name + " " + list + " " + dir);
+          expect_round_trip(item[dir], name + " " + list + " " + dir, &scenarios);
           ++directions;
         }
       }

@@ -79,6 +79,39 @@ TEST(Profile, AProfilesErrorNamesItsPathInTheProfile) {
             0u);
 }
 
+TEST(Profile, RateTraceFlagsSetTheRatesTrace) {
+  const std::string lte = std::string(SYNNET_SOURCE_DIR) + "/scenarios/traces/lte-driving.up";
+  const std::string flat = std::string(SYNNET_SOURCE_DIR) + "/scenarios/traces/12mbps";
+  const Scenario both = profile_scenario({{"rate-trace", lte}});
+  for (const DirectionSpec* d : {&both.links[0].a_to_b, &both.links[0].b_to_a}) {
+    ASSERT_TRUE(d->impairments.rate && d->impairments.rate->trace);
+    EXPECT_EQ(d->impairments.rate->trace->name, lte);
+    EXPECT_TRUE(d->impairments.rate->loop);
+  }
+  // The one-way flag wins over the two-way one, a trace or a fixed rate.
+  const Scenario mixed = profile_scenario({{"rate", "10Mbit"}, {"up-rate-trace", lte}, {"down-rate-trace", flat}});
+  EXPECT_EQ(mixed.links[0].a_to_b.impairments.rate->trace->name, lte);
+  EXPECT_EQ(mixed.links[0].b_to_a.impairments.rate->trace->name, flat);
+  const Scenario fixed_up = profile_scenario({{"up-rate", "10Mbit"}, {"rate-trace", lte}});
+  EXPECT_FALSE(fixed_up.links[0].a_to_b.impairments.rate->trace);
+  EXPECT_EQ(fixed_up.links[0].a_to_b.impairments.rate->rate_bps, 10'000'000u);
+  EXPECT_EQ(fixed_up.links[0].b_to_a.impairments.rate->trace->name, lte);
+  // Over a profile's rate, with the profile's other keys kept.
+  const Scenario over = profile_scenario({{"down-rate-trace", flat}}, R"({"b_to_a": {"rate": "1Mbit", "loss": "1%"}})");
+  EXPECT_EQ(over.links[0].b_to_a.impairments.rate->trace->name, flat);
+  EXPECT_TRUE(over.links[0].b_to_a.impairments.loss);
+
+  EXPECT_EQ(error({{"rate", "10Mbit"}, {"rate-trace", lte}}),
+            "--rate and --rate-trace both set the rate: give a fixed rate or a capacity trace, not both");
+  EXPECT_EQ(error({{"down-rate", "10Mbit"}, {"down-rate-trace", lte}}),
+            "--down-rate and --down-rate-trace both set the rate: give a fixed rate or a capacity trace, not both");
+  EXPECT_EQ(error({{"up-rate-trace", "no/such.up"}}),
+            "--up-rate-trace: cannot read \"no/such.up\": No such file or directory");
+  EXPECT_EQ(error({{"rate-trace", "no/such.up"}}),
+            "--rate-trace: cannot read \"no/such.up\": No such file or directory");
+  EXPECT_EQ(error({{"sideways-rate-trace", lte}}), "--sideways-rate-trace: not an impairment flag");
+}
+
 TEST(Profile, FlagKeysAreImpairmentKeysOfADirection) {
   const std::vector<std::string>& direction = scenario_keys("direction");
   for (const std::string& key : profile_flag_keys()) {

@@ -711,7 +711,7 @@ TEST(ScenarioFiles, EveryScenarioInTheRepositoryParses) {
     if (p.extension() != ".json" || p.stem().extension() == ".schema") continue;  // the scenario and report schemas
     checked.push_back(p.filename().string());
     try {
-      parse_scenario(read_file(p));
+      parse_scenario(read_file(p), p.parent_path());  // traces relative to the file
     } catch (const ScenarioError& e) {
       ADD_FAILURE() << p.filename() << ": " << e.what();
     }
@@ -744,6 +744,7 @@ const std::vector<std::pair<std::string, std::string>>& schema_objects() {
       {"delay", "/$defs/delay_long"},
       {"jitter", "/$defs/jitter_long"},
       {"rate", "/$defs/rate_limit"},
+      {"queue", "/$defs/queue"},
       {"reorder", "/$defs/reorder"},
       {"outage", "/$defs/outage"},
       {"timeline", "/$defs/timeline_event"},
