@@ -12,16 +12,25 @@
 //          100 ms and every 1 s window after the first second against what the
 //          trace's opportunities in that window carry
 //   loss:  0.1%, 1%, 10% over 1,000,000 packets: inside the 99.9% binomial interval?
+// End to end (as root; real namespaces, synnet-test runs tests/bench/scenarios/):
+//   tcp:   one TCP flow (cubic) through a constant 500 Mbit/s trace with 40 ms
+//          each way, for 20 s: its goodput against the trace's capacity
+//   queue: a saturating TCP flow and a ping every 20 ms through a 12 Mbit/s
+//          trace, droptail (1000 packets) against CoDel: the ping's RTT above
+//          the 40 ms base, median and p99, is the standing queue's delay
 //
-//   bench_fidelity [--seconds S]   (rate and trace windows; default 3)
+//   bench_fidelity [--seconds S] [--no-end-to-end]   (S: rate and trace windows; default 3)
 // Last line: "fidelity: delay p99 err <us> us (max <us>, timer max <us>), rate err
 // max <pct>%, trace err max <pct>% per 100 ms, <pct>% per 1 s, loss in-interval <k>/<n>".
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "engine/apps/basic/sink.hpp"
 #include "engine/apps/basic/source.hpp"
@@ -139,15 +148,53 @@ std::pair<double, double> trace_windows(const char* label, const DeliveryTrace& 
   return {max100, max1s};
 }
 
+// Runs a scenario of tests/bench/scenarios with synnet-test and returns its
+// JSON report (null when it could not run).
+nlohmann::json run_scenario(const std::string& name) {
+  const std::string file = std::string(SYNNET_BENCH_DIR) + "/scenarios/" + name;
+  const std::string out = "/tmp/synnet-bench-fidelity-" + std::to_string(::getpid()) + ".json";
+  const std::string command = std::string(SYNNET_TEST_PATH) + " '" + file + "' --quiet --json '" + out + "' >/dev/null";
+  std::cout << "running " << name << " ..." << std::endl;
+  const int status = std::system(command.c_str());
+  std::ifstream in(out);
+  if (!in) {
+    std::cout << "  " << name << ": no report (synnet-test exited with " << status << ")\n";
+    return nullptr;
+  }
+  nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  std::remove(out.c_str());
+  return report.is_discarded() ? nlohmann::json(nullptr) : report;
+}
+
+const nlohmann::json* item(const nlohmann::json& report, const std::string& name) {
+  for (const auto& i : report["items"]) {
+    if (i["name"] == name) return &i;
+  }
+  return nullptr;
+}
+
+// The ping's replies above `base_ms`, in ms (lost ones left out).
+std::vector<double> queueing_ms(const nlohmann::json& ping, double base_ms) {
+  std::vector<double> out;
+  for (const auto& r : ping["replies"]) {
+    const auto& rtt = r.is_object() ? r["rtt"] : r;
+    if (rtt.is_number()) out.push_back(std::max(0.0, rtt.get<double>() * (r.is_object() ? 1e3 : 1.0) - base_ms));
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int seconds = 3;
+  bool end_to_end = ::geteuid() == 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
       seconds = static_cast<int>(bench::parse_count(argv[++i]));
+    } else if (std::strcmp(argv[i], "--no-end-to-end") == 0) {
+      end_to_end = false;
     } else {
-      std::cerr << "usage: " << argv[0] << " [--seconds S]\n";
+      std::cerr << "usage: " << argv[0] << " [--seconds S] [--no-end-to-end]\n";
       return 2;
     }
   }
@@ -158,8 +205,9 @@ int main(int argc, char** argv) {
     const std::vector<double> late = timer_lateness_us(100us, 2s);
     timer_max_us = *std::max_element(late.begin(), late.end());
     std::cout << "timer: a thread sleeping to deadlines every 100 us for 2 s wakes late by p50 "
-              << bench::fmt_fixed(percentile(late, 0.5), 1) << " us, p99 " << bench::fmt_fixed(percentile(late, 0.99), 1)
-              << " us, max " << bench::fmt_fixed(timer_max_us, 1) << " us\n";
+              << bench::fmt_fixed(percentile(late, 0.5), 1) << " us, p99 "
+              << bench::fmt_fixed(percentile(late, 0.99), 1) << " us, max " << bench::fmt_fixed(timer_max_us, 1)
+              << " us\n";
   }
   {
     Engine engine({.packets = 4096, .seed = 1, .clock = nullptr, .log = nullptr});
@@ -217,7 +265,8 @@ int main(int argc, char** argv) {
     for (std::uint64_t ms = 1; ms <= 1000; ++ms) t12.opportunities_ms.push_back(ms);
     DeliveryTrace t1g{.opportunities_ms = {}, .name = "1 Gbit/s"};
     for (std::uint64_t k = 0; k < 1000; ++k) t1g.opportunities_ms.push_back(k * 12 / 1000);
-    t1g.opportunities_ms.push_back(12);  // 1000 opportunities in 12 ms: the last is the period, the first at 0 is dropped
+    t1g.opportunities_ms.push_back(
+        12);  // 1000 opportunities in 12 ms: the last is the period, the first at 0 is dropped
     t1g.opportunities_ms.erase(t1g.opportunities_ms.begin());
     DeliveryTrace varying{.opportunities_ms = {}, .name = "varying"};
     Rng rng(7);
@@ -256,10 +305,43 @@ int main(int argc, char** argv) {
               << (ok ? "inside" : "OUTSIDE") << "\n";
   }
 
+  // End to end.
+  std::string e2e = "end to end not run (needs root)";
+  if (end_to_end) {
+    double tcp_share = 0;
+    if (const nlohmann::json r = run_scenario("trace-500mbit-tcp.json"); !r.is_null()) {
+      if (const auto* tcp = item(r, "tcp"); tcp && (*tcp)["measurement"]["throughput"].is_number()) {
+        const double bps = (*tcp)["measurement"]["throughput"].get<double>();
+        tcp_share = bps / 500e6;
+        std::cout << "tcp through a 500 Mbit/s trace, 40 ms each way, 20 s: " << bench::fmt_fixed(bps / 1e6, 1)
+                  << " Mbit/s goodput, " << bench::fmt_fixed(100 * tcp_share, 1)
+                  << "% of the trace (goodput at most 1448/1500 = 96.5% of its IP bytes)\n";
+      }
+    }
+    std::map<std::string, std::pair<double, double>> queue;
+    for (const char* q : {"droptail", "codel"}) {
+      const nlohmann::json r = run_scenario(std::string("queue-delay-") + q + ".json");
+      const auto* ping = r.is_null() ? nullptr : item(r, "ping");
+      const auto* tcp = r.is_null() ? nullptr : item(r, "tcp");
+      if (ping == nullptr || tcp == nullptr) continue;
+      const std::vector<double> delay = queueing_ms(*ping, 40.0);
+      if (delay.empty()) continue;
+      queue[q] = {percentile(delay, 0.5), percentile(delay, 0.99)};
+      std::cout << "queue " << q << ", 12 Mbit/s trace, a saturating TCP flow: ping RTT above 40 ms p50 "
+                << bench::fmt_fixed(queue[q].first, 1) << " ms, p99 " << bench::fmt_fixed(queue[q].second, 1)
+                << " ms over " << delay.size() << " replies; tcp "
+                << bench::fmt_fixed((*tcp)["measurement"]["throughput"].get<double>() / 1e6, 2) << " Mbit/s\n";
+    }
+    e2e = "tcp " + bench::fmt_fixed(100 * tcp_share, 1) + "% of a 500 Mbit/s trace";
+    for (const auto& [q, d] : queue)
+      e2e += ", " + q + " queue delay p50 " + bench::fmt_fixed(d.first, 1) + " ms p99 " +
+             bench::fmt_fixed(d.second, 1) + " ms";
+  }
+
   std::cout << "fidelity: delay p99 err " << bench::fmt_fixed(delay_p99_us, 1) << " us (max "
             << bench::fmt_fixed(delay_max_us, 1) << ", timer max " << bench::fmt_fixed(timer_max_us, 1)
             << "), rate err max " << bench::fmt_fixed(rate_err_max, 3) << "%, trace err max "
             << bench::fmt_fixed(trace_max100, 3) << "% per 100 ms, " << bench::fmt_fixed(trace_max1s, 3)
-            << "% per 1 s, loss in-interval " << in_interval << "/" << tested << std::endl;
+            << "% per 1 s, loss in-interval " << in_interval << "/" << tested << "; " << e2e << std::endl;
   return 0;
 }

@@ -21,12 +21,14 @@ std::uint64_t default_queue_bytes(double bps) {
 void RateSpec::validate() const {
   if (trace) {
     if (rate_bps != 0) throw std::invalid_argument("rate_bps: must be 0 with a trace (the trace gives the capacity)");
-    if (mode == RateMode::kPolicer) throw std::invalid_argument("trace: a policer cannot follow a trace (use a shaper)");
+    if (mode == RateMode::kPolicer)
+      throw std::invalid_argument("trace: a policer cannot follow a trace (use a shaper)");
     if (burst_bytes != 0)
       throw std::invalid_argument("burst_bytes: a trace's opportunities are its bursts (leave it 0 with a trace)");
     trace->validate();
   } else {
-    if (rate_bps == 0) throw std::invalid_argument("rate_bps: must be above 0 (to drop everything, use Loss or Outage)");
+    if (rate_bps == 0)
+      throw std::invalid_argument("rate_bps: must be above 0 (to drop everything, use Loss or Outage)");
     if (rate_bps > 10'000'000'000'000ULL)
       throw std::invalid_argument("rate_bps: " + std::to_string(rate_bps) + " is above 10 Tbit/s");
   }

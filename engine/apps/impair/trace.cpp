@@ -9,8 +9,7 @@ namespace synnet {
 
 double DeliveryTrace::mean_bps() const noexcept {
   if (period_ms() == 0) return 0;
-  return static_cast<double>(opportunities_ms.size()) * kOpportunityBytes * 8 * 1000 /
-         static_cast<double>(period_ms());
+  return static_cast<double>(opportunities_ms.size()) * kOpportunityBytes * 8 * 1000 / static_cast<double>(period_ms());
 }
 
 void DeliveryTrace::validate() const {
@@ -31,8 +30,8 @@ double ValueTrace::at(std::uint64_t since_start_us) const noexcept {
     return points.back().value;
   }
   // The last point at or before t (points[0] is at 0).
-  const auto next = std::upper_bound(points.begin(), points.end(), t,
-                                     [](std::uint64_t x, const Point& p) { return x < p.at_us; });
+  const auto next =
+      std::upper_bound(points.begin(), points.end(), t, [](std::uint64_t x, const Point& p) { return x < p.at_us; });
   const Point& a = *(next - 1);
   if (shape == TraceShape::kStep || next == points.end()) return a.value;
   const double f = static_cast<double>(t - a.at_us) / static_cast<double>(next->at_us - a.at_us);

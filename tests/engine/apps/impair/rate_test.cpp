@@ -144,7 +144,8 @@ TEST_F(RateTest, LateBreathsDoNotCostTheShaperItsRate) {
   // 8 Mbit/s with a one-frame bucket, a backlog, and a breath only every
   // 3.5 ms (a busy machine): the link was busy all along, so each breath sends
   // what it would have sent meanwhile, 1000 frames a second, not one per breath.
-  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .queue_bytes = 1'000'000}, {.size = 1000, .per_pull = 4, .remaining = 1'000'000});
+  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .queue_bytes = 1'000'000},
+        {.size = 1000, .per_pull = 4, .remaining = 1'000'000});
   run(3500us, Time{4s});
   const auto windows = bytes_per_second(rec(), 4);
   for (std::size_t s = 1; s < windows.size(); ++s) {
@@ -231,7 +232,7 @@ TEST_F(RateTest, ASaturatedTraceDeliversItsOpportunitiesInEveryWindow) {
   const DeliveryTrace t{.opportunities_ms = {0, 0, 1, 3, 3, 3, 8}, .name = "bursty"};
   build({.trace = t, .queue_packets = 100}, {.size = 1514, .per_pull = 11});
   for (int tick = 0; tick < 800 * 10; ++tick) {  // 800 ms, a breath every 100 us
-    if (tick % 80 == 0) src().add(11);             // 11 frames per 8 ms
+    if (tick % 80 == 0) src().add(11);           // 11 frames per 8 ms
     engine.breathe();
     clock.advance(100us);
   }
@@ -246,7 +247,8 @@ TEST_F(RateTest, ASaturatedTraceDeliversItsOpportunitiesInEveryWindow) {
 }
 
 TEST_F(RateTest, AQueueLimitInPacketsDropsTheTail) {
-  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .queue_packets = 4}, {.size = 100, .per_pull = 10, .remaining = 10});
+  build({.rate_bps = 8'000'000, .burst_bytes = 1000, .queue_packets = 4},
+        {.size = 100, .per_pull = 10, .remaining = 10});
   engine.breathe();  // 10 frames arrive together: 4 fit in the queue, 6 are dropped; the 4 go at once (the bucket)
   EXPECT_EQ(counter("rate", "dropped_queue_full"), 6u);
   EXPECT_EQ(rec().times.size(), 4u);
