@@ -17,6 +17,7 @@
 // the build fails without it).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -86,6 +87,7 @@ inline constexpr auto kEffects = std::make_tuple(
                    }},
     Effect<Loss>{"loss", "loss", &ImpairmentSpec::loss, true, effect_rows::no_delay<LossSpec>,
                  [](const LossSpec& s, const EffectFormat& f) {
+                   if (s.trace) return "loss trace " + s.trace->name;
                    return s.model == LossModel::kRandom ? "loss " + f.percent(s.ratio)
                                                         : "loss " + std::string(loss_model_name(s.model));
                  }},
@@ -95,8 +97,13 @@ inline constexpr auto kEffects = std::make_tuple(
                       [](const DuplicateSpec& s, const EffectFormat& f) { return "duplicate " + f.percent(s.ratio); }},
     Effect<Rate>{"rate", "rate", &ImpairmentSpec::rate, true, effect_rows::no_delay<RateSpec>,
                  [](const RateSpec& s, const EffectFormat& f) { return "rate " + f.rate(s.rate_bps); }},
-    Effect<Latency>{"latency", "delay", &ImpairmentSpec::latency, true, [](const LatencySpec& s) { return s.delay_us; },
-                    [](const LatencySpec& s, const EffectFormat& f) { return "delay " + f.micros(s.delay_us); }},
+    Effect<Latency>{"latency", "delay", &ImpairmentSpec::latency, true,
+                    [](const LatencySpec& s) {
+                      return s.trace ? static_cast<std::uint64_t>(std::ceil(s.trace->max_value())) : s.delay_us;
+                    },
+                    [](const LatencySpec& s, const EffectFormat& f) {
+                      return s.trace ? "delay trace " + s.trace->name : "delay " + f.micros(s.delay_us);
+                    }},
     Effect<Jitter>{"jitter", "jitter", &ImpairmentSpec::jitter, true,
                    [](const JitterSpec& s) { return s.mean_us + 4 * s.stddev_us; },
                    [](const JitterSpec& s, const EffectFormat& f) {
