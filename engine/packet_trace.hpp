@@ -34,7 +34,7 @@ enum class TraceFate : std::uint8_t {
   rate_queue_full,  // the shaper's queue was full; detail: its limit in bytes
   rate_policed,     // the policer had no tokens
   mtu,              // detail: the MTU it exceeded (bytes of the L3 packet)
-  queue_full,       // a delay line (latency, jitter, reorder) was full; detail: its limit in packets
+  queue_full,       // a delay line (latency, jitter, slot, reorder) was full; detail: its limit in packets
   link_full,        // the next link's ring was full
 };
 

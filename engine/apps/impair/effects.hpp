@@ -1,7 +1,7 @@
 // effects.hpp — the catalogue of impairment effects: ImpairmentSpec (one
 // optional spec per effect) and kEffects, one row per effect in the order a
 // direction's chain applies them (see chain.hpp):
-//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → reorder
+//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → slot → reorder
 //
 //   for_each_effect([&](const auto& e) {            // e: an Effect<App>
 //     if (const auto& s = spec.*e.member) config.app<typename std::remove_cvref_t<decltype(e)>::App>(...);
@@ -17,6 +17,7 @@
 // the build fails without it).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "engine/apps/impair/outage.hpp"
 #include "engine/apps/impair/rate.hpp"
 #include "engine/apps/impair/reorder.hpp"
+#include "engine/apps/impair/slot.hpp"
 
 namespace synnet {
 
@@ -46,6 +48,7 @@ struct ImpairmentSpec {
   std::optional<RateSpec> rate{};
   std::optional<LatencySpec> latency{};
   std::optional<JitterSpec> jitter{};
+  std::optional<SlotSpec> slot{};
   std::optional<ReorderSpec> reorder{};
   bool operator==(const ImpairmentSpec&) const = default;
   bool empty() const noexcept { return *this == ImpairmentSpec{}; }
@@ -109,6 +112,13 @@ inline constexpr auto kEffects = std::make_tuple(
                    [](const JitterSpec& s, const EffectFormat& f) {
                      return "jitter " + f.micros(s.mean_us) + " ± " + f.micros(s.stddev_us);
                    }},
+    Effect<Slot>{
+        "slot", "slot", &ImpairmentSpec::slot, false,
+        [](const SlotSpec& s) { return s.distribution ? s.mean_us + 4 * s.stddev_us : std::max(s.min_us, s.max_us); },
+        [](const SlotSpec& s, const EffectFormat& f) {
+          if (s.distribution) return "slot " + f.micros(s.mean_us) + " ± " + f.micros(s.stddev_us);
+          return "slot " + f.micros(s.min_us) + (s.max_us > s.min_us ? ".." + f.micros(s.max_us) : "");
+        }},
     Effect<Reorder>{"reorder", "reorder", &ImpairmentSpec::reorder, false,
                     [](const ReorderSpec& s) { return s.delay_us; },
                     [](const ReorderSpec& s, const EffectFormat& f) { return "reorder " + f.percent(s.ratio); }});

@@ -744,6 +744,7 @@ const std::vector<std::pair<std::string, std::string>>& schema_objects() {
       {"delay", "/$defs/delay_long"},
       {"jitter", "/$defs/jitter_long"},
       {"rate", "/$defs/rate_limit"},
+      {"slot", "/$defs/slot"},
       {"reorder", "/$defs/reorder"},
       {"outage", "/$defs/outage"},
       {"timeline", "/$defs/timeline_event"},
