@@ -37,7 +37,7 @@ enum class TraceFate : std::uint8_t {
   rate_codel,       // CoDel dropped it at the queue's head; detail: how long it had waited, microseconds
   rate_pie,         // PIE dropped it on arrival; detail: the drop probability, parts per million
   mtu,              // detail: the MTU it exceeded (bytes of the L3 packet)
-  queue_full,       // a delay line (latency, jitter, reorder) was full; detail: its limit in packets
+  queue_full,       // a delay line (latency, jitter, slot, reorder) was full; detail: its limit in packets
   link_full,        // the next link's ring was full
 };
 

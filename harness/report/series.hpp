@@ -21,7 +21,7 @@
 //                           and as "queue_full" the txdrop of the links out of
 //                           tap.from and of the chain's apps (a full link)
 //   queue                   a level: the chain's apps' gauges of packets held,
-//                           kQueueGauges ("queued": latency, jitter, reorder;
+//                           kQueueGauges ("queued": latency, jitter, slot, reorder;
 //                           "queued_packets": rate)
 //   queue_delay             the mean seconds the packets that left the
 //                           chain's queues in the interval had waited there:

@@ -183,6 +183,23 @@ Json spec_json(const JitterSpec& s) {
   return j;
 }
 
+Json spec_json(const SlotSpec& s) {
+  const SlotSpec defaults;
+  Json j = Json::object();
+  if (s.distribution) {
+    j["distribution"] = distribution_name(*s.distribution);
+    j["mean"] = micros_text(s.mean_us);
+    j["stddev"] = micros_text(s.stddev_us);
+  } else {
+    j["min"] = micros_text(s.min_us);
+    if (s.max_us != defaults.max_us) j["max"] = micros_text(s.max_us);
+  }
+  if (s.packets != defaults.packets) j["packets"] = s.packets;
+  if (s.bytes != defaults.bytes) j["bytes"] = bytes_text(s.bytes);
+  if (s.limit_packets != defaults.limit_packets) j["limit"] = s.limit_packets;
+  return j;
+}
+
 Json spec_json(const ReorderSpec& s) {
   Json j = Json::object();
   j["ratio"] = percent_text(s.ratio);

@@ -36,6 +36,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() 
       {"jitter", {"mean", "stddev", "distribution", "reorder", "limit"}},
       {"rate", {"rate", "trace", "loop", "burst", "overhead", "queue", "mode"}},
       {"queue", {"discipline", "limit", "target", "interval", "max_burst"}},
+      {"slot", {"min", "max", "distribution", "mean", "stddev", "packets", "bytes", "limit"}},
       {"reorder", {"ratio", "delay", "limit"}},
       {"outage", {"start", "duration", "period"}},
   };
@@ -315,6 +316,55 @@ JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
                                                {"paretonormal", Distribution::kParetoNormal}});
   }
   if (const auto reorder = f.get("reorder")) s.reorder = as_bool(*reorder);
+  if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
+  return validated(s, v.path);
+}
+
+SlotSpec parse_spec(const Value& v, std::type_identity<SlotSpec>) {
+  if (!v->is_object()) wrong_type(v, R"(an object (e.g. {"min": "10ms", "max": "20ms", "packets": 10}))");
+  const Fields f(v, keys("slot"));
+  SlotSpec s;
+  if (const auto d = f.get("distribution")) {
+    for (const char* key : {"min", "max"}) {
+      if (const auto value = f.get(key)) {
+        fail(value->path,
+             "a slot drawn from a distribution takes \"mean\" and \"stddev\", not \"min\" and "
+             "\"max\": remove one or the other");
+      }
+    }
+    for (const char* key : {"mean", "stddev"}) {
+      if (!f.get(key)) fail(v.path, "missing " + in_quotes(key) + " (a slot drawn from a distribution needs it)");
+    }
+    s.distribution = one_of<Distribution>(*d, {{"uniform", Distribution::kUniform},
+                                               {"normal", Distribution::kNormal},
+                                               {"pareto", Distribution::kPareto},
+                                               {"paretonormal", Distribution::kParetoNormal}});
+    s.mean_us = as_micros(f.need("mean"));
+    s.stddev_us = as_micros(f.need("stddev"));
+  } else {
+    for (const char* key : {"mean", "stddev"}) {
+      if (const auto value = f.get(key)) {
+        fail(value->path, in_quotes(key) +
+                              " needs a \"distribution\" (e.g. \"normal\"); without one, slots are "
+                              "uniform between \"min\" and \"max\"");
+      }
+    }
+    const auto min = f.get("min");
+    if (!min) fail(v.path, R"(missing "min" (the time between slots, e.g. {"min": "10ms", "max": "20ms"}))");
+    s.min_us = as_micros(*min);
+    if (const auto max = f.get("max")) {
+      s.max_us = as_micros(*max);
+      if (s.max_us < s.min_us) {
+        fail(max->path, in_quotes(as_string(*max)) + " is below \"min\" (" + as_string(*min) +
+                            "): slots are uniform in [min, max]");
+      }
+    }
+  }
+  if (const auto packets = f.get("packets")) s.packets = static_cast<std::uint32_t>(as_uint(*packets, 1, kU32Max));
+  if (const auto bytes = f.get("bytes")) {
+    s.bytes = as_bytes(*bytes);
+    if (s.bytes == 0) fail(bytes->path, "must be above 0 (leave \"bytes\" out for no limit)");
+  }
   if (const auto limit = f.get("limit")) s.limit_packets = static_cast<std::uint32_t>(as_uint(*limit, 1, kU32Max));
   return validated(s, v.path);
 }

@@ -12,7 +12,7 @@
 // One direction's apps are named "<prefix>_<effect>" and linked in this fixed
 // order (the rows of effects.hpp's kEffects), which models a bottleneck link
 // and then the path behind it:
-//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → reorder
+//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → slot → reorder
 // With flows, a FlowSplit ("<prefix>_split") sends each packet to the chain of
 // the first rule it matches ("<prefix>_f<i>_<effect>"), the rest to the
 // default chain, and a Join ("<prefix>_join") merges them again. With no

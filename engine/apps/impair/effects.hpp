@@ -1,7 +1,7 @@
 // effects.hpp — the catalogue of impairment effects: ImpairmentSpec (one
 // optional spec per effect) and kEffects, one row per effect in the order a
 // direction's chain applies them (see chain.hpp):
-//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → reorder
+//   mtu → outage → loss → corrupt → duplicate → rate → latency → jitter → slot → reorder
 //
 //   for_each_effect([&](const auto& e) {            // e: an Effect<App>
 //     if (const auto& s = spec.*e.member) config.app<typename std::remove_cvref_t<decltype(e)>::App>(...);
@@ -17,6 +17,8 @@
 // the build fails without it).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +35,7 @@
 #include "engine/apps/impair/outage.hpp"
 #include "engine/apps/impair/rate.hpp"
 #include "engine/apps/impair/reorder.hpp"
+#include "engine/apps/impair/slot.hpp"
 
 namespace synnet {
 
@@ -45,6 +48,7 @@ struct ImpairmentSpec {
   std::optional<RateSpec> rate{};
   std::optional<LatencySpec> latency{};
   std::optional<JitterSpec> jitter{};
+  std::optional<SlotSpec> slot{};
   std::optional<ReorderSpec> reorder{};
   bool operator==(const ImpairmentSpec&) const = default;
   bool empty() const noexcept { return *this == ImpairmentSpec{}; }
@@ -86,6 +90,7 @@ inline constexpr auto kEffects = std::make_tuple(
                    }},
     Effect<Loss>{"loss", "loss", &ImpairmentSpec::loss, true, effect_rows::no_delay<LossSpec>,
                  [](const LossSpec& s, const EffectFormat& f) {
+                   if (s.trace) return "loss trace " + s.trace->name;
                    return s.model == LossModel::kRandom ? "loss " + f.percent(s.ratio)
                                                         : "loss " + std::string(loss_model_name(s.model));
                  }},
@@ -94,14 +99,33 @@ inline constexpr auto kEffects = std::make_tuple(
     Effect<Duplicate>{"duplicate", "duplicate", &ImpairmentSpec::duplicate, true, effect_rows::no_delay<DuplicateSpec>,
                       [](const DuplicateSpec& s, const EffectFormat& f) { return "duplicate " + f.percent(s.ratio); }},
     Effect<Rate>{"rate", "rate", &ImpairmentSpec::rate, true, effect_rows::no_delay<RateSpec>,
-                 [](const RateSpec& s, const EffectFormat& f) { return "rate " + f.rate(s.rate_bps); }},
-    Effect<Latency>{"latency", "delay", &ImpairmentSpec::latency, true, [](const LatencySpec& s) { return s.delay_us; },
-                    [](const LatencySpec& s, const EffectFormat& f) { return "delay " + f.micros(s.delay_us); }},
+                 [](const RateSpec& s, const EffectFormat& f) {
+                   std::string text = s.trace ? "rate trace " + s.trace->name + " (" +
+                                                    f.rate(static_cast<std::uint64_t>(s.trace->mean_bps())) + " mean)"
+                                              : "rate " + f.rate(s.rate_bps);
+                   if (s.aqm.discipline != QueueDiscipline::kDropTail)
+                     text += std::string(", ") + queue_discipline_name(s.aqm.discipline);
+                   return text;
+                 }},
+    Effect<Latency>{"latency", "delay", &ImpairmentSpec::latency, true,
+                    [](const LatencySpec& s) {
+                      return s.trace ? static_cast<std::uint64_t>(std::ceil(s.trace->max_value())) : s.delay_us;
+                    },
+                    [](const LatencySpec& s, const EffectFormat& f) {
+                      return s.trace ? "delay trace " + s.trace->name : "delay " + f.micros(s.delay_us);
+                    }},
     Effect<Jitter>{"jitter", "jitter", &ImpairmentSpec::jitter, true,
                    [](const JitterSpec& s) { return s.mean_us + 4 * s.stddev_us; },
                    [](const JitterSpec& s, const EffectFormat& f) {
                      return "jitter " + f.micros(s.mean_us) + " ± " + f.micros(s.stddev_us);
                    }},
+    Effect<Slot>{
+        "slot", "slot", &ImpairmentSpec::slot, false,
+        [](const SlotSpec& s) { return s.distribution ? s.mean_us + 4 * s.stddev_us : std::max(s.min_us, s.max_us); },
+        [](const SlotSpec& s, const EffectFormat& f) {
+          if (s.distribution) return "slot " + f.micros(s.mean_us) + " ± " + f.micros(s.stddev_us);
+          return "slot " + f.micros(s.min_us) + (s.max_us > s.min_us ? ".." + f.micros(s.max_us) : "");
+        }},
     Effect<Reorder>{"reorder", "reorder", &ImpairmentSpec::reorder, false,
                     [](const ReorderSpec& s) { return s.delay_us; },
                     [](const ReorderSpec& s, const EffectFormat& f) { return "reorder " + f.percent(s.ratio); }});

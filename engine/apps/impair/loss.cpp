@@ -3,7 +3,9 @@
 #include "engine/apps/impair/spec_checks.hpp"
 #include "engine/gso.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace synnet {
 
@@ -41,6 +43,16 @@ void LossSpec::validate() const {
                                   " model, not " + loss_model_name(model));
     }
   }
+  if (trace) {
+    if (model != LossModel::kRandom) {
+      throw std::invalid_argument(std::string("trace: only the random model follows a trace, not ") +
+                                  loss_model_name(model));
+    }
+    if (ratio != 0) throw std::invalid_argument("ratio: must be 0 with a trace (the trace gives the ratio)");
+    trace->validate();
+    for (const ValueTrace::Point& point : trace->points)
+      require_probability(("trace " + trace->name).c_str(), point.value);
+  }
   if (p13 + p14 > 1.0) throw std::invalid_argument("p13: p13 + p14 must not exceed 1");
   if (p31 + p32 > 1.0) throw std::invalid_argument("p31: p31 + p32 must not exceed 1");
 }
@@ -49,11 +61,12 @@ void Loss::reconfigure(const Spec& spec) {
   if (spec.model != model_) state_ = 1;  // a new model starts in its good state
   model_ = spec.model;
   spec_ = spec;
+  ratio_ = spec.ratio;
 }
 
 bool Loss::lose_next() noexcept {
   switch (model_) {
-    case LossModel::kRandom: return rng_.uniform() < spec_.ratio;
+    case LossModel::kRandom: return rng_.uniform() < ratio_;
     case LossModel::kGilbertElliott: {
       const double u = rng_.uniform();
       if (state_ == 1 && u < spec_.p) {
@@ -80,6 +93,10 @@ bool Loss::lose_next() noexcept {
 void Loss::push() {
   Link* in = input();
   Link* out = output();
+  if (spec_.trace && !in->empty()) {
+    const auto since_start = std::chrono::duration_cast<std::chrono::microseconds>(now() - origin_);
+    ratio_ = spec_.trace->at(static_cast<std::uint64_t>(std::max<std::int64_t>(since_start.count(), 0)));
+  }
   while (!in->empty()) {
     Packet* p = in->receive();
     if (wire_packets(*p) > 1) {

@@ -5,7 +5,9 @@
 //             +------+
 //
 // Spec (LossSpec): model and its probabilities (each in [0, 1]):
-//   model = kRandom            — each packet is lost with probability `ratio`
+//   model = kRandom            — each packet is lost with probability `ratio`;
+//       or, with `trace` set (ratio must stay 0), with the trace's value (in
+//       [0, 1]) at its arrival, counted from the app's start (its first now())
 //   model = kGilbertElliott    — netem's `loss gemodel p r 1-h 1-k`: a good and a
 //       bad state; per packet, first the state may change (good→bad with `p`,
 //       bad→good with `r`), then the packet is lost with `loss_bad` (1-h) in the
@@ -29,7 +31,8 @@
 //   empty when cutting a super-frame); and segmented (super-frames cut).
 //   Wire packets in = forwarded + the three drops.
 // Randomness: the app's own stream (AppContext::seed).
-// Reconfigurable in place (the model's state and the random stream continue).
+// Reconfigurable in place (the model's state and the random stream continue;
+// a trace keeps the app's start as its time 0).
 #pragma once
 
 #include <string>
@@ -58,7 +61,7 @@ class Loss final : public App {
  public:
   using Spec = LossSpec;
 
-  Loss(AppContext& ctx, const Spec& spec) : App(ctx), rng_(ctx.seed()) { reconfigure(spec); }
+  Loss(AppContext& ctx, const Spec& spec) : App(ctx), origin_(ctx.now()), rng_(ctx.seed()) { reconfigure(spec); }
   void push() override;
   void reconfigure(const Spec& spec);
   void counters(const CounterVisitor& emit) const override;
@@ -68,7 +71,9 @@ class Loss final : public App {
  private:
   void push_super_frame(Packet* p, Link* out);
 
+  Time origin_;  // the app's start: a trace's time 0
   Spec spec_;
+  double ratio_ = 0;  // random: spec_.ratio, or the trace's value in this breath
   LossModel model_ = LossModel::kRandom;
   Rng rng_;
   int state_ = 1;  // gilbert_elliott: 1 good, 2 bad; markov4: 1..4

@@ -15,6 +15,7 @@ TEST(Describe, EveryEffectInChainOrder) {
   DirectionSpec d;
   ImpairmentSpec& i = d.impairments;
   i.reorder = ReorderSpec{.ratio = 0.25, .delay_us = 1'000};
+  i.slot = SlotSpec{.min_us = 10'000, .max_us = 20'000};
   i.jitter = JitterSpec{.mean_us = 5'000, .stddev_us = 2'000};
   i.latency = LatencySpec{.delay_us = 40'000};
   i.rate = RateSpec{.rate_bps = 10'000'000};
@@ -25,7 +26,21 @@ TEST(Describe, EveryEffectInChainOrder) {
   i.mtu = MtuSpec{.mtu_bytes = 1400};
   EXPECT_EQ(describe(d),
             "mtu 1400, outage 500 ms at 2 s, loss 5%, corrupt 0.1%, duplicate 1%, rate 10 Mbit/s, delay 40 ms, "
-            "jitter 5 ms ± 2 ms, reorder 25%");
+            "jitter 5 ms ± 2 ms, slot 10 ms..20 ms, reorder 25%");
+}
+
+TEST(Describe, ASlotAndTracesByTheirNames) {
+  DirectionSpec d;
+  d.impairments.slot = SlotSpec{.min_us = 10'000};
+  EXPECT_EQ(describe(d), "slot 10 ms");
+  d.impairments.slot = SlotSpec{.distribution = Distribution::kNormal, .mean_us = 10'000, .stddev_us = 2'000};
+  EXPECT_EQ(describe(d), "slot 10 ms ± 2 ms");
+  d.impairments = {};
+  const ValueTrace rtt{.points = {{0, 40'000}}, .shape = TraceShape::kStep, .loop = false, .name = "rtt.csv"};
+  const ValueTrace loss{.points = {{0, 0.1}}, .shape = TraceShape::kStep, .loop = false, .name = "loss.csv"};
+  d.impairments.latency = LatencySpec{.trace = rtt};
+  d.impairments.loss = LossSpec{.trace = loss};
+  EXPECT_EQ(describe(d), "loss trace loss.csv, delay trace rtt.csv");
 }
 
 TEST(Describe, ALossModelOtherThanRandomIsNamed) {

@@ -98,11 +98,51 @@ TEST(DirectionJson, EveryEffectRoundTripsInItsShortAndObjectForms) {
            R"({"jitter": {"mean": "6ms", "stddev": "3464us", "distribution": "uniform", "reorder": false}})",
            R"({"reorder": {"ratio": "25%", "delay": "2ms"}})",
            R"({"reorder": {"ratio": "25%", "delay": "2ms", "limit": 10}})",
+           R"({"slot": {"min": "10ms"}})",
+           R"({"slot": {"min": "10ms", "max": "20ms", "packets": 10, "bytes": "15kB", "limit": 500}})",
+           R"({"slot": {"distribution": "normal", "mean": "10ms", "stddev": "2ms", "bytes": "1500B"}})",
            R"({"mtu": 1280, "outage": {"duration": "1s"}, "loss": "1%", "corrupt": "2%", "duplicate": "3%",
                "rate": "100Mbit", "delay": "20ms", "jitter": "2ms", "reorder": {"ratio": "5%", "delay": "1ms"}})",
        }) {
     expect_round_trip(text);
   }
+}
+
+// What a slot object reads into, and its errors: the path and a hint.
+TEST(DirectionJson, ASlotObjectAndItsErrors) {
+  const auto slot = [](const std::string& text) { return *parse(parse_json(text)).impairments.slot; };
+  EXPECT_EQ(slot(R"({"slot": {"min": "10ms", "max": "20ms", "packets": 10, "bytes": "15kB", "limit": 500}})"),
+            (SlotSpec{.min_us = 10'000, .max_us = 20'000, .packets = 10, .bytes = 15'000, .limit_packets = 500}));
+  EXPECT_EQ(slot(R"({"slot": {"distribution": "pareto", "mean": "10ms", "stddev": "2ms"}})"),
+            (SlotSpec{.distribution = Distribution::kPareto, .mean_us = 10'000, .stddev_us = 2000}));
+  const auto error = [](const std::string& text) {
+    try {
+      parse(parse_json(text));
+    } catch (const json_reader::JsonError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error(R"({"slot": "10ms"})"),
+            R"(/slot: expected an object (e.g. {"min": "10ms", "max": "20ms", "packets": 10}), got a string)");
+  EXPECT_EQ(error(R"({"slot": {"packets": 10}})"),
+            R"(/slot: missing "min" (the time between slots, e.g. {"min": "10ms", "max": "20ms"}))");
+  EXPECT_EQ(error(R"({"slot": {"min": "20ms", "max": "10ms"}})"),
+            R"(/slot/max: "10ms" is below "min" (20ms): slots are uniform in [min, max])");
+  EXPECT_EQ(error(R"({"slot": {"min": "10ms", "mean": "10ms"}})"),
+            R"(/slot/mean: "mean" needs a "distribution" (e.g. "normal"); without one, slots are uniform between )"
+            R"("min" and "max")");
+  EXPECT_EQ(error(R"({"slot": {"distribution": "normal", "min": "1ms", "mean": "10ms", "stddev": "2ms"}})"),
+            R"(/slot/min: a slot drawn from a distribution takes "mean" and "stddev", not "min" and "max": )"
+            R"(remove one or the other)");
+  EXPECT_EQ(error(R"({"slot": {"distribution": "normal", "mean": "10ms"}})"),
+            R"(/slot: missing "stddev" (a slot drawn from a distribution needs it))");
+  EXPECT_EQ(error(R"({"slot": {"distribution": "gauss", "mean": "10ms", "stddev": "1ms"}})"),
+            R"(/slot/distribution: "gauss" is not one of uniform, normal, pareto, paretonormal)");
+  EXPECT_EQ(error(R"({"slot": {"min": "10ms", "bytes": "0B"}})"),
+            R"(/slot/bytes: must be above 0 (leave "bytes" out for no limit))");
+  EXPECT_EQ(error(R"({"slot": {"min": "0ms"}})"), "/slot: min_us: must be above 0");
+  EXPECT_EQ(error(R"({"slot": {"min": "10ms", "packet": 3}})").rfind("/slot/packet: ", 0), 0u);
 }
 
 TEST(DirectionJson, EachLossModelRoundTrips) {

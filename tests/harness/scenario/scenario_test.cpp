@@ -745,6 +745,7 @@ const std::vector<std::pair<std::string, std::string>>& schema_objects() {
       {"jitter", "/$defs/jitter_long"},
       {"rate", "/$defs/rate_limit"},
       {"queue", "/$defs/queue"},
+      {"slot", "/$defs/slot"},
       {"reorder", "/$defs/reorder"},
       {"outage", "/$defs/outage"},
       {"timeline", "/$defs/timeline_event"},

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/apps/impair/effects.hpp"
 #include "engine/engine.hpp"
 #include "tests/engine/apps/impair/impairment_rig.hpp"
 
@@ -88,6 +94,89 @@ TEST_F(LatencyTest, StopFreesHeldPackets) {
   EXPECT_EQ(engine.pool().in_use(), 10u);
   engine.configure(Config{});
   EXPECT_EQ(engine.pool().in_use(), 0u);
+}
+
+// ---- A delay from a trace ---------------------------------------------------
+
+ValueTrace trace_of(std::vector<ValueTrace::Point> points, TraceShape shape, bool loop) {
+  return ValueTrace{.points = std::move(points), .shape = shape, .loop = loop, .name = "rtt.csv"};
+}
+
+// Each frame's departure: its arrival plus the trace's delay then, but never
+// before the frame ahead of it (FIFO).
+void expect_trace_delays(const std::vector<Time>& sent, const std::vector<std::uint64_t>& seqs,
+                         const std::vector<Time>& times, const ValueTrace& trace) {
+  ASSERT_EQ(seqs.size(), sent.size());
+  Time previous{0};
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    ASSERT_EQ(seqs[i], i) << "out of order";
+    const auto at_us =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(sent[i]).count());
+    const Time due = std::max(previous, sent[i] + std::chrono::microseconds(std::llround(trace.at(at_us))));
+    ASSERT_EQ(times[i], due) << "frame " << i << " sent at " << at_us << " us";
+    previous = due;
+  }
+}
+
+TEST_F(LatencyTest, ADelayFollowsASteppedTraceThatLoops) {
+  // 1 ms for 10 ms, then 3 ms for 10 ms, again and again.
+  const ValueTrace t = trace_of({{0, 1000}, {10'000, 3000}, {20'000, 0}}, TraceShape::kStep, true);
+  build({.trace = t}, {.remaining = 600});
+  run(100us, Time{70ms});
+  ASSERT_EQ(rec().seqs.size(), 600u);
+  EXPECT_EQ(rec().times[0], Time{1ms});
+  EXPECT_EQ(rec().times[150], Time{15ms + 3ms}) << "sent at 15 ms";
+  EXPECT_EQ(rec().times[250], Time{25ms + 1ms}) << "sent at 25 ms: the trace looped";
+  EXPECT_EQ(rec().times[350], Time{35ms + 3ms});
+  expect_trace_delays(src().sent_at, rec().seqs, rec().times, t);
+}
+
+TEST_F(LatencyTest, ADelayFollowsALinearTrace) {
+  // From 1 ms to 11 ms over the first 10 ms, then 11 ms (the last value: no loop).
+  const ValueTrace t = trace_of({{0, 1000}, {10'000, 11'000}}, TraceShape::kLinear, false);
+  build({.trace = t}, {.remaining = 200});
+  run(100us, Time{40ms});
+  ASSERT_EQ(rec().seqs.size(), 200u);
+  for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(rec().times[i], 2 * src().sent_at[i] + 1ms) << "frame " << i;
+  for (std::size_t i = 100; i < 200; ++i) ASSERT_EQ(rec().times[i], src().sent_at[i] + 11ms) << "frame " << i;
+  expect_trace_delays(src().sent_at, rec().seqs, rec().times, t);
+}
+
+TEST_F(LatencyTest, OrderIsKeptWhenATracesDelayFalls) {
+  // 10 ms for the first millisecond, then none.
+  const ValueTrace t = trace_of({{0, 10'000}, {1'000, 0}}, TraceShape::kStep, false);
+  build({.trace = t}, {.remaining = 30});
+  run(100us, Time{20ms});
+  ASSERT_EQ(rec().seqs.size(), 30u);
+  for (std::size_t i = 0; i < 30; ++i) EXPECT_EQ(rec().seqs[i], i);
+  // Frames 0..9 (sent at 0..0.9 ms) are due at 10..10.9 ms.
+  EXPECT_EQ(rec().times[10], Time{10900us}) << "sent at 1 ms with no delay, behind a frame due at 10.9 ms";
+  EXPECT_EQ(rec().times[29], Time{10900us});
+  expect_trace_delays(src().sent_at, rec().seqs, rec().times, t);
+}
+
+TEST(LatencySpec, TheWorstDelayOfATraceIsItsLargestValue) {
+  const auto& row = std::get<Effect<Latency>>(kEffects);
+  EXPECT_EQ(row.worst_delay_us({.delay_us = 40'000}), 40'000u);
+  EXPECT_EQ(row.worst_delay_us({.trace = trace_of({{0, 1000}, {10, 25'000.5}, {20, 0}}, TraceShape::kLinear, true)}),
+            25'001u);
+}
+
+TEST(LatencySpec, ATraceInsteadOfADelay) {
+  const auto message = [](const LatencySpec& s) {
+    try {
+      s.validate();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const ValueTrace ok = trace_of({{0, 1000}, {5000, 2000}}, TraceShape::kStep, false);
+  EXPECT_EQ(message({.trace = ok}), "no error");
+  EXPECT_EQ(message({.delay_us = 5, .trace = ok}), "delay_us: must be 0 with a trace (the trace gives the delay)");
+  EXPECT_EQ(message({.trace = trace_of({{0, 4e9}}, TraceShape::kStep, false)}),
+            "trace rtt.csv: a delay of more than an hour (3600000000 us)");
+  EXPECT_EQ(message({.trace = trace_of({{5, 1}}, TraceShape::kStep, false)}).rfind("trace rtt.csv:", 0), 0u);
 }
 
 TEST(LatencySpec, Validation) {

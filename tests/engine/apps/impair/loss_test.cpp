@@ -2,15 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "engine/apps/basic/sink.hpp"
 #include "engine/apps/basic/source.hpp"
 #include "engine/engine.hpp"
+#include "tests/engine/apps/impair/impairment_rig.hpp"
 
 namespace synnet {
 namespace {
+
+using namespace std::chrono_literals;
 
 // Runs `n` decisions of a Loss app in a tiny engine (no packets involved).
 struct Decisions {
@@ -100,6 +107,67 @@ TEST(Loss, Markov4LossRatioMatchesItsStationaryDistribution) {
 TEST(Loss, TheSameSeedGivesTheSameDecisions) {
   EXPECT_EQ(decide({.ratio = 0.3}, 10'000, 42).lost, decide({.ratio = 0.3}, 10'000, 42).lost);
   EXPECT_NE(decide({.ratio = 0.3}, 10'000, 42).lost, decide({.ratio = 0.3}, 10'000, 43).lost);
+}
+
+// ---- A loss ratio from a trace ----------------------------------------------
+
+ValueTrace loss_trace(std::vector<ValueTrace::Point> points) {
+  return ValueTrace{.points = std::move(points), .shape = TraceShape::kStep, .loop = false, .name = "loss.csv"};
+}
+
+struct LossTraceTest : testing::ImpairmentRig<Loss> {
+  LossTraceTest() : ImpairmentRig("loss", 3, 20'000) {}
+  // How many frames sent in [from, until) reached the recorder.
+  std::uint64_t delivered_sent_in(Time from, Time until) {
+    std::uint64_t n = 0;
+    for (const std::uint64_t seq : rec().seqs) n += src().sent_at[seq] >= from && src().sent_at[seq] < until;
+    return n;
+  }
+  std::uint64_t sent_in(Time from, Time until) {
+    return static_cast<std::uint64_t>(
+        std::count_if(src().sent_at.begin(), src().sent_at.end(), [&](Time t) { return t >= from && t < until; }));
+  }
+};
+
+TEST_F(LossTraceTest, TheRatioFollowsASteppedTrace) {
+  // None lost for 10 ms, all for the next 10 ms, then none again.
+  build({.trace = loss_trace({{0, 0}, {10'000, 1}, {20'000, 0}})}, {.per_pull = 10, .remaining = 3000});
+  run(100us, Time{30ms});
+  ASSERT_EQ(sent_in(Time{0}, Time{30ms}), 3000u);
+  EXPECT_EQ(delivered_sent_in(Time{0}, Time{10ms}), 1000u);
+  EXPECT_EQ(delivered_sent_in(Time{10ms}, Time{20ms}), 0u);
+  EXPECT_EQ(delivered_sent_in(Time{20ms}, Time{30ms}), 1000u);
+  EXPECT_EQ(counter("loss", "dropped_loss"), 1000u);
+}
+
+TEST_F(LossTraceTest, IntermediateRatiosFallInTheirBinomialIntervals) {
+  build({.trace = loss_trace({{0, 0.2}, {10'000, 0.7}, {20'000, 0.05}})}, {.per_pull = 500, .remaining = 150'000});
+  run(100us, Time{30ms});
+  for (const auto& [from, until, ratio] :
+       {std::tuple{Time{0}, Time{10ms}, 0.2}, std::tuple{Time{10ms}, Time{20ms}, 0.7},
+        std::tuple{Time{20ms}, Time{30ms}, 0.05}}) {
+    const std::uint64_t n = sent_in(from, until);
+    ASSERT_EQ(n, 50'000u);
+    expect_in_binomial_interval(n - delivered_sent_in(from, until), n, ratio);
+  }
+}
+
+TEST(LossSpec, ATraceInsteadOfARatio) {
+  const auto message = [](const LossSpec& s) {
+    try {
+      s.validate();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const ValueTrace ok = loss_trace({{0, 0.5}, {1000, 1}});
+  EXPECT_EQ(message({.trace = ok}), "no error");
+  EXPECT_EQ(message({.ratio = 0.1, .trace = ok}), "ratio: must be 0 with a trace (the trace gives the ratio)");
+  EXPECT_EQ(message({.model = LossModel::kGilbertElliott, .p = 0.1, .trace = ok}),
+            "trace: only the random model follows a trace, not gilbert_elliott");
+  EXPECT_EQ(message({.trace = loss_trace({{0, 0.5}, {1000, 1.5}})}), "trace loss.csv: 1.5 is not in [0, 1]");
+  EXPECT_EQ(message({.trace = loss_trace({})}).rfind("trace loss.csv:", 0), 0u);
 }
 
 TEST(LossSpec, BadValuesAreRejectedNotClamped) {
