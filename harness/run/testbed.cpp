@@ -3,6 +3,7 @@
 #include "harness/run/testbed.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "engine/sys/text.hpp"
@@ -107,9 +108,9 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
       } catch (const std::exception& e) {
         throw std::runtime_error(path + ": " + e.what() + " (is the key spelled right, and the value one it takes?)");
       }
-      std::string now = ns.sysctl(key);
-      while (!now.empty() && (now.back() == '\n' || now.back() == ' ')) now.pop_back();
-      if (now != value) {
+      // The kernel reads back multi-value keys (tcp_rmem) with tabs: compare the words.
+      const std::string now = ns.sysctl(key);
+      if (sysctl_words(now) != sysctl_words(value)) {
         throw std::runtime_error(path + ": set to " + in_quotes(value) + " but reads " + in_quotes(now) +
                                  " (the kernel did not take the value)");
       }
@@ -118,6 +119,18 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
 }
 
 Testbed::~Testbed() = default;
+
+std::vector<std::string> sysctl_words(std::string_view value) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i])) != 0) ++i;
+    const std::size_t start = i;
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i])) == 0) ++i;
+    if (i > start) words.emplace_back(value.substr(start, i - start));
+  }
+  return words;
+}
 
 Netns& Testbed::host(const std::string& name) {
   for (std::size_t i = 0; i < scenario_.hosts.size(); ++i) {

@@ -40,6 +40,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -97,5 +98,9 @@ class Testbed {
   std::vector<Address> addresses_;
   NetworkCaptures captures_;
 };
+
+// A sysctl's value as the words it holds: "4096\t131072 6291456\n" and
+// "4096 131072 6291456" are the same value.
+std::vector<std::string> sysctl_words(std::string_view value);
 
 }  // namespace synnet

@@ -480,7 +480,8 @@ TEST(ScenarioRun, SysctlsAndCongestionControlTakeAndAreReported) {
   SYNNET_REQUIRE_ROOT();
   const std::string json = temp_file("cc.report.json");
   const std::string file = temp_file("cc.json", std::string(R"({"name": "cc", "hosts": [
-    {"name": "a", "sysctls": {"net.ipv4.tcp_congestion_control": "reno"}}, {"name": "b"}],
+    {"name": "a", "sysctls": {"net.ipv4.tcp_congestion_control": "reno", "net.ipv4.tcp_rmem": "4096 131072 33554432"}},
+    {"name": "b"}],
     "links": [{"a": "a", "b": "b"}],
     "traffic": [
       {"name": "set", "exec": {"host": "a", "argv": ["sh", "-c", "test $(cat /proc/sys/net/ipv4/tcp_congestion_control) = reno"]}},

@@ -1,11 +1,22 @@
 // runner_test.cpp — what run_scenario computes without running anything: the
-// command that replays a run. (A run itself: tests/harness/commands/test_command_test.cpp.)
+// command that replays a run, and how a sysctl read back is compared. (A run
+// itself: tests/harness/commands/test_command_test.cpp.)
 #include "harness/run/runner.hpp"
+#include "harness/run/testbed.hpp"
 
 #include <gtest/gtest.h>
 
 namespace synnet {
 namespace {
+
+TEST(SysctlWords, TheKernelsTabsAndNewlineAreTheSameValue) {
+  // The kernel reads tcp_rmem back as "4096\t131072\t33554432\n"; a run once
+  // refused that as "the kernel did not take the value".
+  EXPECT_EQ(sysctl_words("4096\t131072\t33554432\n"), sysctl_words("4096 131072 33554432"));
+  EXPECT_EQ(sysctl_words("  reno \n"), std::vector<std::string>{"reno"});
+  EXPECT_NE(sysctl_words("4096 131072 6291456"), sysctl_words("4096 131072 33554432"));
+  EXPECT_TRUE(sysctl_words("").empty());
+}
 
 TEST(ReplayCommand, TheFileAsGivenPlusTheSeed) {
   EXPECT_EQ(replay_command("scenarios/lossy-link.json", 42), "synnet-test scenarios/lossy-link.json --seed 42");
