@@ -27,18 +27,18 @@ struct Packet;
 
 // Why a traced packet was dropped. detail: what the app adds (see each).
 enum class TraceFate : std::uint8_t {
-  none,             // freed with no reason given
-  loss,             // detail: loss_detail(model, state)
-  outage,           // the link is down
-  partition,        // a partition in force cuts the path
-  rate_queue_full,  // the shaper's queue was full; detail: its limit in bytes
-  rate_policed,     // the policer had no tokens
+  none,                     // freed with no reason given
+  loss,                     // detail: loss_detail(model, state)
+  outage,                   // the link is down
+  partition,                // a partition in force cuts the path
+  rate_queue_full,          // the shaper's queue was full; detail: its limit in bytes
+  rate_policed,             // the policer had no tokens
   rate_queue_full_packets,  // the shaper's queue was full; detail: its limit in packets
-  rate_codel,       // CoDel dropped it at the queue's head; detail: how long it had waited, microseconds
-  rate_pie,         // PIE dropped it on arrival; detail: the drop probability, parts per million
-  mtu,              // detail: the MTU it exceeded (bytes of the L3 packet)
-  queue_full,       // a delay line (latency, jitter, slot, reorder) was full; detail: its limit in packets
-  link_full,        // the next link's ring was full
+  rate_codel,               // CoDel dropped it at the queue's head; detail: how long it had waited, microseconds
+  rate_pie,                 // PIE dropped it on arrival; detail: the drop probability, parts per million
+  mtu,                      // detail: the MTU it exceeded (bytes of the L3 packet)
+  queue_full,               // a delay line (latency, jitter, slot, reorder) was full; detail: its limit in packets
+  link_full,                // the next link's ring was full
 };
 
 // What happened to a traced packet that goes on.
