@@ -16,7 +16,7 @@
 //   tcp:   one TCP flow (cubic) through a constant 500 Mbit/s trace with 40 ms
 //          each way, for 20 s: its goodput against the trace's capacity
 //   queue: a saturating TCP flow and a ping every 20 ms through a 12 Mbit/s
-//          trace, droptail (1000 packets) against CoDel: the ping's RTT above
+//          trace, droptail (1000 packets) against CoDel and PIE: the ping's RTT above
 //          the 40 ms base, median and p99, is the standing queue's delay
 //
 //   bench_fidelity [--seconds S] [--no-end-to-end]   (S: rate and trace windows; default 3)
@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
       }
     }
     std::map<std::string, std::pair<double, double>> queue;
-    for (const char* q : {"droptail", "codel"}) {
+    for (const char* q : {"droptail", "codel", "pie"}) {
       const nlohmann::json r = run_scenario(std::string("queue-delay-") + q + ".json");
       const auto* ping = r.is_null() ? nullptr : item(r, "ping");
       const auto* tcp = r.is_null() ? nullptr : item(r, "tcp");
