@@ -110,11 +110,8 @@ std::string partition_text(const Json& partition) {
 
 std::vector<LinkPatch> link_patches(const std::map<std::string, std::string>& flags) {
   const std::vector<std::string>& keys = profile_flag_keys();
-  const std::string trace = kRateTraceFlag;
   for (const auto& [flag, value] : flags) {
-    bool known = flag == trace || flag == "up-" + trace || flag == "down-" + trace;
-    for (const std::string& key : keys) known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
-    if (!known) throw CtlError("--" + flag + ": not an impairment flag");
+    if (!is_impairment_flag(flag)) throw CtlError("--" + flag + ": not an impairment flag");
   }
   if (flags.empty()) {
     throw CtlError("nothing to set: give impairment flags, e.g. --loss 5% or --up-delay 40ms (--help lists them)");
@@ -145,18 +142,14 @@ std::vector<LinkPatch> link_patches(const std::map<std::string, std::string>& fl
       }
     }
     // --rate-trace FILE: {"rate": {"trace": FILE}}, the file made absolute (the
-    // server reads it, from its own directory); the one-way flag wins, a fixed
-    // rate and a trace at the same level conflict.
-    const std::string one_way = std::string(d.flag) + "-";
-    for (const std::string& prefix : {std::string(), one_way}) {
-      if (flags.contains(prefix + "rate") && flags.contains(prefix + trace)) {
-        throw CtlError("--" + prefix + "rate and --" + prefix + trace +
-                       " both set the rate: give a fixed rate or a capacity trace, not both");
-      }
+    // server reads it, from its own directory).
+    std::string flag;
+    try {
+      flag = rate_trace_flag(flags, d);
+    } catch (const ProfileError& e) {
+      throw CtlError(e.what());
     }
-    std::string flag = one_way + trace;
-    if (flags.contains(flag) || (!flags.contains(one_way + "rate") && flags.contains(trace))) {
-      if (!flags.contains(flag)) flag = trace;
+    if (!flag.empty()) {
       const std::string& value = flags.at(flag);
       if (value == "none" || value == "off") {
         patch.body["rate"] = nullptr;

@@ -1,6 +1,8 @@
 // profile.cpp — impairment flags and a profile into a scenario. See profile.hpp.
 #include "harness/scenario/profile.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace synnet {
@@ -44,6 +46,26 @@ const std::vector<std::string>& profile_flag_keys() {
   return keys;
 }
 
+bool is_impairment_flag(const std::string& flag) {
+  const auto named = [&flag](const std::string& key) {
+    return flag == key || flag == "up-" + key || flag == "down-" + key;
+  };
+  return named(kRateTraceFlag) || std::any_of(profile_flag_keys().begin(), profile_flag_keys().end(), named);
+}
+
+std::string rate_trace_flag(const std::map<std::string, std::string>& flags, const ProfileDirection& d) {
+  const std::string one_way = std::string(d.flag) + "-";
+  for (const std::string& prefix : {std::string(), one_way}) {
+    if (flags.contains(prefix + "rate") && flags.contains(prefix + kRateTraceFlag)) {
+      throw ProfileError("--" + prefix + "rate and --" + prefix + kRateTraceFlag +
+                         " both set the rate: give a fixed rate or a capacity trace, not both");
+    }
+  }
+  if (flags.contains(one_way + kRateTraceFlag)) return one_way + kRateTraceFlag;
+  if (flags.contains(one_way + "rate") || !flags.contains(kRateTraceFlag)) return "";
+  return kRateTraceFlag;
+}
+
 Scenario profile_scenario(const std::map<std::string, std::string>& flags, const std::string& profile_text,
                           const std::string& profile_name) {
   ordered_json link = ordered_json::object();
@@ -71,31 +93,15 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
       }
     }
   }
-  // --rate-trace FILE: the rate follows a capacity trace, {"trace": FILE};
-  // a fixed rate and a trace for the same direction at the same level conflict.
+  // --rate-trace FILE: the rate follows a capacity trace, {"trace": FILE}.
   for (const ProfileDirection& d : kProfileDirections) {
-    const std::string one_way = std::string(d.flag) + "-";
-    for (const std::string& prefix : {std::string(), one_way}) {
-      if (flags.contains(prefix + "rate") && flags.contains(prefix + kRateTraceFlag)) {
-        throw ProfileError("--" + prefix + "rate and --" + prefix + kRateTraceFlag +
-                           " both set the rate: give a fixed rate or a capacity trace, not both");
-      }
-    }
-    // The one-way flag wins over the two-way one, a trace or not.
-    std::string flag = one_way + kRateTraceFlag;
-    if (!flags.contains(flag)) {
-      if (flags.contains(one_way + "rate") || !flags.contains(kRateTraceFlag)) continue;
-      flag = kRateTraceFlag;
-    }
+    const std::string flag = rate_trace_flag(flags, d);
+    if (flag.empty()) continue;
     link[d.key]["rate"] = {{"trace", flags.at(flag)}};
     source["/links/0/" + std::string(d.key) + "/rate"] = flag;
   }
   for (const auto& [flag, value] : flags) {
-    bool known = flag == kRateTraceFlag || flag == std::string("up-") + kRateTraceFlag ||
-                 flag == std::string("down-") + kRateTraceFlag;
-    for (const std::string& key : profile_flag_keys())
-      known = known || flag == key || flag == "up-" + key || flag == "down-" + key;
-    if (!known) throw ProfileError("--" + flag + ": not an impairment flag");
+    if (!is_impairment_flag(flag)) throw ProfileError("--" + flag + ": not an impairment flag");
   }
   const ordered_json doc = {
       {"name", "run"},

@@ -45,5 +45,12 @@ Scenario profile_scenario(const std::map<std::string, std::string>& flags, const
 // The impairment keys a flag may name, in chain order: the effects.hpp rows
 // with `flag` (mtu, loss, corrupt, duplicate, rate, delay, jitter).
 const std::vector<std::string>& profile_flag_keys();
+// Whether `flag` is one: KEY, up-KEY or down-KEY for a key above or rate-trace.
+bool is_impairment_flag(const std::string& flag);
+// The flag that gives direction `d` a rate trace ("up-rate-trace" or
+// "rate-trace"), or "" when none does: the one-way flag wins over the two-way
+// one, and a one-way --up-rate over a two-way --rate-trace. A fixed rate and
+// a trace at the same level conflict: ProfileError.
+std::string rate_trace_flag(const std::map<std::string, std::string>& flags, const ProfileDirection& d);
 
 }  // namespace synnet
