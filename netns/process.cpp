@@ -79,15 +79,33 @@ Fd memory_file(const char* name) {
   return fd;
 }
 
+// Our stdin is a terminal and we are its foreground: a command may take it.
+bool own_terminal() noexcept { return ::isatty(STDIN_FILENO) == 1 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp(); }
+
+// tcsetpgrp with SIGTTOU blocked: a process group that is not the terminal's
+// foreground (we, once the command has it) may then still set it.
+void set_foreground(pid_t pgrp) noexcept {
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  ::pthread_sigmask(SIG_BLOCK, &ttou, &old);
+  ::tcsetpgrp(STDIN_FILENO, pgrp);
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
 // Runs in the forked child: only async-signal-safe calls until execve.
 [[noreturn]] void child(int netns_fd, const char* path, char* const* argv, char* const* envp, const char* cwd,
-                        int devnull, int out, int err, int report) {
+                        int devnull, int out, int err, int report, bool foreground) {
   auto fail = [report](Stage stage) {
     const ChildFailure f{stage, errno};
     [[maybe_unused]] auto r = ::write(report, &f, sizeof f);
     ::_exit(127);
   };
   ::setpgid(0, 0);
+  if (foreground) {  // as the parent does too, whichever comes first (SIGTTOU ignored: we are not foreground yet)
+    ::signal(SIGTTOU, SIG_IGN);
+    ::tcsetpgrp(STDIN_FILENO, ::getpid());
+  }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -160,13 +178,16 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
   if (::pipe2(report, O_CLOEXEC) != 0) throw SystemError(errno, "process: pipe");
   Fd report_read(report[0]), report_write(report[1]);
 
+  const bool foreground = spec.inherit_stdio && spec.take_terminal && own_terminal();
   const pid_t pid = ::fork();
   if (pid < 0) throw SystemError(errno, "process: fork");
   if (pid == 0) {
     child(netns_fd, path.c_str(), argv.data(), envp.data(), spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-          spec.inherit_stdio ? -1 : devnull.get(), out.get(), err.get(), report_write.get());
+          spec.inherit_stdio ? -1 : devnull.get(), out.get(), err.get(), report_write.get(), foreground);
   }
   ::setpgid(pid, pid);  // also in the parent, so a kill(-pid) right away cannot miss
+  const pid_t our_pgrp = ::getpgrp();
+  if (foreground) set_foreground(pid);
   report_write.reset();
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
 
@@ -178,6 +199,7 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
   if (n == sizeof failure) {  // the child did not get to execve
     int status;
     ::waitpid(pid, &status, 0);
+    if (foreground) set_foreground(our_pgrp);
     throw SystemError(
         failure.err,
         std::string("process: \"") + spec.argv[0] + "\": cannot " + stage_text(failure.stage) +
@@ -189,9 +211,16 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
     ::kill(-pid, SIGKILL);
     int status;
     ::waitpid(pid, &status, 0);
+    if (foreground) set_foreground(our_pgrp);
     throw SystemError(e, "process: pidfd_open");
   }
-  return Process(pid, std::move(pidfd), std::move(out), std::move(err), spec);
+  Process p(pid, std::move(pidfd), std::move(out), std::move(err), spec);
+  if (foreground) p.terminal_pgrp_ = our_pgrp;
+  return p;
+}
+
+void Process::give_back_terminal() noexcept {
+  if (terminal_pgrp_ > 0) set_foreground(std::exchange(terminal_pgrp_, -1));
 }
 
 Process::Process(pid_t pid, Fd pidfd, Fd out, Fd err, const ProcessSpec& spec)
@@ -205,6 +234,7 @@ Process::Process(pid_t pid, Fd pidfd, Fd out, Fd err, const ProcessSpec& spec)
 
 Process::Process(Process&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
+      terminal_pgrp_(std::exchange(o.terminal_pgrp_, -1)),
       pidfd_(std::move(o.pidfd_)),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)),
@@ -240,11 +270,13 @@ bool Process::wait_exit(std::optional<nanoseconds> timeout) {
       reaped_ = true;
       ended_ = std::chrono::steady_clock::now();
       ::kill(-pid_, SIGKILL);  // whatever the command left running in its group
+      give_back_terminal();
       return true;
     }
     if (errno != EINTR) {  // ECHILD: someone else reaped it
       reaped_ = true;
       ended_ = std::chrono::steady_clock::now();
+      give_back_terminal();
       return true;
     }
   }

@@ -14,7 +14,8 @@
 // signal mask and dispositions reset, setns into the namespace (-1: stay),
 // a private mount namespace with /sys remounted so /sys/class/net shows the
 // namespace's interfaces (as `ip netns exec` does), cwd, stdin from
-// /dev/null, stdout and stderr into memory files the parent reads. argv[0]
+// /dev/null, stdout and stderr into memory files the parent reads (or ours,
+// and with take_terminal the terminal's foreground, as a shell gives a job). argv[0]
 // is looked up in PATH before the fork; a missing command or a failed setup
 // step throws SystemError naming it. The caller's thread never changes namespace.
 #pragma once
@@ -39,6 +40,11 @@ struct ProcessSpec {
   std::chrono::nanoseconds kill_grace = std::chrono::seconds(2);  // SIGTERM → SIGKILL
   bool inherit_stdio =
       false;  // true: stdin/stdout/stderr are ours (output() stays empty); false: /dev/null in, output captured
+  // With inherit_stdio, when our stdin is a terminal whose foreground we are:
+  // the command's process group becomes its foreground group (it can read the
+  // terminal; Ctrl-C and the other job control keys reach it, not us), and
+  // ours again once it has been reaped.
+  bool take_terminal = false;
 };
 
 struct ProcessResult {
@@ -78,7 +84,10 @@ class Process {
   bool wait_exit(std::optional<std::chrono::nanoseconds> timeout);  // false: timed out
   ProcessResult result();
 
+  void give_back_terminal() noexcept;
+
   pid_t pid_ = -1;
+  pid_t terminal_pgrp_ = -1;  // take_terminal: our process group, to give the terminal back to
   Fd pidfd_, out_, err_;
   std::chrono::steady_clock::time_point started_, ended_;
   std::optional<std::chrono::nanoseconds> deadline_;

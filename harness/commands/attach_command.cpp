@@ -86,7 +86,7 @@ int run_attached(const AttachOptions& o) {
   Attachment& attachment = session.build<Attachment>(path, o.dev);
   session.start_engines(
       engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}, captures).parts());
-  // The API and SIGHUP change the link through one LiveNetwork; both go before the engines stop.
+  // The API and SIGUSR1 change the link through one LiveNetwork; both go before the engines stop.
   std::optional<LiveNetwork> live;
   live.emplace(scenario, session.engines(), [&scenario, &attachment, &captures](const NetworkState& state) {
     return engine_configs(scenario, attachment, state.links.at(0), captures);
@@ -131,15 +131,15 @@ int run_attached(const AttachOptions& o) {
       status = exit_status::kFailed;
       break;
     }
-    if (sig == SIGHUP) {
+    if (sig == SIGUSR1) {
       if (o.profile.empty()) {
-        log << "synnet-test attach: SIGHUP: no --profile to re-read; impairments unchanged\n";
+        log << "synnet-test attach: SIGUSR1: no --profile to re-read; impairments unchanged\n";
         continue;
       }
       try {
         const Scenario next = impairments(o);
         const ScenarioLink& l = next.links.at(0);
-        live->apply({LinkChange{.link = l.name, .a_to_b = l.a_to_b, .b_to_a = l.b_to_a}}, "SIGHUP");  // all or nothing
+        live->apply({LinkChange{.link = l.name, .a_to_b = l.a_to_b, .b_to_a = l.b_to_a}}, "SIGUSR1");  // all or nothing
         log << "synnet-test attach: re-read " << o.profile << ": " << directions(next) << "\n" << std::flush;
       } catch (const std::exception& e) {
         log << "synnet-test attach: re-reading " << o.profile << ": " << e.what() << "; impairments unchanged\n"

@@ -11,10 +11,11 @@
 // MAC, MTU, addresses and routes takes its place (see netns/attachment.hpp);
 // the engine forwards between the two. "up" is the namespace -> the network
 // (a_to_b in a profile), "down" the way back. Impairments come from the same
-// flags and profile format as `synnet-test run` (profile_scenario). SIGHUP
+// flags and profile format as `synnet-test run` (profile_scenario). SIGUSR1
 // re-reads the profile and applies it in place: queued packets and token
 // buckets are kept; a profile that no longer parses is reported and the
-// running impairments stay. SIGINT / SIGTERM or the duration end the run;
+// running impairments stay. SIGINT, SIGTERM, SIGHUP (a closed terminal) or
+// the duration end the run;
 // a kill -9 leaves a state file from which `synnet-test --cleanup` restores.
 //
 // Progress and the engine's summary go to the log (stderr). The line
@@ -23,7 +24,7 @@
 // exit 2 when one cannot be written), a RunReport of the run, written after
 // the restore: scenario "attach", file the profile, the seed, the prefix, the
 // command that replays it (the command line with --seed), no items, the
-// link's series and changes (SIGHUP's re-reads are changes by "SIGHUP"),
+// link's series and changes (SIGUSR1's re-reads are changes by "SIGUSR1"),
 // the engine counters at the end, and an engine or restore failure as its error.
 //
 // Returns the exit status (exit_status.hpp): 0 after a clean restore; 1 the

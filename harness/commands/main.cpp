@@ -98,7 +98,7 @@ const char* const kAttachDescription =
     "  synnet-test attach --netns $(docker inspect -f '{{.State.Pid}}' web) --dev eth0 --delay 40ms\n"
     "  synnet-test attach --netns /run/netns/ctr --dev eth0 --loss 5% --duration 60\n"
     "  synnet-test attach --netns 1234 --dev eth0 --profile flaky.json --html attach.html &\n"
-    "  kill -HUP $!      # re-read flaky.json and apply it (queued packets are kept)\n"
+    "  kill -USR1 $!     # re-read flaky.json and apply it (queued packets are kept)\n"
     "  kill -INT $!      # restore the namespace, write attach.html (the link's plots) and exit\n\n"
     "Up is the namespace -> the network (a_to_b in a profile), down is the way back; the\n"
     "impairment flags and the profile are as for `synnet-test run`. After a kill -9,\n"
@@ -317,7 +317,7 @@ int run(int argc, char** argv) {
   add_impairment_flags(attach, attach_options.flags);
   attach
       ->add_option("--profile", attach_options.profile,
-                   "impairments from a file (a scenario's link object; re-read on SIGHUP)")
+                   "impairments from a file (a scenario's link object; re-read on SIGUSR1)")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
   attach->add_option("--duration", attach_seconds, "restore after this many seconds (default: at Ctrl-C)")

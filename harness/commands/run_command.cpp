@@ -118,7 +118,8 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
   std::optional<ProcessResult> result;
   std::string run_error;
   try {
-    Process cmd = Process::spawn(bed.host("self").fd(), {.argv = o.argv, .env = env, .inherit_stdio = true});
+    Process cmd = Process::spawn(bed.host("self").fd(),
+                                 {.argv = o.argv, .env = env, .inherit_stdio = true, .take_terminal = true});
     int forwarded = 0;
     auto forwarded_at = std::chrono::steady_clock::now();
     while (!cmd.wait_for(50ms)) {

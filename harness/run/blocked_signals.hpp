@@ -1,7 +1,9 @@
-// blocked_signals.hpp — BlockedSignals: while alive, SIGINT, SIGTERM and SIGHUP are
-// blocked in this thread and in every thread it starts, so that a run takes
-// them with sigtimedwait()/sigwait() at a moment of its choosing instead of
-// dying with its namespaces still up. Child processes unblock them (Process
+// blocked_signals.hpp — BlockedSignals: while alive, SIGINT, SIGTERM, SIGHUP and
+// SIGUSR1 are blocked in this thread and in every thread it starts, so that a
+// run takes them with sigtimedwait()/sigwait() at a moment of its choosing
+// instead of dying with its namespaces still up. Every subcommand ends a run
+// on any of them (SIGHUP: a closed terminal) but `attach`, for which SIGUSR1
+// re-reads its profile. Child processes unblock them (Process
 // resets the mask before execve).
 //
 //   BlockedSignals blocked;
@@ -29,7 +31,8 @@ class BlockedSignals {
     sigemptyset(&s);
     sigaddset(&s, SIGINT);
     sigaddset(&s, SIGTERM);
-    sigaddset(&s, SIGHUP);  // a closed terminal ends a run like Ctrl-C; `attach` re-reads its profile
+    sigaddset(&s, SIGHUP);   // a closed terminal ends a run like Ctrl-C
+    sigaddset(&s, SIGUSR1);  // `attach` re-reads its profile; elsewhere it ends a run (its default would kill it)
     return s;
   }
 
@@ -37,7 +40,7 @@ class BlockedSignals {
   sigset_t old_;
 };
 
-// Waits up to `timeout` for SIGINT, SIGTERM or SIGHUP (blocked by a BlockedSignals);
+// Waits up to `timeout` for SIGINT, SIGTERM, SIGHUP or SIGUSR1 (blocked by a BlockedSignals);
 // returns it, or 0.
 inline int take_signal(std::chrono::nanoseconds timeout) {
   const sigset_t s = BlockedSignals::set();

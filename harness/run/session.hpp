@@ -4,7 +4,7 @@
 // in reverse order on every exit path. exit_status.hpp says what each
 // outcome exits with.
 //
-//   Session session(seed);                                  // blocks SIGINT/SIGTERM/SIGHUP; registers a run
+//   Session session(seed);                                  // blocks SIGINT/TERM/HUP/USR1; registers a run
 //   Testbed& bed = session.build<Testbed>(scenario);        // Testbed(session.run(), scenario)
 //   session.start_engines(bed.engine_configs(bed.links()).parts());
 //   while (...) { int sig = session.next_signal(200ms); session.engine_failure(); ... }
@@ -85,7 +85,7 @@ class Session {
   // interface moves back, say). engines() is then invalid.
   void close_engines();
 
-  // Waits up to `timeout` for SIGINT, SIGTERM or SIGHUP: returns it, or 0.
+  // Waits up to `timeout` for SIGINT, SIGTERM, SIGHUP or SIGUSR1: returns it, or 0.
   int next_signal(std::chrono::nanoseconds timeout) const { return take_signal(timeout); }
 
  private:

@@ -1,7 +1,7 @@
 // End-to-end `synnet-test attach`, as root, on a namespace that plays a
 // container (tests/netns/container_testing.hpp): the delay it adds shows in
 // ping's RTT and an HTTP server in the container stays reachable through it;
-// Ctrl-C restores `ip -j addr` / `ip -j route` exactly; SIGHUP re-reads the
+// Ctrl-C restores `ip -j addr` / `ip -j route` exactly; SIGUSR1 re-reads the
 // profile without losing a queued packet (and keeps the running impairments
 // when the new one is bad); a
 // SIGKILLed attach is restored by `synnet-test --cleanup`; bad targets exit 2
@@ -159,7 +159,7 @@ TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
       {.argv = {"ping", "-c", "150", "-i", "0.01", "-W", "1", "198.18.7.2"}, .env = {"LANG=C"}, .deadline = 30s});
   std::this_thread::sleep_for(500ms);
   std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5ms"}, "b_to_a": {"delay": "5ms"}})";
-  ::kill(p.pid(), SIGHUP);
+  ::kill(p.pid(), SIGUSR1);
   wait_for_log(p, "re-read");
   const ProcessResult crossed = pings.wait();
   EXPECT_NE(crossed.out.find("150 packets transmitted, 150 received"), std::string::npos)
@@ -169,14 +169,14 @@ TEST_F(AttachRun, SighupReReadsTheProfileAndKeepsItWhenTheNewOneIsBad) {
   EXPECT_LT(rtt, 15.0) << p.errors();
 
   std::ofstream(profile, std::ios::trunc) << R"({"a_to_b": {"delay": "5 ms"}})";
-  ::kill(p.pid(), SIGHUP);
+  ::kill(p.pid(), SIGUSR1);
   wait_for_log(p, "impairments unchanged");
   EXPECT_NE(p.errors().find("/a_to_b/delay: \"5 ms\" is not a duration"), std::string::npos) << p.errors();
   rtt = min_rtt_ms();
   EXPECT_GE(rtt, 10.0);
   EXPECT_LT(rtt, 15.0);
 
-  ::kill(p.pid(), SIGTERM);
+  ::kill(p.pid(), SIGHUP);  // a closed terminal: restores and ends, as SIGTERM does
   EXPECT_EQ(p.wait().exit_code, 0);
   std::filesystem::remove(profile);
 }

@@ -3,14 +3,21 @@
 // status and stdout pass through; a peer command serves it; a bad flag exits
 // 125 naming the flag; --json and --html write the run's report (the JSON
 // valid against scenarios/synnet-report.schema.json), a report path that
-// cannot be written exits 125 before anything is built; nothing is left
-// behind. Skips when not root.
+// cannot be written exits 125 before anything is built; in a terminal (a
+// pseudo-terminal here), a wrapped shell reads what is typed, and closing the
+// terminal tears the run down; nothing is left behind. Skips when not root.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 #include "netns/process.hpp"
 #include "tests/harness/report/report_schema.hpp"
@@ -153,6 +160,94 @@ TEST_F(WrapRun, AReportPathThatCannotBeWrittenExits125BeforeAnythingIsBuilt) {
       << r.err;
   EXPECT_EQ(r.err.find("SYNNET_SELF"), std::string::npos) << "nothing was set up: " << r.err;
   EXPECT_EQ(testing::Leftovers::count().namespaces, before.namespaces);
+}
+
+// synnet-test in a pseudo-terminal of its own, as a shell in tmux runs it.
+class InTerminal {
+ public:
+  explicit InTerminal(std::vector<std::string> args) {
+    args.insert(args.begin(), {SYNNET_TEST_BINARY, "run"});
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);  // the child leads a session on the terminal
+    if (pid_ == 0) {
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  ~InTerminal() {
+    if (master_ >= 0) ::close(master_);
+    if (pid_ > 0 && !exit_status_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  bool started() const { return pid_ > 0 && master_ >= 0; }
+  void type(const std::string& text) { ASSERT_EQ(::write(master_, text.data(), text.size()), ssize_t(text.size())); }
+  // Reads the terminal until `text` shows up (true) or `timeout` passes.
+  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (screen_.find(text) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{master_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(master_, buf, sizeof buf);
+      if (n <= 0) return false;  // the terminal's other side is gone
+      screen_.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  void hang_up() {
+    ::close(master_);
+    master_ = -1;
+  }
+  // synnet-test's exit status (128 + N for signal N), once it has ended within `timeout`.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (!exit_status_ && std::chrono::steady_clock::now() < until) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      } else {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+    return exit_status_;
+  }
+  const std::string& screen() const { return screen_; }
+
+ private:
+  pid_t pid_ = -1;
+  int master_ = -1;
+  std::string screen_;
+  std::optional<int> exit_status_;
+};
+
+TEST_F(WrapRun, AWrappedShellReadsWhatIsTypedInTheTerminal) {
+  // Once, the shell ran in a process group that was not the terminal's
+  // foreground: its first read stopped it (SIGTTIN) and the screen stayed blank.
+  InTerminal t({"--loss", "0%", "--", "bash", "--norc", "--noprofile", "-i"});
+  ASSERT_TRUE(t.started());
+  ASSERT_TRUE(t.wait_for("SYNNET_PEER=", 30s)) << t.screen();
+  t.type("echo $((6 * 7))-typed\n");
+  EXPECT_TRUE(t.wait_for("42-typed", 10s)) << "the shell did not run what was typed:\n" << t.screen();
+  t.type("exit 3\n");
+  EXPECT_EQ(t.wait_exit(30s), 3) << t.screen();
+}
+
+TEST_F(WrapRun, ClosingTheTerminalTearsTheRunDown) {
+  InTerminal t({"--loss", "0%", "--", "bash", "--norc", "--noprofile", "-i"});
+  ASSERT_TRUE(t.started());
+  ASSERT_TRUE(t.wait_for("SYNNET_PEER=", 30s)) << t.screen();
+  t.type("echo $((6 * 7))-typed\n");
+  ASSERT_TRUE(t.wait_for("42-typed", 10s)) << t.screen();
+  t.hang_up();  // SIGHUP: as SIGTERM, the command first, then the network
+  const std::optional<int> status = t.wait_exit(30s);
+  ASSERT_TRUE(status.has_value()) << "synnet-test still runs 30 s after its terminal closed";
+  // TearDown: no namespace, interface or process left.
 }
 
 TEST_F(WrapRun, ABadFlagExits125AndNamesIt) {
