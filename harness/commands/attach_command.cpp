@@ -20,6 +20,7 @@
 #include "harness/report/terminal.hpp"
 #include "harness/run/capture_files.hpp"
 #include "harness/run/engine_link.hpp"
+#include "harness/run/kill_point.hpp"
 #include "harness/run/session.hpp"
 #include "harness/scenario/profile.hpp"
 #include "netns/attachment.hpp"
@@ -84,6 +85,7 @@ int run_attached(const AttachOptions& o) {
   if (capture) captures.open(scenario, *capture);
   Session session(o.seed ? *o.seed : random_seed());  // from here on, Ctrl-C is ours to handle
   Attachment& attachment = session.build<Attachment>(path, o.dev);
+  kill_point("veths");
   session.start_engines(
       engine_configs(scenario, attachment, {scenario.links[0].a_to_b, scenario.links[0].b_to_a}, captures).parts());
   // The API and SIGUSR1 change the link through one LiveNetwork; both go before the engines stop.
@@ -114,6 +116,7 @@ int run_attached(const AttachOptions& o) {
          << (o.profile.empty() ? "" : "; kill -HUP " + std::to_string(::getpid()) + " re-reads " + o.profile) << "\n"
          << "synnet-test attach: " << server->describe() << "\n";
   log << banner.str() << std::flush;
+  kill_point("traffic");
 
   const auto deadline = o.duration_s ? SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
                                                                 std::chrono::duration<double>(*o.duration_s))

@@ -15,6 +15,7 @@
 #include "harness/report/summary.hpp"
 #include "harness/report/terminal.hpp"
 #include "harness/run/capture_files.hpp"
+#include "harness/run/kill_point.hpp"
 #include "harness/run/session.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/scenario/profile.hpp"
@@ -122,6 +123,7 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
                                  {.argv = o.argv, .env = env, .inherit_stdio = true, .take_terminal = true});
     int forwarded = 0;
     auto forwarded_at = std::chrono::steady_clock::now();
+    kill_point("traffic");
     while (!cmd.wait_for(50ms)) {
       if (const int sig = session.next_signal(0ns)) {
         if (forwarded == 0) {

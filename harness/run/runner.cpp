@@ -27,6 +27,7 @@
 #include "harness/measure/expectations.hpp"
 #include "harness/report/progress.hpp"
 #include "harness/report/summary.hpp"
+#include "harness/run/kill_point.hpp"
 #include "harness/run/services.hpp"
 #include "harness/run/testbed.hpp"
 #include "harness/run/traffic.hpp"
@@ -175,6 +176,7 @@ class Run {
         wait = std::clamp<nanoseconds>(until_event, 1ms, wait);
       }
       const int sig = take_signal(wait);
+      kill_point("traffic");
       if (sig > 0 && signal == 0) {
         signal = sig;
         cancel("interrupted by " + std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal"));
@@ -421,6 +423,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunSettings& settings) {
       }
     }
   }
+  kill_point("services");
   // The sampler's thread reads the engines: it ends (live.reset()) before they stop.
   std::optional<LiveNetwork> live;
   live.emplace(

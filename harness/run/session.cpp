@@ -4,6 +4,7 @@
 #include <random>
 
 #include "engine/sys/system_error.hpp"
+#include "harness/run/kill_point.hpp"
 
 namespace synnet {
 
@@ -30,6 +31,7 @@ Session::Session(std::uint64_t seed) : seed_(seed) {
 
 Session::~Session() {
   engines_.reset();  // stopped and joined before the interfaces they use go
+  kill_point("teardown");
   network_.reset();
 }
 
@@ -40,7 +42,10 @@ void Session::start_engines(const std::vector<Config>& parts, bool start) {
   } catch (const std::exception& e) {
     throw setup_failure("starting the engine", e);
   }
-  if (start) engines_->start();
+  if (start) {
+    engines_->start();
+    kill_point("engines");
+  }
 }
 
 std::string Session::engine_failure() const { return engines_ ? engines_->failure() : std::string(); }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/sys/text.hpp"
+#include "harness/run/kill_point.hpp"
 #include "netns/ethtool.hpp"
 #include "netns/rtnetlink.hpp"
 
@@ -48,6 +49,7 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
   namespace_names_.push_back(wire_->name());
   wire_->netlink().set_up("lo");
   wires_.netns_path = wire_->path();
+  kill_point("namespaces");
 
   const Offloads off{.tx_checksum = false, .tso = false, .gso = false, .gro = false};
   veths_.reserve(network_.interfaces.size());
@@ -70,6 +72,7 @@ Testbed::Testbed(const RunId& run, const Scenario& scenario, const std::string& 
     if (!mac) throw std::runtime_error("interface " + ifname + " of host " + i.host + " has no Ethernet address");
     wires_.macs.push_back(*mac);
   }
+  kill_point("veths");
   // Each interface knows its segment's other interfaces' MACs for good: no
   // ARP or NDP through the impairments, so a first packet is neither delayed
   // nor lost by them.

@@ -227,6 +227,28 @@ TEST_F(AttachRun, AKilledAttachIsRestoredByCleanup) {
   EXPECT_LT(min_rtt_ms(), 5.0) << "a direct path again";
 }
 
+// kill -9 at every phase an attach passes (kill_point.hpp): --cleanup restores
+// the namespace exactly (ip -j addr and route as before) from whatever it left.
+TEST_F(AttachRun, KilledAtEveryPhaseCleanupRestoresExactly) {
+  for (const char* phase : {"veths", "engines", "traffic", "teardown"}) {
+    SCOPED_TRACE(std::string("killed at ") + phase);
+    std::vector<std::string> argv = {
+        SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "eth0", "--loss", "1%", "--duration", "1"};
+    const ProcessResult r =
+        run_process(-1, {.argv = argv, .env = {std::string("SYNNET_KILL_AT=") + phase}, .deadline = 60s});
+    EXPECT_EQ(r.signal, SIGKILL) << "it did not reach " << phase << ": " << r.describe() << "\n" << r.err;
+    const bool changed = net_->ip_state() != before_;
+    const ProcessResult c = run_process(-1, {.argv = {SYNNET_TEST_BINARY, "--cleanup"}, .deadline = 30s});
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_TRUE(settles_to_before()) << "after:\n" << net_->ip_state() << "\nbefore:\n" << before_ << c.out;
+    EXPECT_EQ(testing::dir_entries(kNetnsRunDir).size(), namespaces_) << "a namespace is left";
+    EXPECT_TRUE(testing::dir_entries(kAttachStateDir).empty()) << "a state file is left";
+    std::cout << "  attach | " << phase << " | the namespace " << (changed ? "changed" : "as before")
+              << " | after --cleanup: " << (net_->ip_state() == before_ ? "restored exactly" : "NOT RESTORED")
+              << std::endl;
+  }
+}
+
 TEST_F(AttachRun, BadTargetsExitTwoAndChangeNothing) {
   ProcessResult r = run_process(
       -1, {.argv = {SYNNET_TEST_BINARY, "attach", "--netns", net_->ctr.path(), "--dev", "nope0"}, .deadline = 30s});

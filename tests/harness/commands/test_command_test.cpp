@@ -451,6 +451,79 @@ TEST(ScenarioRun, CleanupRemovesWhatASigkilledRunLeft) {
   fs::remove(file);
 }
 
+// What a run can leave on this machine: namespaces, interfaces, netns mounts,
+// run state directories (/run/synnet), and the long scenario's service.
+struct MachineState {
+  testing::Leftovers counts = testing::Leftovers::count();
+  std::size_t run_dirs = testing::dir_entries("/run/synnet").size();
+  bool service = service_running(service_marker());
+  bool operator==(const MachineState& o) const {
+    return counts.namespaces == o.counts.namespaces && counts.links == o.counts.links &&
+           counts.mounts == o.counts.mounts && run_dirs == o.run_dirs && service == o.service;
+  }
+};
+std::ostream& operator<<(std::ostream& out, const MachineState& m) {
+  return out << "{namespaces " << m.counts.namespaces << ", interfaces " << m.counts.links << ", mounts "
+             << m.counts.mounts << ", run dirs " << m.run_dirs << ", service " << (m.service ? "running" : "none")
+             << "}";
+}
+
+// Runs synnet-test with `args`, SIGKILLed at `phase` (kill_point.hpp), then
+// --cleanup: everything it had made must be gone. Prints a row of the table.
+void kill_at(const std::string& label, const std::string& phase, const std::vector<std::string>& args) {
+  SCOPED_TRACE(label + " killed at " + phase);
+  const MachineState before;
+  std::vector<std::string> argv = {kBinary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ProcessResult r = run_process(-1, {.argv = argv, .env = {"SYNNET_KILL_AT=" + phase}, .deadline = 60s});
+  EXPECT_EQ(r.signal, SIGKILL) << "it did not reach " << phase << ": " << r.describe() << "\n" << r.err;
+  const MachineState killed;
+  const ProcessResult c = synnet_test({"--cleanup"});
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  for (int i = 0; i < 50 && service_running(service_marker()); ++i) std::this_thread::sleep_for(20ms);
+  const MachineState after;
+  EXPECT_EQ(after, before) << "--cleanup left something of a run killed at " << phase << "\n" << c.out << c.err;
+  std::cout << "  " << label << " | " << phase << " | left " << killed.counts.namespaces - before.counts.namespaces
+            << " namespaces, " << killed.counts.links - before.counts.links << " interfaces, "
+            << killed.run_dirs - before.run_dirs << " run dirs" << (killed.service ? ", the service" : "")
+            << " | after --cleanup: " << (after == before ? "nothing" : "SOMETHING") << std::endl;
+}
+
+// kill -9 at every phase, for a scenario run and for `run`: --cleanup takes
+// back whatever each left. (attach: attach_command_test.cpp.)
+TEST(KillNine, AtEveryPhaseCleanupLeavesNothing) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = long_scenario();
+  for (const char* phase : {"namespaces", "veths", "engines", "services", "traffic", "teardown"}) {
+    kill_at("scenario", phase, {file});
+  }
+  for (const char* phase : {"namespaces", "veths", "engines", "traffic", "teardown"}) {
+    kill_at("run", phase, {"run", "--loss", "1%", "--", "sleep", "2"});
+  }
+  fs::remove(file);
+}
+
+// Two runs at once, one killed and cleaned up: the other goes on untouched.
+TEST(KillNine, CleanupAfterOneOfTwoRunsLeavesTheLiveOneAlone) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = long_scenario();
+  Process live = Process::spawn(-1, {.argv = {kBinary, file}, .deadline = 60s});
+  const std::string prefix = start_long_run(live);
+  ASSERT_FALSE(prefix.empty()) << live.errors();
+  const std::vector<std::string> up = leftovers_of(prefix);
+  const ProcessResult killed = run_process(
+      -1, {.argv = {kBinary, "run", "--", "sleep", "5"}, .env = {"SYNNET_KILL_AT=traffic"}, .deadline = 60s});
+  EXPECT_EQ(killed.signal, SIGKILL) << killed.describe() << killed.err;
+  const ProcessResult c = synnet_test({"--cleanup"});
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_EQ(c.out.find(prefix), std::string::npos) << "--cleanup touched the live run: " << c.out;
+  EXPECT_EQ(leftovers_of(prefix), up) << "the live run lost something";
+  const ProcessResult r = live.wait();
+  EXPECT_EQ(r.exit_code, 0) << "the live run did not pass: " << r.out << r.err;
+  EXPECT_EQ(leftovers_of(prefix), std::vector<std::string>{});
+  fs::remove(file);
+}
+
 // A service that dies in the middle of the run fails it (exit 1) with its
 // output, and the run still tears everything down.
 TEST(ScenarioRun, AServiceThatDiesFailsTheRunWithItsOutput) {
