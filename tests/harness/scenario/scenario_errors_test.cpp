@@ -103,6 +103,11 @@ const std::vector<BadCase>& bad_cases() {
        patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.9/24"]})"),
              add("/links/1/a", R"({"node": "n2", "addresses": ["198.18.0.9/24"]})")),
        "/links/1/a/addresses/0", "address 198.18.0.9 is already host \"n1\"'s (/links/0/a/addresses/0)"},
+      {"the broadcast address of a subnet",
+       patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.255/24"]})")), "/links/0/a/addresses/0",
+       "\"198.18.0.255/24\" is the broadcast address of its subnet /24, not a host's: pick one between them"},
+      {"the network address of a subnet", patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.0/24"]})")),
+       "/links/0/a/addresses/0", "\"198.18.0.0/24\" is the network address of its subnet /24"},
       {"host addresses while on two links", patch(add("/hosts/3/addresses", R"(["198.18.0.9/24"])")),
        "/hosts/3/addresses",
        "host \"r\" is on 2 links: give each link end its addresses instead, e.g. \"a\": {\"node\": \"r\", "
