@@ -56,6 +56,17 @@ HostAddress parse_host_address(std::string_view text_view) {
                                 range.str() + why + "; use a prefix length of " + std::to_string(range.length) +
                                 " or more");
   }
+  // The first and last addresses of an IPv4 subnet of 4 or more name the subnet and its broadcast, not a host.
+  if (address.family == 4 && length <= 30) {
+    const std::uint32_t v = std::uint32_t{address.addr[0]} << 24 | std::uint32_t{address.addr[1]} << 16 |
+                            std::uint32_t{address.addr[2]} << 8 | address.addr[3];
+    const std::uint32_t host_bits = (1u << (32 - length)) - 1;
+    if ((v & host_bits) == 0 || (v & host_bits) == host_bits) {
+      throw std::invalid_argument(in_quotes(text) + " is the " + ((v & host_bits) == 0 ? "network" : "broadcast") +
+                                  " address of its subnet /" + std::to_string(length) +
+                                  ", not a host's: pick one between them");
+    }
+  }
   return HostAddress{address, static_cast<std::uint8_t>(length)};
 }
 

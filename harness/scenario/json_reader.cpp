@@ -2,6 +2,8 @@
 #include "harness/scenario/json_reader.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <set>
 
 #include "harness/scenario/units.hpp"
@@ -185,7 +187,14 @@ std::uint64_t as_uint(const Value& v, std::uint64_t lo, std::uint64_t hi) {
   return n;
 }
 
-std::uint64_t as_duration(const Value& v) { return with_unit(v, parse_duration, "a duration, e.g. \"40ms\""); }
+// At most what std::chrono::nanoseconds holds (292 years): the callers keep durations in it.
+std::uint64_t as_duration(const Value& v) {
+  const std::uint64_t ns = with_unit(v, parse_duration, "a duration, e.g. \"40ms\"");
+  if (ns > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    fail(v.path, in_quotes(as_string(v)) + " is too long: a duration is at most 9223372036s (292 years)");
+  }
+  return ns;
+}
 std::uint64_t as_rate(const Value& v) { return with_unit(v, parse_rate, "a rate, e.g. \"10Mbit\""); }
 double as_percent(const Value& v) { return with_unit(v, parse_percent, "a percentage, e.g. \"5%\""); }
 std::uint64_t as_bytes(const Value& v) { return with_unit(v, parse_bytes, "a size, e.g. \"64KiB\""); }

@@ -186,7 +186,16 @@ ScenarioHost parse_host(const Value& v, Context& ctx) {
   if (const auto forward = f.get("forward")) h.forward = as_bool(*forward);
   if (const auto routes = f.get("routes")) {
     h.routes_given = true;
-    for (const Value& r : elements(*routes)) h.routes.push_back(parse_route(r));
+    for (const Value& r : elements(*routes)) {
+      HostRoute route = parse_route(r);
+      for (const HostRoute& other : h.routes) {  // the kernel keeps one route per prefix: a second is refused
+        if (other.to == route.to && other.ipv6 == route.ipv6) {
+          fail(route.path + "/to",
+               "a route to " + route.to + " is already at " + other.path + ": give each prefix once");
+        }
+      }
+      h.routes.push_back(std::move(route));
+    }
   }
   if (const auto services = f.get("services")) {
     for (const Value& s : elements(*services)) h.services.push_back(parse_service(s, h.services));

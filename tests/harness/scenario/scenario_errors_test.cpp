@@ -103,6 +103,11 @@ const std::vector<BadCase>& bad_cases() {
        patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.9/24"]})"),
              add("/links/1/a", R"({"node": "n2", "addresses": ["198.18.0.9/24"]})")),
        "/links/1/a/addresses/0", "address 198.18.0.9 is already host \"n1\"'s (/links/0/a/addresses/0)"},
+      {"the broadcast address of a subnet",
+       patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.255/24"]})")), "/links/0/a/addresses/0",
+       "\"198.18.0.255/24\" is the broadcast address of its subnet /24, not a host's: pick one between them"},
+      {"the network address of a subnet", patch(add("/links/0/a", R"({"node": "n1", "addresses": ["198.18.0.0/24"]})")),
+       "/links/0/a/addresses/0", "\"198.18.0.0/24\" is the network address of its subnet /24"},
       {"host addresses while on two links", patch(add("/hosts/3/addresses", R"(["198.18.0.9/24"])")),
        "/hosts/3/addresses",
        "host \"r\" is on 2 links: give each link end its addresses instead, e.g. \"a\": {\"node\": \"r\", "
@@ -139,6 +144,13 @@ const std::vector<BadCase>& bad_cases() {
        "198.18.0.1 is host \"n1\"'s own address"},
       {"a route without via", patch(add("/hosts/0/routes", R"([{"to": "default"}])")), "/hosts/0/routes/0",
        "missing \"via\""},
+      {"two routes to one prefix (the kernel refuses the second)",
+       patch(add("/hosts/0/routes", R"([{"to": "198.18.1.0/24", "via": "198.18.0.4"},
+                                        {"to": "198.18.1.0/24", "via": "198.18.0.2"}])")),
+       "/hosts/0/routes/1/to", "a route to 198.18.1.0/24 is already at /hosts/0/routes/0: give each prefix once"},
+      {"two default routes", patch(add("/hosts/0/routes", R"([{"to": "default", "via": "198.18.0.4"},
+                                                               {"to": "default", "via": "198.18.0.2"}])")),
+       "/hosts/0/routes/1/to", "a route to default is already at /hosts/0/routes/0"},
       // Switch paths
       {"a switch path naming a host not on that switch",
        patch(add("/switches/0/paths", R"([{"from": "n1", "to": "srv", "loss": "5%"}])")), "/switches/0/paths/0/to",
@@ -253,6 +265,12 @@ const std::vector<BadCase>& bad_cases() {
        patch(add("/timeline", R"([{"at": "1s", "partition": [["n1"], ["n2"]], "heal": true}])")), "/timeline/0",
        "give them as separate changes"},
       {"a timeline heal without at", patch(add("/timeline", R"([{"heal": true}])")), "/timeline/0", "missing \"at\""},
+      // Durations past what std::chrono::nanoseconds holds would wrap to negative ones
+      {"a timeline event 317 years in", patch(add("/timeline", R"([{"at": "10000000000s", "heal": true}])")),
+       "/timeline/0/at", "\"10000000000s\" is too long: a duration is at most 9223372036s (292 years)"},
+      {"an iperf3 duration of 317 years",
+       patch(add("/traffic/0", R"({"iperf3": {"client": "n1", "server": "n2", "duration": "10000000000s"}})")),
+       "/traffic/0/iperf3/duration", "is too long"},
   };
   return cases;
 }
