@@ -215,12 +215,33 @@ Process Process::spawn(int netns_fd, const ProcessSpec& spec) {
     throw SystemError(e, "process: pidfd_open");
   }
   Process p(pid, std::move(pidfd), std::move(out), std::move(err), spec);
-  if (foreground) p.terminal_pgrp_ = our_pgrp;
+  if (foreground) {
+    p.terminal_pgrp_ = our_pgrp;
+    p.has_terminal_ = true;
+  }
   return p;
 }
 
 void Process::give_back_terminal() noexcept {
-  if (terminal_pgrp_ > 0) set_foreground(std::exchange(terminal_pgrp_, -1));
+  if (terminal_pgrp_ > 0 && std::exchange(has_terminal_, false)) set_foreground(terminal_pgrp_);
+}
+
+bool Process::stopped() {
+  if (reaped_) return false;
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WSTOPPED | WNOHANG) != 0) return false;
+  if (info.si_pid != pid_ || info.si_code != CLD_STOPPED) return false;
+  give_back_terminal();
+  return true;
+}
+
+void Process::resume() {
+  if (reaped_) return;
+  if (terminal_pgrp_ > 0 && !has_terminal_) {
+    set_foreground(pid_);
+    has_terminal_ = true;
+  }
+  ::kill(-pid_, SIGCONT);
 }
 
 Process::Process(pid_t pid, Fd pidfd, Fd out, Fd err, const ProcessSpec& spec)
@@ -235,6 +256,7 @@ Process::Process(pid_t pid, Fd pidfd, Fd out, Fd err, const ProcessSpec& spec)
 Process::Process(Process&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
       terminal_pgrp_(std::exchange(o.terminal_pgrp_, -1)),
+      has_terminal_(std::exchange(o.has_terminal_, false)),
       pidfd_(std::move(o.pidfd_)),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)),

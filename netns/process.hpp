@@ -71,6 +71,10 @@ class Process {
   // Waits up to `timeout` for it to end (and reaps it); true when it has ended.
   // For callers that must also watch something else, e.g. a cancel flag.
   bool wait_for(std::chrono::nanoseconds timeout) { return wait_exit(timeout); }
+  // Whether it has stopped (Ctrl-Z, SIGSTOP) since last asked; a command
+  // that had the terminal (take_terminal) gives it back to us then.
+  bool stopped();
+  void resume();               // continues it (SIGCONT to its group), the terminal its again if it had it
   ProcessResult wait();        // until it ends, or its deadline (then terminates it)
   ProcessResult terminate();   // SIGTERM the group, SIGKILL after kill_grace; reaps
   std::string output() const;  // stdout so far
@@ -87,7 +91,8 @@ class Process {
   void give_back_terminal() noexcept;
 
   pid_t pid_ = -1;
-  pid_t terminal_pgrp_ = -1;  // take_terminal: our process group, to give the terminal back to
+  pid_t terminal_pgrp_ = -1;   // take_terminal: our process group, to give the terminal back to
+  bool has_terminal_ = false;  // take_terminal: the terminal is the command's now
   Fd pidfd_, out_, err_;
   std::chrono::steady_clock::time_point started_, ended_;
   std::optional<std::chrono::nanoseconds> deadline_;

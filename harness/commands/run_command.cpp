@@ -125,6 +125,10 @@ int run_wrapped(const Scenario& s, const WrapOptions& o) {
     auto forwarded_at = std::chrono::steady_clock::now();
     kill_point("traffic");
     while (!cmd.wait_for(50ms)) {
+      if (cmd.stopped()) {  // Ctrl-Z: stop with it, as a shell's job does; when continued (fg), continue it
+        ::raise(SIGSTOP);
+        cmd.resume();
+      }
       if (const int sig = session.next_signal(0ns)) {
         if (forwarded == 0) {
           ::kill(-cmd.pid(), sig);  // the command first: it may want to clean up

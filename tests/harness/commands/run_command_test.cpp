@@ -204,6 +204,16 @@ class InTerminal {
     ::close(master_);
     master_ = -1;
   }
+  // Whether synnet-test has stopped, within `timeout`.
+  bool wait_stopped(std::chrono::milliseconds timeout) {
+    for (const auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG | WUNTRACED) == pid_ && WIFSTOPPED(status)) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  void continue_it() { ::kill(pid_, SIGCONT); }
   // synnet-test's exit status (128 + N for signal N), once it has ended within `timeout`.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
@@ -248,6 +258,22 @@ TEST_F(WrapRun, ClosingTheTerminalTearsTheRunDown) {
   const std::optional<int> status = t.wait_exit(30s);
   ASSERT_TRUE(status.has_value()) << "synnet-test still runs 30 s after its terminal closed";
   // TearDown: no namespace, interface or process left.
+}
+
+TEST_F(WrapRun, CtrlZStopsTheCommandAndSynnetTestWithItAndBothGoOn) {
+  // Ctrl-Z reaches the command (cat stops), and synnet-test stops with it, as a
+  // shell's job would; continued (a shell's fg), it continues cat, which reads again.
+  InTerminal t({"--", "cat"});
+  ASSERT_TRUE(t.started());
+  ASSERT_TRUE(t.wait_for("SYNNET_PEER=", 30s)) << t.screen();
+  std::this_thread::sleep_for(300ms);
+  t.type("\x1a");
+  ASSERT_TRUE(t.wait_stopped(10s)) << "synnet-test did not stop with its command:\n" << t.screen();
+  t.continue_it();
+  t.type("after-fg\n");
+  EXPECT_TRUE(t.wait_for("after-fg\r\nafter-fg", 10s)) << "cat did not read after fg:\n" << t.screen();
+  t.type("\x04");  // end of input: cat exits 0
+  EXPECT_EQ(t.wait_exit(30s), 0) << t.screen();
 }
 
 TEST_F(WrapRun, ABadFlagExits125AndNamesIt) {
