@@ -156,7 +156,8 @@ std::string format_significant(double x, int digits) {
   if (x == 0) return "0";
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(x))));
   const int decimals = std::clamp(digits - 1 - exponent, 0, 15);
-  char buf[64];
+  // Up to 309 digits before the point (DBL_MAX) and 15 after it.
+  char buf[400];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
