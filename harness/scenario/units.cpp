@@ -55,9 +55,18 @@ std::optional<std::uint64_t> scaled(std::string_view number, std::uint64_t scale
     frac_scale *= 10;
     if (frac_scale > (static_cast<unsigned __int128>(1) << 100)) return std::nullopt;
   }
-  frac_value *= scale;
-  if (frac_value % frac_scale != 0) return std::nullopt;  // not a whole number of base units
-  value += frac_value / frac_scale;
+  // frac_value / frac_scale in lowest terms, num / den: a whole number of base
+  // units when den divides scale, and then num * (scale / den) < scale (num <
+  // den), where frac_value * scale could pass 2^128 (30 decimals of seconds).
+  unsigned __int128 a = frac_value, b = frac_scale;
+  while (b != 0) {
+    const unsigned __int128 r = a % b;
+    a = b;
+    b = r;
+  }
+  const unsigned __int128 num = frac_value / a, den = frac_scale / a;
+  if (scale % den != 0) return std::nullopt;  // not a whole number of base units
+  value += num * (scale / den);
   if (value > UINT64_MAX) return std::nullopt;
   return static_cast<std::uint64_t>(value);
 }
