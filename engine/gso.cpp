@@ -64,7 +64,9 @@ std::optional<Layout> layout(const Packet& p) noexcept {
   } else {
     return std::nullopt;
   }
-  if (l.end > len || l.end < l.l4) return std::nullopt;
+  // The IP datagram is the whole frame: gso_segment_bytes and wire_bytes count
+  // the payload to the frame's end, gso_segment cuts it to the datagram's.
+  if (l.end != len || l.end < l.l4) return std::nullopt;
   if (type == kGsoUdpL4) {
     if (l.proto != kProtoUdp) return std::nullopt;
     l.header = l.l4 + 8;

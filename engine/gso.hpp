@@ -14,7 +14,8 @@
 // A super-frame is what a sender with TSO/USO on hands its device: one
 // Ethernet + IPv4/IPv6 (up to two VLAN tags, IPv6 extension headers skipped)
 // + TCP or UDP header, then up to segments * gso_size bytes of payload, with
-// the IP length covering all of it and a partial L4 checksum. gso_segment
+// the IP length covering all of it (and nothing after it: a super-frame with
+// bytes past its IP datagram is malformed) and a partial L4 checksum. gso_segment
 // does what the device (or the kernel's software GSO) would: each wire packet
 // repeats the headers with its own IP length (IPv4: id + i and a new header
 // checksum), TCP sequence number (FIN and PSH only on the last, CWR only on the

@@ -264,6 +264,8 @@ Json parse_json(std::string_view text) {
     return Json::parse(text.begin(), text.end(), check);
   } catch (const Json::parse_error& e) {
     fail("", "not valid JSON at " + position(text, e.byte) + ": " + reason(e.what()));
+  } catch (const Json::out_of_range&) {  // 406: a number past a double's range, e.g. 1e400
+    fail(path(), "a number too large for JSON's numbers (a double's range, about 1.8e308)");
   }
 }
 

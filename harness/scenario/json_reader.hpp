@@ -142,7 +142,8 @@ Spec validated(Spec spec, const std::string& path) {
 // ---- The document ---------------------------------------------------------
 
 // Parses the text, refusing duplicate keys (nlohmann keeps the last one
-// silently). Syntax errors name the line and column (in characters).
+// silently). Syntax errors name the line and column (in characters); a
+// number past a double's range (1e400) is an error at its path.
 Json parse_json(std::string_view text);
 
 }  // namespace synnet::json_reader

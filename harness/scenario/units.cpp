@@ -55,9 +55,18 @@ std::optional<std::uint64_t> scaled(std::string_view number, std::uint64_t scale
     frac_scale *= 10;
     if (frac_scale > (static_cast<unsigned __int128>(1) << 100)) return std::nullopt;
   }
-  frac_value *= scale;
-  if (frac_value % frac_scale != 0) return std::nullopt;  // not a whole number of base units
-  value += frac_value / frac_scale;
+  // frac_value / frac_scale in lowest terms, num / den: a whole number of base
+  // units when den divides scale, and then num * (scale / den) < scale (num <
+  // den), where frac_value * scale could pass 2^128 (30 decimals of seconds).
+  unsigned __int128 a = frac_value, b = frac_scale;
+  while (b != 0) {
+    const unsigned __int128 r = a % b;
+    a = b;
+    b = r;
+  }
+  const unsigned __int128 num = frac_value / a, den = frac_scale / a;
+  if (scale % den != 0) return std::nullopt;  // not a whole number of base units
+  value += num * (scale / den);
   if (value > UINT64_MAX) return std::nullopt;
   return static_cast<std::uint64_t>(value);
 }
@@ -156,7 +165,8 @@ std::string format_significant(double x, int digits) {
   if (x == 0) return "0";
   const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(x))));
   const int decimals = std::clamp(digits - 1 - exponent, 0, 15);
-  char buf[64];
+  // Up to 309 digits before the point (DBL_MAX) and 15 after it.
+  char buf[400];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {

@@ -96,6 +96,9 @@ TEST(Gso, MalformedSuperFramesAreRefused) {
   EXPECT_TRUE(refused([&](Packet& q) { put16(q.data + sf.l3() + 2, 20 + 32); })) << "no payload";
   EXPECT_TRUE(refused([&](Packet& q) { q.data[sf.l4() + 12] = 4 << 4; })) << "TCP header below 20 bytes";
   EXPECT_TRUE(refused([&](Packet& q) { put16(q.data + sf.l3() + 6, 0x2000); })) << "a fragment";
+  // Found by tests/fuzz/frame_fuzz.cpp: bytes past the IP datagram were taken,
+  // cut off by gso_segment but counted by gso_segment_bytes and wire_bytes.
+  EXPECT_TRUE(refused([](Packet& q) { q.length += 44; })) << "bytes past the IP datagram";
   // Every truncation: the IP length no longer fits, or a header is cut.
   sf.build(p);
   const std::uint32_t full = p.length;

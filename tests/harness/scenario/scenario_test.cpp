@@ -445,6 +445,9 @@ const std::vector<BadCaseText>& bad_cases() {
       // JSON syntax, document shape, duplicate keys
       {"{\"name\": \"x\",\n  \"hosts\": [}", "", "not valid JSON at line 2, column 13:"},
       {"", "", "not valid JSON at line 1, column 1:"},
+      // found by tests/fuzz/scenario_fuzz.cpp: nlohmann's out_of_range (406) got out of parse_scenario
+      {R"({"name": "x", "seed": 1e400})", "/seed", "a number too large for JSON's numbers"},
+      {"17777e77000", "", "a number too large"},
       {"[1, 2]", "", "expected an object, got an array"},
       {R"({"name": "x", "name": "y"})", "/name", "duplicate key"},
       {R"({"name": "x", "hosts": [{"name": "a"}, {"name": "b", "addresses": [], "addresses": []}]})",

@@ -73,6 +73,28 @@ TEST(Units, Bytes) {
   EXPECT_NE(error_of(parse_bytes, "64k").find("try \"64KiB\""), std::string::npos);
 }
 
+// Found by tests/fuzz/units_fuzz.cpp: 30 decimals (the most a number may
+// have) times the unit's scale passed 2^128, and "0.8s" written so was refused.
+TEST(Units, ThirtyDecimalsAreExact) {
+  EXPECT_EQ(parse_duration("0.800000000000000000000000000000s"), 800'000'000u);
+  EXPECT_EQ(parse_bytes("0.000000000931322574615478515625GiB"), 1u);  // 2^-30 GiB
+  EXPECT_EQ(parse_rate("1.000000000001000000000000000000Tbit"), 1'000'000'000'001u);
+  EXPECT_NE(error_of(parse_rate, "1.000000000000100000000000000000Tbit"), "no error") << "a tenth of a bit";
+  EXPECT_NE(error_of(parse_duration, "0.1000000000000000000000000000000s"), "no error") << "31 decimals";
+}
+
+// Found by tests/fuzz/units_fuzz.cpp: numbers of 64 digits or more came out
+// cut to their first 63 ("%.0f" into a 64-byte buffer): 1e70 as a 63-digit number.
+TEST(Units, FormatSignificantPrintsHugeNumbersWhole) {
+  const std::string e70 = format_significant(1e70, 3);  // the double nearest 1e70, every digit
+  EXPECT_EQ(e70.size(), 71u);
+  EXPECT_EQ(e70.substr(0, 17), "10000000000000000");
+  const std::string max = format_significant(1.7976931348623157e308, 17);
+  EXPECT_EQ(max.size(), 309u);
+  EXPECT_EQ(max.substr(0, 17), "17976931348623157");
+  EXPECT_EQ(format_significant(-8.829012582159248e246, 14).size(), 248u);
+}
+
 TEST(Units, FormatBytesUsesPowersOfAThousand) {
   EXPECT_EQ(format_bytes(0), "0 B");
   EXPECT_EQ(format_bytes(512), "512 B");
