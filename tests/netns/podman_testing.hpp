@@ -9,7 +9,7 @@
 //   if (!web.error().empty()) GTEST_SKIP() << web.error();   // podman cannot run a container here
 //   web.pid()                                  // the container's first process, for `attach --netns PID`
 //   web.podman({"exec", web.name(), "ping", "-c", "3", "198.18.7.1"})
-//   web.remove()                               // rm -f, rmi, conmon gone, the directory deleted
+//   web.remove()                               // rm -f, rmi, conmons reaped, the directory deleted
 //   PodmanContainer::host_traces()             // what podman would leave outside that directory
 //
 // How it runs where root lacks CAP_SYS_RESOURCE and cgroups are v1 with v2
@@ -25,7 +25,13 @@
 //    storage (vfs), tmp_dir, network_config_dir in ours; events_logger none.
 #pragma once
 
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -43,8 +49,9 @@ class PodmanContainer {
  public:
   static constexpr const char* kImage = "synnet-busybox";
   static constexpr const char* kCrun = "/usr/bin/crun";
-  static constexpr const char* kBusybox = "/bin/busybox";   // busybox-static: runs without a libc in the image
-  static constexpr std::size_t kBigFileBytes = 256 * 1024;  // /www/big.bin: enough packets for a loss to hit
+  static constexpr const char* kBusybox = "/bin/busybox";  // busybox-static: runs without a libc in the image
+  static constexpr std::size_t kBigFileBytes =
+      256 * std::size_t{1024};  // /www/big.bin: enough packets for a loss to hit
 
   // /www/big.bin's bytes: line numbers, so a piece lost or repeated shows.
   static std::string big_file() {
@@ -81,10 +88,17 @@ class PodmanContainer {
   // Imports the image and runs `busybox COMMAND...` detached in the namespace at netns_path.
   PodmanContainer(const std::string& prefix, const std::string& netns_path, const std::vector<std::string>& command)
       : dir_(std::filesystem::temp_directory_path() / ("synnet-podman-" + prefix)), name_(prefix + "-web") {
+    // conmon (one for the container, one per exec) leaves podman as an orphan:
+    // it becomes our child, so that we reap it (PID 1 here may never do).
+    ::prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper_);
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     write_files();
     ProcessResult r = run_process(
         -1, {.argv = {"tar", "-C", dir_ / "rootfs", "-cf", dir_ / "rootfs.tar", "."}, .deadline = kDeadline});
-    if (!r.ok()) throw std::runtime_error("tar: " + r.err);
+    if (!r.ok()) {
+      error_ = "tar: " + r.err;
+      return;
+    }
     r = podman({"import", dir_ / "rootfs.tar", kImage});
     if (!r.ok()) {
       error_ = "podman import: " + r.describe() + ": " + r.err;
@@ -98,8 +112,8 @@ class PodmanContainer {
       error_ = "podman run: " + r.describe() + ": " + r.err;
       return;
     }
-    pid_ = std::stoi(podman({"inspect", "-f", "{{.State.Pid}}", name_}).out);
-    conmon_pid_ = std::stoi(podman({"inspect", "-f", "{{.State.ConmonPid}}", name_}).out);
+    pid_ = std::atoi(podman({"inspect", "-f", "{{.State.Pid}}", name_}).out.c_str());
+    if (pid_ <= 0) error_ = "podman inspect: no PID for " + name_;
   }
   PodmanContainer(const PodmanContainer&) = delete;
   PodmanContainer& operator=(const PodmanContainer&) = delete;
@@ -135,24 +149,43 @@ class PodmanContainer {
                             .deadline = kDeadline});
   }
 
-  // Removes the container, its image and every file of podman's; waits for conmon to end.
+  // Removes the container, its image and every file of podman's; reaps the conmons.
   void remove() {
     if (!std::filesystem::exists(dir_)) return;
-    if (pid_ > 0) {
-      const ProcessResult r = podman({"rm", "-f", "-t", "0", name_});
-      if (!r.ok()) throw std::runtime_error("podman rm: " + r.err);
-    }
-    podman({"rmi", "-f", kImage});
-    for (auto end = std::chrono::steady_clock::now() + kDeadline;
-         conmon_pid_ > 0 && !process_gone(conmon_pid_) && std::chrono::steady_clock::now() < end;) {
+    const ProcessResult r = podman({"rm", "-f", "-t", "0", "--ignore", name_});
+    if (!r.ok()) throw std::runtime_error("podman rm: " + r.err);
+    podman({"rmi", "-f", "--ignore", kImage});
+    for (auto end = std::chrono::steady_clock::now() + kDeadline; reap_conmons() > 0;) {
+      if (std::chrono::steady_clock::now() > end) throw std::runtime_error("a conmon did not end");
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (conmon_pid_ > 0 && !process_gone(conmon_pid_)) throw std::runtime_error("conmon did not end");
+    ::prctl(PR_SET_CHILD_SUBREAPER, was_subreaper_);
     std::filesystem::remove_all(dir_);
   }
 
  private:
   static constexpr std::chrono::seconds kDeadline{60};
+
+  // Reaps our conmon children that have ended; returns how many still run.
+  static int reap_conmons() {
+    int running = 0;
+    for (const std::string& entry : dir_entries("/proc")) {
+      std::ifstream stat("/proc/" + entry + "/stat");
+      std::string line;
+      if (entry.find_first_not_of("0123456789") != std::string::npos || !std::getline(stat, line)) continue;
+      const auto paren = line.rfind(')');
+      if (line.find("(conmon)") == std::string::npos || paren == std::string::npos) continue;
+      char state = 0;
+      int ppid = 0;
+      if (std::sscanf(line.c_str() + paren + 1, " %c %d", &state, &ppid) != 2 || ppid != ::getpid()) continue;
+      if (state == 'Z') {
+        ::waitpid(std::stoi(entry), nullptr, WNOHANG);
+      } else {
+        ++running;
+      }
+    }
+    return running;
+  }
 
   void write_files() const {
     namespace fs = std::filesystem;
@@ -178,7 +211,7 @@ class PodmanContainer {
   std::string name_;
   std::string error_;
   int pid_ = -1;
-  int conmon_pid_ = -1;
+  int was_subreaper_ = 0;
 };
 
 }  // namespace synnet::testing

@@ -6,7 +6,8 @@
 // when the new one is bad); a
 // SIGKILLed attach is restored by `synnet-test --cleanup`; bad targets exit 2
 // and change nothing; --json and --html write the run's report after the
-// restore. Skips when not root.
+// restore; a real podman container (tests/netns/podman_testing.hpp), attached
+// by its PID, is delayed both ways and restored exactly. Skips when not root.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
