@@ -50,8 +50,8 @@ class PodmanContainer {
   static constexpr const char* kImage = "synnet-busybox";
   static constexpr const char* kCrun = "/usr/bin/crun";
   static constexpr const char* kBusybox = "/bin/busybox";  // busybox-static: runs without a libc in the image
-  static constexpr std::size_t kBigFileBytes =
-      256 * std::size_t{1024};  // /www/big.bin: enough packets for a loss to hit
+  // /www/big.bin's size: enough packets for a loss to hit.
+  static constexpr std::size_t kBigFileBytes = 256 * std::size_t{1024};
 
   // /www/big.bin's bytes: line numbers, so a piece lost or repeated shows.
   static std::string big_file() {
