@@ -1,5 +1,5 @@
 // container_testing.hpp — a namespace that plays a container, for the attach
-// tests: "ctr" has eth0 (198.18.7.2/24 and 2001:db8:7::2/64, a default route
+// tests: "ctr" has eth0 (198.18.7.2/24 and 2001:2:0:7::2/64, a default route
 // and two more routes, one IPv6) on a Linux bridge in namespace "br", where a
 // client namespace "cl" (198.18.7.1/24, also 198.18.7.3) is plugged in too —
 // the shape of a Docker container on docker0.
@@ -33,15 +33,15 @@ struct ContainerNet {
     for (Netns* ns : {&ctr, &br, &cl}) ns->netlink().set_up("lo");
     for (const std::string& l : {std::string("br0"), ctr_link.b(), cl_link.b()}) br.netlink().set_up(l);
     ip({"-n", ctr.name(), "addr", "add", "198.18.7.2/24", "dev", "eth0"});
-    ip({"-n", ctr.name(), "addr", "add", "2001:db8:7::2/64", "dev", "eth0", "nodad"});
+    ip({"-n", ctr.name(), "addr", "add", "2001:2:0:7::2/64", "dev", "eth0", "nodad"});
     ip({"-n", cl.name(), "addr", "add", "198.18.7.1/24", "dev", "eth0"});
     ip({"-n", cl.name(), "addr", "add", "198.18.7.3/24", "dev", "eth0"});
-    ip({"-n", cl.name(), "addr", "add", "2001:db8:7::1/64", "dev", "eth0", "nodad"});
+    ip({"-n", cl.name(), "addr", "add", "2001:2:0:7::1/64", "dev", "eth0", "nodad"});
     ctr.netlink().set_up("eth0");
     cl.netlink().set_up("eth0");
     ip({"-n", ctr.name(), "route", "add", "default", "via", "198.18.7.1"});
     ip({"-n", ctr.name(), "route", "add", "198.19.0.0/16", "via", "198.18.7.3", "metric", "50"});
-    ip({"-n", ctr.name(), "-6", "route", "add", "2001:db8:99::/48", "via", "2001:db8:7::1"});
+    ip({"-n", ctr.name(), "-6", "route", "add", "2001:2:0:99::/64", "via", "2001:2:0:7::1"});
   }
 
   // What `attach` must leave exactly as it found it.

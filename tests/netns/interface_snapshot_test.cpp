@@ -48,9 +48,9 @@ TEST_F(InterfaceSnapshotTest, PutsBackAddressesAndRoutesExactly) {
   const int eth0 = net.ctr.netlink().ifindex("eth0");
   const InterfaceSnapshot s = InterfaceSnapshot::take(net.ctr.fd(), eth0);
   // (The link-local address comes a moment after the link is up: it may or may not be in the list.)
-  EXPECT_EQ(s.describe().rfind("198.18.7.2/24, 2001:db8:7::2/64", 0), 0u) << s.describe();
+  EXPECT_EQ(s.describe().rfind("198.18.7.2/24, 2001:2:0:7::2/64", 0), 0u) << s.describe();
   EXPECT_NE(s.describe().find("; routes: default via 198.18.7.1, 198.19.0.0/16 via 198.18.7.3, "
-                              "2001:db8:99::/48 via 2001:db8:7::1"),
+                              "2001:2:0:99::/64 via 2001:2:0:7::1"),
             std::string::npos)
       << s.describe();
   const std::string before = addresses_and_routes(net, "eth0");
