@@ -4,8 +4,8 @@
 // change moves the network's state and builds both engines' configurations
 // (network_engines) without sockets.
 //
-// Built by ci/fuzz with CMake (clang++, -DSYNNET_FUZZ=ON: the libraries with
-// -fsanitize=fuzzer-no-link,address,undefined). Each input is a request:
+// Built by ci/fuzz from the sources it needs (clang++,
+// -fsanitize=fuzzer,address,undefined). Each input is a request:
 //   byte 0        the method (GET, PUT, PATCH, POST, DELETE, HEAD by its value mod 6)
 //   up to '\n'    the path, then '?' and a query when there is one
 //   the rest      the body
