@@ -1,5 +1,6 @@
 // ethernet.hpp — what the frame parsers share (checksum completion, GSO
-// segmentation, the flow classifier): EtherTypes, IP protocol numbers, a
+// segmentation, the flow classifier, the switch, the rate's byte count):
+// EtherTypes, IP protocol numbers, the Ethernet header's size, a
 // big-endian read, and where the network header starts behind the VLAN tags.
 //
 //   std::uint16_t v = be16(p);                       // bytes p[0], p[1] as a big-endian number
@@ -15,6 +16,7 @@ namespace synnet {
 
 inline constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
 inline constexpr std::uint8_t kProtoTcp = 6, kProtoUdp = 17;
+inline constexpr std::uint32_t kEthernetHeaderBytes = 14;  // destination, source, EtherType
 
 inline std::uint16_t be16(const std::uint8_t* p) noexcept { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/sys/text.hpp"
+
 namespace synnet {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view kWhitespace = " \t\r\n";
 
 // At most `max` characters of `text` from its first non-blank one, with each
 // run of whitespace shown as one space so an error stays on one line.

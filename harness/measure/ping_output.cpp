@@ -20,17 +20,10 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/sys/text.hpp"
+
 namespace synnet {
 namespace {
-
-constexpr std::string_view kWhitespace = " \t\r\n";
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kWhitespace);
-  return s.substr(first, last - first + 1);
-}
 
 // Reads a number at the front of `s` and drops it from `s`; false (and `s`
 // untouched) when `s` does not start with one.

@@ -41,7 +41,7 @@ std::string_view web_file(std::string_view url) {
 }
 
 // Lenient readers: a key that is missing or of another type reads as absent.
-const json& member(const json& j, const char* key) {
+const json& member_or_null(const json& j, const char* key) {
   static const json null;
   if (!j.is_object()) return null;
   const auto it = j.find(key);
@@ -50,7 +50,7 @@ const json& member(const json& j, const char* key) {
 
 const json& array_of(const json& j, const char* key) {
   static const json empty = json::array();
-  const json& v = member(j, key);
+  const json& v = member_or_null(j, key);
   return v.is_array() ? v : empty;
 }
 
@@ -60,10 +60,10 @@ std::string text_of(const json& v) {
   return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string text(const json& j, const char* key) { return text_of(member(j, key)); }
+std::string text(const json& j, const char* key) { return text_of(member_or_null(j, key)); }
 
-std::optional<double> number(const json& j, const char* key) {
-  const json& v = member(j, key);
+std::optional<double> number_at(const json& j, const char* key) {
+  const json& v = member_or_null(j, key);
   if (!v.is_number()) return std::nullopt;
   return v.get<double>();
 }
@@ -82,7 +82,7 @@ std::string verdict(bool pass) {
 }
 
 bool is_true(const json& j, const char* key) {
-  const json& v = member(j, key);
+  const json& v = member_or_null(j, key);
   return v.is_boolean() && v.get<bool>();
 }
 
@@ -98,7 +98,7 @@ struct Direction {
 
 std::vector<Direction> directions(const json& report) {
   std::vector<Direction> out;
-  const json& links = member(member(report, "series"), "links");
+  const json& links = member_or_null(member_or_null(report, "series"), "links");
   if (!links.is_object()) return out;
   for (const auto& [link, dirs] : links.items()) {
     if (!dirs.is_object()) continue;
@@ -122,7 +122,7 @@ bool has_queue_delay(const Direction& d, double from, double to) {
 }
 
 bool has_drops(const Direction& d) {
-  const json& drops = member(*d.columns, "drops");
+  const json& drops = member_or_null(*d.columns, "drops");
   if (!drops.is_object()) return false;
   for (const auto& [reason, counts] : drops.items()) {
     if (!counts.is_array()) continue;
@@ -135,15 +135,15 @@ bool has_drops(const Direction& d) {
 
 void write_header(std::ostringstream& out, const json& report) {
   const bool passed = is_true(report, "passed");
-  const json& checks = member(report, "checks");
-  const auto total = number(checks, "total"), failed = number(checks, "failed");
+  const json& checks = member_or_null(report, "checks");
+  const auto total = number_at(checks, "total"), failed = number_at(checks, "failed");
   out << "<header id=\"run\" class=\"" << (passed ? "pass" : "fail") << "\">\n"
       << "<h1>" << verdict(passed) << " <span id=\"scenario\">" << esc(report, "scenario") << "</span></h1>\n"
       << "<dl class=\"facts\">\n"
       << "<dt>file</dt><dd id=\"file\">" << esc(report, "file") << "</dd>\n"
       << "<dt>seed</dt><dd id=\"seed\">" << esc(report, "seed") << "</dd>\n"
       << "<dt>prefix</dt><dd id=\"prefix\">" << esc(report, "prefix") << "</dd>\n"
-      << "<dt>duration</dt><dd id=\"duration\">" << seconds_text(number(report, "seconds")) << "</dd>\n";
+      << "<dt>duration</dt><dd id=\"duration\">" << seconds_text(number_at(report, "seconds")) << "</dd>\n";
   if (total) {
     out << "<dt>expectations</dt><dd id=\"held\">" << static_cast<long long>(*total - failed.value_or(0)) << " of "
         << static_cast<long long>(*total) << " held</dd>\n";
@@ -167,7 +167,7 @@ void write_changes(std::ostringstream& out, const json& report) {
     out << "<table class=\"events\"><thead><tr><th>t</th><th>by</th><th>what</th></tr></thead><tbody>\n";
     for (const json& e : events) {
       const std::string source = text(e, "source");
-      out << "<tr><td class=\"num\">" << seconds_text(number(e, "t")) << "</td><td>"
+      out << "<tr><td class=\"num\">" << seconds_text(number_at(e, "t")) << "</td><td>"
           << html_escape(source.empty() ? "timeline" : source) << "</td><td><code>" << esc(e, "what")
           << "</code></td></tr>\n";
     }
@@ -213,15 +213,15 @@ void write_items(std::ostringstream& out, const json& report, const std::vector<
         << "<h3>" << verdict(is_true(item, "passed")) << " " << esc(item, "name") << " <span class=\"kind\">"
         << esc(item, "kind") << "</span></h3>\n"
         << "<p class=\"meta\">";
-    const auto start = number(item, "start");
-    const auto seconds = number(item, "seconds");
+    const auto start = number_at(item, "start");
+    const auto seconds = number_at(item, "seconds");
     if (start) out << "from " << seconds_text(start) << " on the run's clock, ";
     out << "took " << seconds_text(seconds.value_or(0)) << "</p>\n"
         << "<pre class=\"command\">" << esc(item, "command") << "</pre>\n";
     if (const std::string error = text(item, "error"); !error.empty()) {
       out << "<p class=\"error\">could not run: " << html_escape(error) << "</p>\n";
     }
-    if (const std::string error = text(member(item, "measurement"), "error"); !error.empty()) {
+    if (const std::string error = text(member_or_null(item, "measurement"), "error"); !error.empty()) {
       out << "<p class=\"error\">tool: " << html_escape(error) << "</p>\n";
     }
     const json& notes = array_of(item, "notes");
@@ -235,7 +235,7 @@ void write_items(std::ostringstream& out, const json& report, const std::vector<
     const json& intervals = array_of(item, "intervals");
     const json& replies = array_of(item, "replies");
     bool udp_loss = false;
-    for (const json& in : intervals) udp_loss = udp_loss || member(in, "lost").is_number();
+    for (const json& in : intervals) udp_loss = udp_loss || member_or_null(in, "lost").is_number();
     bool queue_delay = false;
     if (start) {
       for (const Direction& d : dirs) {
@@ -257,14 +257,14 @@ void write_items(std::ostringstream& out, const json& report, const std::vector<
 }
 
 void write_links(std::ostringstream& out, const json& report, const std::vector<Direction>& dirs) {
-  const json& series = member(report, "series");
+  const json& series = member_or_null(report, "series");
   out << "<section id=\"links\">\n<h2>links</h2>\n";
   if (dirs.empty()) {
     out << "<p class=\"none\">no series of the links in this report</p>\n";
   } else {
-    out << "<p class=\"meta\">a sample every " << html_escape(seconds_text(number(series, "interval")))
+    out << "<p class=\"meta\">a sample every " << html_escape(seconds_text(number_at(series, "interval")))
         << " on the run's clock";
-    if (const auto dropped = number(series, "dropped"); dropped && *dropped > 0) {
+    if (const auto dropped = number_at(series, "dropped"); dropped && *dropped > 0) {
       out << "; the first " << static_cast<long long>(*dropped) << " samples were not kept";
     }
     out << "</p>\n";
@@ -289,11 +289,11 @@ void write_services(std::ostringstream& out, const json& report) {
   if (services.empty()) return;
   out << "<section id=\"services\">\n<h2>services</h2>\n";
   for (const json& s : services) {
-    const bool passed = member(s, "passed").is_boolean() ? is_true(s, "passed") : text(s, "failure").empty();
+    const bool passed = member_or_null(s, "passed").is_boolean() ? is_true(s, "passed") : text(s, "failure").empty();
     out << "<article class=\"service\">\n<h3>" << verdict(passed) << " " << esc(s, "host") << "/" << esc(s, "name")
         << "</h3>\n<pre class=\"command\">" << esc(s, "command") << "</pre>\n<p class=\"meta\">" << esc(s, "ended")
         << (is_true(s, "stopped") ? " (stopped at teardown)" : "") << ", ran "
-        << seconds_text(number(s, "seconds").value_or(0)) << "</p>\n";
+        << seconds_text(number_at(s, "seconds").value_or(0)) << "</p>\n";
     if (const std::string failure = text(s, "failure"); !failure.empty()) {
       out << "<p class=\"error\">" << html_escape(failure) << "</p>\n";
     }
@@ -305,7 +305,7 @@ void write_services(std::ostringstream& out, const json& report) {
 }
 
 void write_counters(std::ostringstream& out, const json& report) {
-  const json& counters = member(report, "counters");
+  const json& counters = member_or_null(report, "counters");
   const json& apps = array_of(counters, "apps");
   const json& links = array_of(counters, "links");
   out << "<section id=\"counters\">\n<h2>engine counters</h2>\n";
@@ -314,7 +314,7 @@ void write_counters(std::ostringstream& out, const json& report) {
     out << "<table class=\"counters apps\"><thead><tr><th>app</th><th>counter</th><th>kind</th><th>reason</th>"
            "<th>value</th></tr></thead><tbody>\n";
     for (const json& c : apps) {
-      const auto value = number(c, "value");
+      const auto value = number_at(c, "value");
       out << "<tr class=\"" << esc(c, "kind") << (value.value_or(0) == 0 ? " zero" : "") << "\"><td>" << esc(c, "app")
           << "</td><td>" << esc(c, "name") << "</td><td>" << esc(c, "kind") << "</td><td>" << esc(c, "reason")
           << "</td><td class=\"num\">" << esc(c, "value") << "</td></tr>\n";

@@ -13,14 +13,14 @@ using json_reader::Json;
 
 namespace {
 
-struct Unit {
+struct ShownUnit {
   const char* name;
   std::uint64_t scale;  // base units per one of this unit
 };
 
 // `value` base units in `unit`, exactly: "1.5ms". Every scale here is a
 // product of 2s and 5s, so the fraction ends.
-std::string in_unit(std::uint64_t value, const Unit& unit) {
+std::string in_unit(std::uint64_t value, const ShownUnit& unit) {
   std::string text = std::to_string(value / unit.scale);
   std::uint64_t rest = value % unit.scale;
   if (rest != 0) text += '.';
@@ -33,9 +33,9 @@ std::string in_unit(std::uint64_t value, const Unit& unit) {
 }
 
 // The shortest exact spelling over `units`; on a tie the earlier unit.
-std::string shortest(std::uint64_t value, std::initializer_list<Unit> units) {
+std::string shortest(std::uint64_t value, std::initializer_list<ShownUnit> units) {
   std::string best;
-  for (const Unit& u : units) {
+  for (const ShownUnit& u : units) {
     std::string text = in_unit(value, u);
     if (best.empty() || text.size() < best.size()) best = std::move(text);
   }

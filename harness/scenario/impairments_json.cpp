@@ -23,7 +23,7 @@ std::vector<std::string> effect_keys(std::vector<std::string> before, const std:
 }
 
 // Every kind of impairment object and its keys, in the order the README lists them.
-const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() {
+const std::map<std::string, std::vector<std::string>, std::less<>>& impairment_key_table() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> table = {
       {"direction", effect_keys({}, {"flows"})},
       {"switch_path", effect_keys({"from", "to"}, {"flows"})},
@@ -43,7 +43,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() 
   return table;
 }
 
-const std::vector<std::string>& keys(std::string_view kind) { return *impairment_keys(kind); }
+const std::vector<std::string>& keys_of(std::string_view kind) { return *impairment_keys(kind); }
 
 // ---- Impairments ----------------------------------------------------------
 
@@ -89,7 +89,7 @@ void parse_queue(const Value& v, RateSpec& s) {
                "a size string (e.g. \"150kB\", a droptail queue's limit) or an object (\"discipline\", "
                "\"limit\", ...)");
   }
-  const Fields f(v, keys("queue"));
+  const Fields f(v, keys_of("queue"));
   if (const auto d = f.get("discipline")) {
     s.aqm.discipline = one_of<QueueDiscipline>(
         *d,
@@ -140,7 +140,7 @@ MtuSpec parse_spec(const Value& v, std::type_identity<MtuSpec>) {
 }
 
 OutageSpec parse_spec(const Value& v, std::type_identity<OutageSpec>) {
-  const Fields f(v, keys("outage"), {"duration"});
+  const Fields f(v, keys_of("outage"), {"duration"});
   OutageSpec s;
   if (const auto start = f.get("start")) s.start_us = as_micros(*start);
   s.duration_us = as_micros(f.need("duration"));
@@ -161,10 +161,10 @@ LossSpec parse_spec(const Value& v, std::type_identity<LossSpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a percentage string (e.g. \"5%\") or an object");
-  const Fields f(v, keys("loss"));
+  const Fields f(v, keys_of("loss"));
   if (const auto trace = f.get("trace")) {
     // The random model's ratio over time: the model's own keys make no sense.
-    for (const std::string& key : keys("loss")) {
+    for (const std::string& key : keys_of("loss")) {
       if (key == "trace" || key == "shape" || key == "loop") continue;
       if (const auto other = f.get(key)) {
         fail(other->path, "a loss trace is the random model's ratio over time: remove " + in_quotes(key) +
@@ -234,7 +234,7 @@ RateSpec parse_spec(const Value& v, std::type_identity<RateSpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a rate string (e.g. \"10Mbit\") or an object");
-  const Fields f(v, keys("rate"));
+  const Fields f(v, keys_of("rate"));
   const auto rate = f.get("rate"), trace = f.get("trace");
   if (rate && trace) fail(trace->path, "a rate is either fixed (\"rate\") or follows a trace, not both: remove one");
   if (!rate && !trace) {
@@ -280,7 +280,7 @@ LatencySpec parse_spec(const Value& v, std::type_identity<LatencySpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a duration string (e.g. \"40ms\") or an object");
-  const Fields f(v, keys("delay"));
+  const Fields f(v, keys_of("delay"));
   const auto time = f.get("time"), trace = f.get("trace");
   if (time && trace) fail(trace->path, "a delay is either fixed (\"time\") or follows a trace, not both: remove one");
   if (!time && !trace) {
@@ -306,7 +306,7 @@ JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
     return validated(s, v.path);
   }
   if (!v->is_object()) wrong_type(v, "a duration string (e.g. \"5ms\") or an object");
-  const Fields f(v, keys("jitter"), {"mean", "stddev"});
+  const Fields f(v, keys_of("jitter"), {"mean", "stddev"});
   s.mean_us = as_micros(f.need("mean"));
   s.stddev_us = as_micros(f.need("stddev"));
   if (const auto d = f.get("distribution")) {
@@ -322,7 +322,7 @@ JitterSpec parse_spec(const Value& v, std::type_identity<JitterSpec>) {
 
 SlotSpec parse_spec(const Value& v, std::type_identity<SlotSpec>) {
   if (!v->is_object()) wrong_type(v, R"(an object (e.g. {"min": "10ms", "max": "20ms", "packets": 10}))");
-  const Fields f(v, keys("slot"));
+  const Fields f(v, keys_of("slot"));
   SlotSpec s;
   if (const auto d = f.get("distribution")) {
     for (const char* key : {"min", "max"}) {
@@ -370,7 +370,7 @@ SlotSpec parse_spec(const Value& v, std::type_identity<SlotSpec>) {
 }
 
 ReorderSpec parse_spec(const Value& v, std::type_identity<ReorderSpec>) {
-  const Fields f(v, keys("reorder"), {"ratio", "delay"});
+  const Fields f(v, keys_of("reorder"), {"ratio", "delay"});
   ReorderSpec s;
   s.ratio = as_percent(f.need("ratio"));
   s.delay_us = as_micros(f.need("delay"));
@@ -434,7 +434,7 @@ IpPrefix parse_prefix(const Value& v) {
 }
 
 FlowRule parse_match(const Value& v) {
-  const Fields f(v, keys("match"));
+  const Fields f(v, keys_of("match"));
   if (f.empty()) fail(v.path, "needs at least one of protocol, src, dst, src_ports, dst_ports");
   FlowRule r;
   if (const auto p = f.get("protocol")) r.protocol = parse_protocol(*p);
@@ -459,7 +459,7 @@ FlowRule parse_match(const Value& v) {
 
 FlowChain parse_flow(const Value& v) {
   if (v->is_object() && v->contains("flows")) fail(v.path + "/flows", "a flow holds impairments, not flows of its own");
-  const Fields f(v, keys("flow"), {"match"});
+  const Fields f(v, keys_of("flow"), {"match"});
   FlowChain c;
   c.rule = parse_match(f.need("match"));
   c.impairments = parse_impairments(f);
@@ -469,7 +469,7 @@ FlowChain parse_flow(const Value& v) {
 }  // namespace
 
 DirectionSpec parse_direction(const Value& v, std::string_view object_kind) {
-  const Fields f(v, keys(object_kind));
+  const Fields f(v, keys_of(object_kind));
   DirectionSpec d;
   d.impairments = parse_impairments(f);
   if (const auto flows = f.get("flows")) {
@@ -479,7 +479,7 @@ DirectionSpec parse_direction(const Value& v, std::string_view object_kind) {
 }
 
 const std::vector<std::string>* impairment_keys(std::string_view object_kind) {
-  const auto& table = key_table();
+  const auto& table = impairment_key_table();
   const auto it = table.find(object_kind);
   return it == table.end() ? nullptr : &it->second;
 }

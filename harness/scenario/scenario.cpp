@@ -31,7 +31,7 @@ namespace {
 
 // Every kind of object of the scenario proper and its keys, in the order the
 // README lists them (impairment_keys() has the impairments').
-const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() {
+const std::map<std::string, std::vector<std::string>, std::less<>>& scenario_key_table() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> table = {
       {"scenario", {"$schema", "name", "description", "seed", "hosts", "switches", "links", "timeline", "traffic"}},
       {"host", {"name", "addresses", "forward", "routes", "services", "sysctls"}},
@@ -59,7 +59,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& key_table() 
 const std::vector<std::string>& scenario_parsing::keys(std::string_view kind) { return scenario_keys(kind); }
 
 const std::vector<std::string>& scenario_keys(std::string_view object_kind) {
-  const auto& table = key_table();
+  const auto& table = scenario_key_table();
   if (const auto it = table.find(object_kind); it != table.end()) return it->second;
   if (const auto* keys = impairment_keys(object_kind)) return *keys;
   throw std::invalid_argument("scenario_keys: no kind of object " + in_quotes(object_kind));

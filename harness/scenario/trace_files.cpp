@@ -15,12 +15,6 @@ using namespace json_reader;
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 // Calls each(line_number, line) for every line, trimmed, that is neither blank
 // nor (with `comments`) a '#' comment.
 template <class Each>

@@ -4,13 +4,12 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "engine/ethernet.hpp"
 #include "engine/gso.hpp"
 
 namespace synnet {
 
 namespace {
-
-constexpr std::uint32_t kEthernetHeaderBytes = 14;
 
 std::uint64_t default_queue_bytes(double bps) {
   return std::max<std::uint64_t>(std::uint64_t{64} * 1024, static_cast<std::uint64_t>(bps / 8 / 20));

@@ -8,6 +8,7 @@
 //   emit_errno_counters(emit, "tx_error_", errors) // tx_error_ENOBUFS, ...
 //   TxRetry r;  if (r.due(now)) ...;  ctx.wake_at(r.failed(now));   // when to send again after a failure
 //   kHousekeepingPeriod, kTxBusyWait                                 // the I/O apps' waits
+//   kMaxFramesPerBreath                                  // what an I/O app reads in one breath, at most
 //
 // `where` prefixes error messages ("rawsock on \"veth0\" in /run/netns/x").
 // The ioctls go through a socket opened in the interface's namespace, so
@@ -40,6 +41,8 @@ int take_socket_error(int sock) noexcept;
 void emit_errno_counters(const CounterVisitor& emit, const std::string& prefix,
                          const std::map<int, std::uint64_t>& counts);
 std::string io_where(const char* kind, const std::string& ifname, const std::string& netns);
+
+inline constexpr std::uint32_t kMaxFramesPerBreath = 256;  // frames an I/O app reads in one breath, at most
 
 // How often an I/O app does its housekeeping while the engine is awake (is
 // the interface gone? back up?), and so the longest a deleted interface goes

@@ -17,7 +17,6 @@ namespace synnet {
 
 namespace {
 
-constexpr std::uint32_t kMaxFramesPerBreath = 256;
 constexpr std::uint32_t kRecvBatch = 64;  // frames per recvmmsg(2)
 // Segment mode: a frame read may become this many wire packets (a 64 KiB
 // super-frame cut at an MSS of 512 bytes or more), so a frame is read only

@@ -28,7 +28,6 @@ namespace synnet {
 namespace {
 
 constexpr std::uint32_t kFrameSize = XSK_UMEM__DEFAULT_FRAME_SIZE;  // 4096
-constexpr std::uint32_t kMaxFramesPerBreath = 256;
 constexpr std::uint32_t kEthernetAndVlan = 18;
 
 // Why a bind failed, and what to try.
@@ -57,6 +56,12 @@ int quiet_libxdp(enum libxdp_print_level, const char*, va_list) { return 0; }
 
 const char* attach_name(XdpSocketSpec::Attach a) { return a == XdpSocketSpec::Attach::generic ? "generic" : "native"; }
 
+}  // namespace
+
+// The rings' deleters: in a namespace of their own, not an anonymous one, as
+// members of XdpSocket::Rings (a class with linkage) under one unity build.
+namespace xdp_detail {
+
 struct UmemDelete {
   void operator()(xsk_umem* umem) const noexcept { xsk_umem__delete(umem); }
 };
@@ -77,7 +82,7 @@ struct XskDelete {
   }
 };
 
-}  // namespace
+}  // namespace xdp_detail
 
 // Members in the order they are built: the destructor deletes the socket, then the UMEM.
 struct XdpSocket::Rings {
@@ -85,8 +90,8 @@ struct XdpSocket::Rings {
   xsk_ring_cons completion{};
   xsk_ring_cons rx{};
   xsk_ring_prod tx{};
-  std::unique_ptr<xsk_umem, UmemDelete> umem;
-  std::unique_ptr<xsk_socket, XskDelete> xsk;
+  std::unique_ptr<xsk_umem, xdp_detail::UmemDelete> umem;
+  std::unique_ptr<xsk_socket, xdp_detail::XskDelete> xsk;
 };
 
 void XdpSocketSpec::validate() const {
@@ -139,7 +144,7 @@ XdpSocket::XdpSocket(AppContext& ctx, const Spec& spec)
     if (e != 0) return {"create UMEM", e};
     xsk_socket* xsk = nullptr;
     const int r = xsk_socket__create(&xsk, ifname_.c_str(), spec.queue, umem, &rings_->rx, &rings_->tx, &cfg);
-    rings_->xsk = std::unique_ptr<xsk_socket, XskDelete>(xsk, XskDelete{netns_.get()});
+    rings_->xsk = std::unique_ptr<xsk_socket, xdp_detail::XskDelete>(xsk, xdp_detail::XskDelete{netns_.get()});
     return {"bind AF_XDP socket", r};
   };
   // The kernel frees a closed socket's hold on its queue a little later (in a

@@ -8,13 +8,12 @@
 #include <stdexcept>
 
 #include "engine/apps/flow/flow_key.hpp"
+#include "engine/ethernet.hpp"
 #include "engine/sys/text.hpp"
 
 namespace synnet {
 
 namespace {
-
-constexpr std::size_t kEthernetHeaderBytes = 14;
 
 // A bare IPv4 or IPv6 address as (family, 16 bytes); nullopt when it is not one.
 std::optional<std::pair<std::uint8_t, std::array<std::uint8_t, 16>>> parse_address(const std::string& text) {

@@ -6,13 +6,13 @@
 #include <utility>
 
 #include "engine/config.hpp"
+#include "engine/ethernet.hpp"
 #include "engine/sys/text.hpp"
 
 namespace synnet {
 
 namespace {
 
-constexpr std::uint32_t kEthernetHeaderBytes = 14;
 constexpr unsigned kMaskGroups = 64;  // groups a flood can tell apart per port; beyond, the port is open
 
 bool multicast_key(std::uint64_t key) noexcept { return ((key >> 40) & 1) != 0; }

@@ -14,7 +14,7 @@
 namespace synnet {
 namespace {
 
-using Json = nlohmann::json;
+using ApiJson = nlohmann::json;  // what the API answers
 
 const Scenario kCluster = parse_scenario(R"({"name": "c", "seed": 7,
   "hosts": [{"name": "n1"}, {"name": "n2"}, {"name": "n3"}],
@@ -46,7 +46,7 @@ class ApiTest : public ::testing::Test {
                     const std::string& query = "") {
     return api_->handle({.method = method, .path = path, .query = query, .body = body});
   }
-  Json json(const HttpResponse& r) { return Json::parse(r.body); }
+  ApiJson json(const HttpResponse& r) { return ApiJson::parse(r.body); }
 
   EngineGroup engines_;
   LiveNetwork live_;
@@ -57,32 +57,32 @@ TEST_F(ApiTest, RunSaysWhatIsImpairedNow) {
   const HttpResponse r = call("GET", "/v1/run");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "application/json");
-  const Json j = json(r);
+  const ApiJson j = json(r);
   EXPECT_EQ(j["name"], "c");
   EXPECT_EQ(j["prefix"], "sntest1");
   ASSERT_EQ(j["links"].size(), 3u);
   EXPECT_EQ(j["links"][0]["name"], "n1-s1");
-  EXPECT_EQ(j["links"][0]["a_to_b"], Json::parse(R"({"loss": "1%", "delay": "20ms"})"));
-  EXPECT_EQ(j["links"][0]["b_to_a"], Json::object());
-  EXPECT_EQ(j["partitions"], Json::array());
+  EXPECT_EQ(j["links"][0]["a_to_b"], ApiJson::parse(R"({"loss": "1%", "delay": "20ms"})"));
+  EXPECT_EQ(j["links"][0]["b_to_a"], ApiJson::object());
+  EXPECT_EQ(j["partitions"], ApiJson::array());
   EXPECT_EQ(j["series_interval_ms"], 100);
 }
 
 TEST_F(ApiTest, PutReplacesADirectionAndGetShowsIt) {
   HttpResponse r = call("PUT", "/v1/links/n2-s1/b_to_a", R"({"loss": "5%", "rate": "10Mbit"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(json(r), Json::parse(R"({"loss": "5%", "rate": "10Mbit"})"));
+  EXPECT_EQ(json(r), ApiJson::parse(R"({"loss": "5%", "rate": "10Mbit"})"));
   EXPECT_TRUE(live_.state().links[1].b_to_a.impairments.loss);
   r = call("GET", "/v1/links/n2-s1/b_to_a");
-  EXPECT_EQ(json(r), Json::parse(R"({"loss": "5%", "rate": "10Mbit"})"));
+  EXPECT_EQ(json(r), ApiJson::parse(R"({"loss": "5%", "rate": "10Mbit"})"));
   r = call("PUT", "/v1/links/n2-s1/b_to_a", "{}");
-  EXPECT_EQ(json(r), Json::object()) << "{} removes every impairment";
+  EXPECT_EQ(json(r), ApiJson::object()) << "{} removes every impairment";
 }
 
 TEST_F(ApiTest, PatchMergesAndNullRemoves) {
   HttpResponse r = call("PATCH", "/v1/links/n1-s1/a_to_b", R"({"loss": "7%", "delay": null, "jitter": "5ms"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(json(r), Json::parse(R"({"loss": "7%", "jitter": "5ms"})"));
+  EXPECT_EQ(json(r), ApiJson::parse(R"({"loss": "7%", "jitter": "5ms"})"));
 }
 
 TEST_F(ApiTest, ABadBodyIs400WithThePathAndTheParsersHintAndChangesNothing) {
@@ -112,14 +112,14 @@ TEST_F(ApiTest, ADirectionTakesTracesByTheirPaths) {
                         R"({"delay": {"trace": ")" + rtt + R"(", "shape": "linear"}, "loss": {"trace": ")" + loss +
                             R"(", "loop": true}})");
   ASSERT_EQ(r.status, 200) << r.body;
-  const Json both = Json::parse(R"({"loss": {"trace": ")" + loss + R"(", "loop": true}, "delay": {"trace": ")" + rtt +
-                                R"(", "shape": "linear"}})");
+  const ApiJson both = ApiJson::parse(R"({"loss": {"trace": ")" + loss + R"(", "loop": true}, "delay": {"trace": ")" +
+                                      rtt + R"(", "shape": "linear"}})");
   EXPECT_EQ(json(r), both);
   ASSERT_TRUE(live_.state().links[0].a_to_b.impairments.latency);
   EXPECT_EQ(live_.state().links[0].a_to_b.impairments.latency->trace->points.size(), 201u);
   r = call("PATCH", "/v1/links/n1-s1/a_to_b", R"({"jitter": "5ms"})");
   ASSERT_EQ(r.status, 200) << r.body;
-  Json with_jitter = both;
+  ApiJson with_jitter = both;
   with_jitter["jitter"] = "5ms";
   EXPECT_EQ(json(r), with_jitter);
 
@@ -138,7 +138,7 @@ TEST_F(ApiTest, ARateFollowsACapacityTrace) {
   const HttpResponse r = call("PUT", "/v1/links/n2-s1/b_to_a",
                               R"({"rate": {"trace": ")" + lte + R"(", "queue": {"discipline": "codel"}}})");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(json(r), Json::parse(R"({"rate": {"trace": ")" + lte + R"(", "queue": {"discipline": "codel"}}})"));
+  EXPECT_EQ(json(r), ApiJson::parse(R"({"rate": {"trace": ")" + lte + R"(", "queue": {"discipline": "codel"}}})"));
   ASSERT_TRUE(live_.state().links[1].b_to_a.impairments.rate);
   EXPECT_EQ(live_.state().links[1].b_to_a.impairments.rate->trace->period_ms(), 20'000u);
 }
@@ -147,7 +147,7 @@ TEST_F(ApiTest, PartitionAndHeal) {
   HttpResponse r = call("POST", "/v1/partition", R"({"partition": [["n1", "n2"], ["n3"]]})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json(r)["applied"][0], "partition n1,n2 | n3");
-  EXPECT_EQ(json(call("GET", "/v1/run"))["partitions"], Json::parse(R"([[["n1", "n2"], ["n3"]]])"));
+  EXPECT_EQ(json(call("GET", "/v1/run"))["partitions"], ApiJson::parse(R"([[["n1", "n2"], ["n3"]]])"));
   r = call("POST", "/v1/partition", R"({"partition": [["n1"], ["n4"]]})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json(r)["path"], "/partition/1/0");
@@ -172,7 +172,7 @@ TEST_F(ApiTest, ChangesAreAllOrNothing) {
   const auto log = live_.changes_since(0);
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].source, "api");
-  const Json listed = json(call("GET", "/v1/changes"));
+  const ApiJson listed = json(call("GET", "/v1/changes"));
   ASSERT_EQ(listed["changes"].size(), 2u);
   EXPECT_EQ(listed["changes"][0]["applied"][0], "n2-s1 a_to_b {loss 3%}");
   EXPECT_EQ(listed["changes"][1]["source"], "api");

@@ -3,6 +3,7 @@
 // and its exact bytes, "/" is the page, the page refers only to files that
 // are there, and nothing else is found.
 #include "harness/control/web_files.hpp"
+#include "engine/sys/text_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,11 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kWebDir = fs::path(SYNNET_SOURCE_DIR) / "harness/control/web";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The files the binary serves: every file of the folder but its notes and the embedding script.
 std::set<std::string> served_files() {
@@ -59,7 +55,7 @@ TEST(WebFiles, EveryFileIsServedByteExactWithItsContentType) {
     ASSERT_NE(f, nullptr) << url_of(rel);
     EXPECT_EQ(f->path, url_of(rel));
     EXPECT_EQ(f->content_type, expected_type(rel));
-    const std::string bytes = read_file(kWebDir / rel);
+    const std::string bytes = read_text(kWebDir / rel).value();
     EXPECT_EQ(f->body.size(), bytes.size());
     EXPECT_TRUE(f->body == bytes) << "the built-in copy differs from the file: rebuild";
   }
@@ -81,7 +77,7 @@ TEST(WebFiles, TheRootIsThePage) {
   const WebFile* root = find_web_file("/");
   ASSERT_NE(root, nullptr);
   EXPECT_EQ(root->content_type, "text/html; charset=utf-8");
-  EXPECT_EQ(root->body, read_file(kWebDir / "index.html"));
+  EXPECT_EQ(root->body, read_text(kWebDir / "index.html").value());
   EXPECT_EQ(find_web_file("/ui/"), root);
   EXPECT_EQ(find_web_file("/ui/index.html"), root);
   EXPECT_EQ(find_web_file("/?from=bookmark"), root);

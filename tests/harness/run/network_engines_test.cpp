@@ -30,15 +30,15 @@ Wires wires_for(const Network& n) {
 
 bool has_link(const Config& c, const std::string& text) { return c.links().contains(LinkSpec::parse(text)); }
 
-const Scenario kCluster = parse_scenario(R"({"name": "c",
+const Scenario kClusterNetwork = parse_scenario(R"({"name": "c",
   "hosts": [{"name": "n1"}, {"name": "n2"}, {"name": "n3"}],
   "switches": [{"name": "s1", "paths": [{"from": "n1", "to": "n3", "delay": "20ms"}]}],
   "links": [{"a": "n1", "b": "s1", "a_to_b": {"loss": "1%"}}, {"a": "n2", "b": "s1"}, {"a": "s1", "b": "n3"}],
   "traffic": [{"ping": {"from": "n1", "to": "n3"}}]})");
 
 TEST(NetworkEngines, ASwitchSegmentGoesWholeOnOneEngine) {
-  const Network n = network_of(kCluster);
-  const EngineConfigs c = network_engines(kCluster, n, wires_for(n), NetworkState::initial(kCluster));
+  const Network n = network_of(kClusterNetwork);
+  const EngineConfigs c = network_engines(kClusterNetwork, n, wires_for(n), NetworkState::initial(kClusterNetwork));
   EXPECT_TRUE(c.b_to_a.apps().empty()) << "one segment: the second engine has nothing";
   const Config& e = c.a_to_b;
   ASSERT_TRUE(e.apps().contains("s1"));
@@ -65,10 +65,10 @@ TEST(NetworkEngines, ASwitchSegmentGoesWholeOnOneEngine) {
 }
 
 TEST(NetworkEngines, APartitionReachesTheSwitchAsEveryHostsMacsAndAddresses) {
-  const Network n = network_of(kCluster);
-  NetworkState state = NetworkState::initial(kCluster);
-  EXPECT_EQ(state.apply(kCluster, PartitionChange{{{"n1", "n2"}, {"n3"}}}), "partition n1,n2 | n3");
-  const EngineConfigs c = network_engines(kCluster, n, wires_for(n), state);
+  const Network n = network_of(kClusterNetwork);
+  NetworkState state = NetworkState::initial(kClusterNetwork);
+  EXPECT_EQ(state.apply(kClusterNetwork, PartitionChange{{{"n1", "n2"}, {"n3"}}}), "partition n1,n2 | n3");
+  const EngineConfigs c = network_engines(kClusterNetwork, n, wires_for(n), state);
   const SwitchSpec& spec = c.a_to_b.apps().at("s1").spec<Switch>();
   ASSERT_EQ(spec.partition.partitions.size(), 1u);
   const Partition& p = spec.partition.partitions[0];
@@ -76,7 +76,7 @@ TEST(NetworkEngines, APartitionReachesTheSwitchAsEveryHostsMacsAndAddresses) {
   EXPECT_EQ(p.groups[0].addresses, (std::vector<std::string>{"198.18.0.1", "198.18.0.2"}));
   EXPECT_EQ(p.groups[1].addresses, (std::vector<std::string>{"198.18.0.3"}));
   EXPECT_EQ(p.groups[1].macs, (std::vector<MacAddress>{{0x02, 0, 0, 0, 0, 3}}));
-  EXPECT_EQ(state.apply(kCluster, HealChange{}), "heal");
+  EXPECT_EQ(state.apply(kClusterNetwork, HealChange{}), "heal");
   EXPECT_TRUE(state.partitions.empty());
 }
 

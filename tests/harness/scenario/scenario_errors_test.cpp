@@ -20,20 +20,14 @@
 #include <variant>
 #include <vector>
 
+#include "engine/sys/text_file.hpp"
 #include "harness/scenario/network.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace synnet {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using OrderedJson = nlohmann::ordered_json;
 
 // Three nodes on a switch, a router r on it too, and a server behind r:
 //   n1, n2, n3, r -- s1 (198.18.0.0/24: n1 .1, n2 .2, n3 .3, r .4)
@@ -59,7 +53,7 @@ std::string patch(const std::string& first, const Ops&... more) {
 // A traffic item appended after the ping: it is /traffic/1.
 std::string step(const std::string& item) { return patch(add("/traffic/-", item)); }
 
-std::string patched(const std::string& ops) { return Json::parse(kNet).patch(Json::parse(ops)).dump(); }
+std::string patched(const std::string& ops) { return OrderedJson::parse(kNet).patch(OrderedJson::parse(ops)).dump(); }
 
 struct BadCase {
   std::string what, patch, path, message;
@@ -296,7 +290,7 @@ TEST(ScenarioNetworkErrors, EachMalformedNetworkNamesItsPathAndHint) {
 // ---- Scenarios that parse ---------------------------------------------------------
 
 // The README's example: three nodes on a switch, cut apart and healed between pings.
-constexpr const char* kCluster = R"({
+constexpr const char* kClusterScenario = R"({
   "$schema": "./synnet-scenario.schema.json",
   "name": "cluster-partition",
   "hosts": [{"name": "n1"}, {"name": "n2"}, {"name": "n3"}],
@@ -314,7 +308,7 @@ constexpr const char* kCluster = R"({
 })";
 
 TEST(ScenarioNetworkParse, AClusterOnASwitchWithPartitionAndHealSteps) {
-  const Scenario s = parse_scenario(kCluster);
+  const Scenario s = parse_scenario(kClusterScenario);
   ASSERT_EQ(s.switches.size(), 1u);
   EXPECT_EQ(s.switches[0].name, "s1");
   EXPECT_EQ(s.switches[0].path, "/switches/0");
@@ -512,7 +506,7 @@ std::vector<std::string> schema_errors(const std::vector<std::string>& documents
 }
 
 TEST(ScenarioNetworkSchema, AcceptsTheScenariosThatParse) {
-  const std::vector<std::string> texts = {kNet, kCluster, kTwoHops, kServices};
+  const std::vector<std::string> texts = {kNet, kClusterScenario, kTwoHops, kServices};
   for (const std::string& text : texts) ASSERT_NO_THROW(parse_scenario(text)) << text;
   const std::vector<std::string> errors = schema_errors(texts);
   ASSERT_EQ(errors.size(), texts.size());
@@ -527,7 +521,7 @@ TEST(ScenarioNetworkSchema, AcceptsEveryScenarioFileInTheRepository) {
     const std::filesystem::path& p = entry.path();
     if (p.extension() != ".json" || p.stem().extension() == ".schema") continue;
     names.push_back(p.filename().string());
-    texts.push_back(read_file(p));
+    texts.push_back(read_text(p).value());
   }
   ASSERT_FALSE(texts.empty());
   const std::vector<std::string> errors = schema_errors(texts);
@@ -538,7 +532,7 @@ TEST(ScenarioNetworkSchema, AcceptsEveryScenarioFileInTheRepository) {
 // Every ```json block of scenarios/README.md is a whole scenario: it parses
 // and the schema accepts it.
 TEST(ScenarioNetworkSchema, TheReadmesExamplesParseAndAreValid) {
-  const std::string readme = read_file(std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios" / "README.md");
+  const std::string readme = read_text(std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios" / "README.md").value();
   std::vector<std::string> examples;
   for (std::size_t at = readme.find("```json\n"); at != std::string::npos; at = readme.find("```json\n", at)) {
     const std::size_t begin = at + 8;

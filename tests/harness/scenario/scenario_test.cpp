@@ -3,6 +3,7 @@
 // (each error's JSON path and message), every scenarios/*.json file, and the
 // JSON Schema held to the keys the parser accepts.
 #include "harness/scenario/scenario.hpp"
+#include "engine/sys/text_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,14 +22,7 @@ namespace synnet {
 namespace {
 
 using namespace std::chrono_literals;
-using Json = nlohmann::ordered_json;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using OrderedJson = nlohmann::ordered_json;
 
 // The smallest valid scenario; the error cases patch it.
 constexpr const char* kBase = R"({
@@ -38,7 +32,7 @@ constexpr const char* kBase = R"({
   "traffic": [{"ping": {"from": "a", "to": "b"}}]
 })";
 
-std::vector<std::string> texts(const std::vector<HostAddress>& addresses) {
+std::vector<std::string> address_texts(const std::vector<HostAddress>& addresses) {
   std::vector<std::string> out;
   for (const HostAddress& a : addresses) out.push_back(a.str());
   return out;
@@ -128,11 +122,11 @@ TEST(ScenarioParse, EveryKeyParsesIntoTheExpectedStructs) {
 
   ASSERT_EQ(s.hosts.size(), 4u);
   EXPECT_EQ(s.hosts[0].name, "a");
-  EXPECT_EQ(texts(s.hosts[0].addresses), (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
-  EXPECT_EQ(texts(s.hosts[1].addresses), (std::vector<std::string>{"198.18.0.2/24"}));
+  EXPECT_EQ(address_texts(s.hosts[0].addresses), (std::vector<std::string>{"198.18.0.1/24", "2001:2::1/64"}));
+  EXPECT_EQ(address_texts(s.hosts[1].addresses), (std::vector<std::string>{"198.18.0.2/24"}));
   EXPECT_EQ(s.hosts[2].name, "c1");
-  EXPECT_EQ(texts(s.hosts[2].addresses), (std::vector<std::string>{"198.18.0.3/24"}));
-  EXPECT_EQ(texts(s.hosts[3].addresses), (std::vector<std::string>{"198.18.0.4/24"}));
+  EXPECT_EQ(address_texts(s.hosts[2].addresses), (std::vector<std::string>{"198.18.0.3/24"}));
+  EXPECT_EQ(address_texts(s.hosts[3].addresses), (std::vector<std::string>{"198.18.0.4/24"}));
 
   ASSERT_EQ(s.links.size(), 2u);
   const ScenarioLink& ab = s.links[0];
@@ -310,7 +304,8 @@ TEST(ScenarioParse, Defaults) {
   EXPECT_FALSE(s.seed.has_value());
   ASSERT_EQ(s.hosts.size(), 4u);
   for (std::size_t i = 0; i < s.hosts.size(); ++i) {
-    EXPECT_EQ(texts(s.hosts[i].addresses), std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
+    EXPECT_EQ(address_texts(s.hosts[i].addresses),
+              std::vector<std::string>{"198.18.0." + std::to_string(i + 1) + "/24"});
   }
   ASSERT_EQ(s.links.size(), 1u);
   EXPECT_EQ(s.links[0].name, "a-b");
@@ -440,7 +435,7 @@ struct BadCaseText {
   std::string patch, path, message;
 };
 
-const std::vector<BadCaseText>& bad_cases() {
+const std::vector<BadCaseText>& bad_case_texts() {
   static const std::vector<BadCaseText> cases = {
       // JSON syntax, document shape, duplicate keys
       {"{\"name\": \"x\",\n  \"hosts\": [}", "", "not valid JSON at line 2, column 13:"},
@@ -671,11 +666,11 @@ const std::vector<BadCaseText>& bad_cases() {
 }
 
 TEST(ScenarioErrors, EachMalformedScenarioNamesItsPathAndProblem) {
-  ASSERT_GE(bad_cases().size(), 40u);
-  for (const BadCaseText& c : bad_cases()) {
+  ASSERT_GE(bad_case_texts().size(), 40u);
+  for (const BadCaseText& c : bad_case_texts()) {
     std::string text = c.patch;
     if (!text.empty() && text.front() == '[' && text.find("\"op\"") != std::string::npos) {
-      text = Json::parse(kBase).patch(Json::parse(c.patch)).dump();
+      text = OrderedJson::parse(kBase).patch(OrderedJson::parse(c.patch)).dump();
     }
     SCOPED_TRACE("case: " + c.patch);
     try {
@@ -714,7 +709,7 @@ TEST(ScenarioFiles, EveryScenarioInTheRepositoryParses) {
     if (p.extension() != ".json" || p.stem().extension() == ".schema") continue;  // the scenario and report schemas
     checked.push_back(p.filename().string());
     try {
-      parse_scenario(read_file(p), p.parent_path());  // traces relative to the file
+      parse_scenario(read_text(p).value(), p.parent_path());  // traces relative to the file
     } catch (const ScenarioError& e) {
       ADD_FAILURE() << p.filename() << ": " << e.what();
     }
@@ -766,7 +761,7 @@ const std::vector<std::pair<std::string, std::string>>& schema_objects() {
 
 nlohmann::json load_schema() {
   const std::string text =
-      read_file(std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios" / "synnet-scenario.schema.json");
+      read_text(std::filesystem::path(SYNNET_SOURCE_DIR) / "scenarios" / "synnet-scenario.schema.json").value();
   return nlohmann::json::parse(text);  // throws when it is not valid JSON
 }
 

@@ -20,7 +20,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 // ---- frames -------------------------------------------------------------------
 
-void put16(Bytes& b, std::uint16_t v) {
+void append16(Bytes& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));
   b.push_back(static_cast<std::uint8_t>(v));
 }
@@ -34,8 +34,8 @@ void put_addr(Bytes& b, int af, const char* text) {
 // An L4 header: the ports, then zeros up to `bytes`.
 Bytes l4(std::uint16_t src, std::uint16_t dst, std::size_t bytes) {
   Bytes b;
-  put16(b, src);
-  put16(b, dst);
+  append16(b, src);
+  append16(b, dst);
   b.resize(bytes, 0);
   return b;
 }
@@ -43,15 +43,15 @@ Bytes l4(std::uint16_t src, std::uint16_t dst, std::size_t bytes) {
 Bytes frame4(std::uint8_t protocol, const char* src, const char* dst, const Bytes& payload,
              std::uint16_t flags_fragment = 0) {
   Bytes b(12, 0x02);
-  put16(b, 0x0800);
+  append16(b, 0x0800);
   b.push_back(0x45);
   b.push_back(0);
-  put16(b, static_cast<std::uint16_t>(20 + payload.size()));
-  put16(b, 0);
-  put16(b, flags_fragment);
+  append16(b, static_cast<std::uint16_t>(20 + payload.size()));
+  append16(b, 0);
+  append16(b, flags_fragment);
   b.push_back(64);
   b.push_back(protocol);
-  put16(b, 0);
+  append16(b, 0);
   put_addr(b, AF_INET, src);
   put_addr(b, AF_INET, dst);
   b.insert(b.end(), payload.begin(), payload.end());
@@ -60,9 +60,9 @@ Bytes frame4(std::uint8_t protocol, const char* src, const char* dst, const Byte
 
 Bytes frame6(std::uint8_t next, const char* src, const char* dst, const Bytes& payload) {
   Bytes b(12, 0x02);
-  put16(b, 0x86dd);
+  append16(b, 0x86dd);
   b.insert(b.end(), {0x60, 0, 0, 0});
-  put16(b, static_cast<std::uint16_t>(payload.size()));
+  append16(b, static_cast<std::uint16_t>(payload.size()));
   b.push_back(next);
   b.push_back(64);
   put_addr(b, AF_INET6, src);
@@ -79,7 +79,7 @@ Bytes udp4(const char* src, std::uint16_t sport, const char* dst, std::uint16_t 
 }
 Bytes arp() {
   Bytes b(12, 0xff);
-  put16(b, 0x0806);
+  append16(b, 0x0806);
   b.resize(60, 0);
   return b;
 }

@@ -26,8 +26,8 @@ struct Seen {
 };
 
 // Source -> Corrupt "bad" -> Filter "rec" (records a Seen per packet) -> Sink.
-struct Net {
-  Net(double ratio, std::vector<std::uint32_t> sizes, std::uint64_t seed = 1, std::uint32_t burst = 100)
+struct CorruptNet {
+  CorruptNet(double ratio, std::vector<std::uint32_t> sizes, std::uint64_t seed = 1, std::uint32_t burst = 100)
       : e({.packets = 4096, .seed = seed, .clock = &clock, .log = nullptr}) {
     Config c;
     c.app<Source>("src", {.sizes_bytes = std::move(sizes), .burst_packets = burst});
@@ -86,7 +86,7 @@ TEST(CorruptSpec, RejectsRatiosOutsideZeroToOneNamingTheField) {
 }
 
 TEST(Corrupt, RatioOneFlipsExactlyOneBitAndNeverInTheEthernetHeader) {
-  Net n(1, {15, 60, 61, 1500, 9000});
+  CorruptNet n(1, {15, 60, 61, 1500, 9000});
   for (int i = 0; i < 20; ++i) n.e.breathe();
   ASSERT_EQ(n.seen->size(), 2000u);
   long lowest = std::numeric_limits<long>::max(), highest = -1;
@@ -108,7 +108,7 @@ TEST(Corrupt, RatioOneFlipsExactlyOneBitAndNeverInTheEthernetHeader) {
 }
 
 TEST(Corrupt, RatioZeroChangesNothing) {
-  Net n(0, {60, 1500});
+  CorruptNet n(0, {60, 1500});
   for (int i = 0; i < 10; ++i) n.e.breathe();
   EXPECT_EQ(n.flipped(), 0u);
   EXPECT_EQ(n.counter("forwarded"), 1000u);
@@ -117,7 +117,7 @@ TEST(Corrupt, RatioZeroChangesNothing) {
 }
 
 TEST(Corrupt, FramesOfFourteenBytesOrLessAreForwardedUnchanged) {
-  Net n(1, {1, 13, 14, 15});
+  CorruptNet n(1, {1, 13, 14, 15});
   for (int i = 0; i < 10; ++i) n.e.breathe();
   EXPECT_EQ(n.counter("forwarded"), 1000u);
   EXPECT_EQ(n.counter("too_short_to_corrupt"), 750u);
@@ -129,7 +129,7 @@ TEST(Corrupt, FramesOfFourteenBytesOrLessAreForwardedUnchanged) {
 }
 
 TEST(Corrupt, RatioMatchesTheBinomialWithin99_9Percent) {
-  Net n(0.1, {60, 1500}, 1, 1000);
+  CorruptNet n(0.1, {60, 1500}, 1, 1000);
   for (int i = 0; i < 100; ++i) n.e.breathe();
   EXPECT_EQ(n.in(), 100000u);
   const double np = 100000 * 0.1;
@@ -140,7 +140,7 @@ TEST(Corrupt, RatioMatchesTheBinomialWithin99_9Percent) {
 }
 
 TEST(Corrupt, EveryBitPastTheHeaderIsEquallyLikely) {
-  Net n(1, {22}, 1, 1000);  // 8 bytes past the header: 64 bits
+  CorruptNet n(1, {22}, 1, 1000);  // 8 bytes past the header: 64 bits
   for (int i = 0; i < 64; ++i) n.e.breathe();
   std::vector<int> hits(64, 0);
   for (const Seen& s : *n.seen) ++hits.at(static_cast<std::size_t>(s.first_bit - 14 * 8));
@@ -152,7 +152,7 @@ TEST(Corrupt, EveryBitPastTheHeaderIsEquallyLikely) {
 }
 
 TEST(Corrupt, SameSeedSameDamageOtherSeedOther) {
-  Net a(0.3, {60, 100}, 5), b(0.3, {60, 100}, 5), c(0.3, {60, 100}, 6);
+  CorruptNet a(0.3, {60, 100}, 5), b(0.3, {60, 100}, 5), c(0.3, {60, 100}, 6);
   for (int i = 0; i < 20; ++i) {
     a.e.breathe();
     b.e.breathe();
@@ -180,7 +180,7 @@ TEST(Corrupt, AnUnlinkedOutputDropsWithItsOwnReason) {
 }
 
 TEST(Corrupt, ReconfiguresInPlace) {
-  Net n(0, {60});
+  CorruptNet n(0, {60});
   n.e.breathe();
   Corrupt* before = n.e.app_as<Corrupt>("bad");
   Config next;

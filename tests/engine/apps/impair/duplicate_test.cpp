@@ -17,8 +17,8 @@ namespace {
 
 // Source (sizes 60..69, cycled) -> Duplicate "dup" -> Filter "rec" (records lengths) -> Sink.
 // A duplicate shows up as the same length twice in a row.
-struct Net {
-  explicit Net(double ratio, std::uint64_t seed = 1, std::size_t packets = 4096, std::uint32_t burst = 100)
+struct DuplicateNet {
+  explicit DuplicateNet(double ratio, std::uint64_t seed = 1, std::size_t packets = 4096, std::uint32_t burst = 100)
       : burst(burst), e({.packets = packets, .seed = seed, .clock = &clock, .log = nullptr}) {
     e.configure(config(ratio));
   }
@@ -92,7 +92,7 @@ TEST(DuplicateSpec, ConfigErrorsNameTheAppAndTheField) {
 }
 
 TEST(Duplicate, RatioZeroForwardsEveryPacketOnce) {
-  Net n(0);
+  DuplicateNet n(0);
   for (int i = 0; i < 10; ++i) n.e.breathe();
   EXPECT_EQ(n.in(), 1000u);
   EXPECT_EQ(n.out().txpackets, 1000u);
@@ -104,7 +104,7 @@ TEST(Duplicate, RatioZeroForwardsEveryPacketOnce) {
 }
 
 TEST(Duplicate, RatioOneSendsEachPacketThenItsCopy) {
-  Net n(1);
+  DuplicateNet n(1);
   for (int i = 0; i < 10; ++i) n.e.breathe();
   EXPECT_EQ(n.in(), 1000u);
   EXPECT_EQ(n.out().txpackets, 2000u);
@@ -118,7 +118,7 @@ TEST(Duplicate, RatioOneSendsEachPacketThenItsCopy) {
 }
 
 TEST(Duplicate, RatioMatchesTheBinomialWithin99_9Percent) {
-  Net n(0.1, 1, 4096, 500);  // at most 1000 out per breath: fits the 1024-slot link
+  DuplicateNet n(0.1, 1, 4096, 500);  // at most 1000 out per breath: fits the 1024-slot link
   for (int i = 0; i < 200; ++i) n.e.breathe();
   const double np = 100000 * 0.1;
   const double k = static_cast<double>(n.counter("duplicated"));
@@ -130,7 +130,7 @@ TEST(Duplicate, RatioMatchesTheBinomialWithin99_9Percent) {
 }
 
 TEST(Duplicate, SameSeedSameDecisionsOtherSeedOthers) {
-  Net a(0.5, 7), b(0.5, 7), c(0.5, 8);
+  DuplicateNet a(0.5, 7), b(0.5, 7), c(0.5, 8);
   for (int i = 0; i < 20; ++i) {
     a.e.breathe();
     b.e.breathe();
@@ -143,7 +143,7 @@ TEST(Duplicate, SameSeedSameDecisionsOtherSeedOthers) {
 }
 
 TEST(Duplicate, AnEmptyPoolStillForwardsTheOriginalAndCountsAllocFailed) {
-  Net n(1, 1, 10, 10);  // the source takes all 10 packets: nothing left to copy into
+  DuplicateNet n(1, 1, 10, 10);  // the source takes all 10 packets: nothing left to copy into
   n.e.breathe();
   EXPECT_EQ(n.counter("forwarded"), 10u);
   EXPECT_EQ(n.counter("duplicated"), 0u);
@@ -170,7 +170,7 @@ TEST(Duplicate, AnUnlinkedOutputDropsWithItsOwnReason) {
 }
 
 TEST(Duplicate, ReconfiguresInPlaceKeepingItsCounters) {
-  Net n(0);
+  DuplicateNet n(0);
   n.e.breathe();
   Duplicate* before = n.e.app_as<Duplicate>("dup");
   n.e.configure(n.config(1));

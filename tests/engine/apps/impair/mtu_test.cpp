@@ -15,12 +15,12 @@
 namespace synnet {
 namespace {
 
-using Frame = std::vector<std::uint8_t>;
+using MtuFrame = std::vector<std::uint8_t>;
 
 // A zero-filled frame of `length` bytes whose ethertype fields (at 12, then
 // 16, 20, ... after each tag) are `ethertypes`.
-Frame frame(std::uint32_t length, std::vector<std::uint16_t> ethertypes = {0x0800}) {
-  Frame f(length, 0);
+MtuFrame frame(std::uint32_t length, std::vector<std::uint16_t> ethertypes = {0x0800}) {
+  MtuFrame f(length, 0);
   std::size_t at = 12;
   for (std::uint16_t t : ethertypes) {
     if (at + 2 <= f.size()) {
@@ -33,18 +33,18 @@ Frame frame(std::uint32_t length, std::vector<std::uint16_t> ethertypes = {0x080
 }
 
 // Test-only app: sends its frames, once, on its first pull.
-struct FramesSpec {
-  std::vector<Frame> frames{};
-  bool operator==(const FramesSpec&) const = default;
+struct MtuFramesSpec {
+  std::vector<MtuFrame> frames{};
+  bool operator==(const MtuFramesSpec&) const = default;
 };
 
-class Frames final : public App {
+class MtuFrames final : public App {
  public:
-  using Spec = FramesSpec;
+  using Spec = MtuFramesSpec;
   static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
-  Frames(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
+  MtuFrames(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
   void pull() override {
-    for (const Frame& f : frames_) {
+    for (const MtuFrame& f : frames_) {
       Packet* p = pool().allocate();  // tests only: throws when the pool is empty
       std::copy(f.begin(), f.end(), p->data);
       p->length = static_cast<std::uint32_t>(f.size());
@@ -54,7 +54,7 @@ class Frames final : public App {
   }
 
  private:
-  std::vector<Frame> frames_;
+  std::vector<MtuFrame> frames_;
 };
 
 struct Result {
@@ -62,13 +62,13 @@ struct Result {
   EngineCounters counters;
 };
 
-// Frames -> Mtu "mtu" -> Filter (records lengths) -> Sink; one breath.
-Result run(MtuSpec spec, std::vector<Frame> frames, bool with_output = true) {
+// MtuFrames -> Mtu "mtu" -> Filter (records lengths) -> Sink; one breath.
+Result run(MtuSpec spec, std::vector<MtuFrame> frames, bool with_output = true) {
   ManualClock clock;
   Engine e({.packets = 1024, .seed = 1, .clock = &clock, .log = nullptr});
   auto seen = std::make_shared<std::vector<std::uint32_t>>();
   Config c;
-  c.app<Frames>("src", {.frames = std::move(frames)});
+  c.app<MtuFrames>("src", {.frames = std::move(frames)});
   c.app<Mtu>("mtu", spec);
   c.link("src.output -> mtu.input");
   if (with_output) {
@@ -108,7 +108,7 @@ TEST(MtuSpec, ValidationNamesTheFieldAndClampsNothing) {
 }
 
 TEST(Mtu, LayerThreeSizeDiscountsTheEthernetHeaderAndUpToTwoVlanTags) {
-  auto l3 = [](const Frame& f) {
+  auto l3 = [](const MtuFrame& f) {
     Packet p;
     std::copy(f.begin(), f.end(), p.data);
     p.length = static_cast<std::uint32_t>(f.size());
@@ -166,9 +166,9 @@ TEST(Mtu, AnUnlinkedOutputDropsWithItsOwnReason) {
 TEST(Mtu, ReconfiguresInPlace) {
   ManualClock clock;
   Engine e({.packets = 1024, .seed = 1, .clock = &clock, .log = nullptr});
-  auto config = [](std::uint32_t mtu, std::vector<Frame> frames) {
+  auto config = [](std::uint32_t mtu, std::vector<MtuFrame> frames) {
     Config c;
-    c.app<Frames>("src", {.frames = std::move(frames)});  // new frames: a new Frames app
+    c.app<MtuFrames>("src", {.frames = std::move(frames)});  // new frames: a new MtuFrames app
     c.app<Mtu>("mtu", {.mtu_bytes = mtu});
     c.app<Sink>("sink");
     c.link("src.output -> mtu.input").link("mtu.output -> sink.input");

@@ -14,8 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // Source (10 packets a breath) -> Outage "out" -> Sink.
-struct Net {
-  explicit Net(OutageSpec spec, Time start = Time{0}, bool with_output = true)
+struct OutageNet {
+  explicit OutageNet(OutageSpec spec, Time start = Time{0}, bool with_output = true)
       : clock(start), e({.packets = 4096, .seed = 1, .clock = &clock, .log = nullptr}), with_output(with_output) {
     e.configure(config(spec));
   }
@@ -75,7 +75,7 @@ TEST(OutageSpec, ValidationNamesTheFieldAndClampsNothing) {
 }
 
 TEST(Outage, OneWindowDropsExactlyInsideIt) {
-  Net n({.start_us = 1000, .duration_us = 500});
+  OutageNet n({.start_us = 1000, .duration_us = 500});
   EXPECT_FALSE(n.dropped_at(Time{0}));
   EXPECT_FALSE(n.dropped_at(Time{1000us} - 1ns));
   EXPECT_TRUE(n.dropped_at(Time{1000us}));
@@ -90,7 +90,7 @@ TEST(Outage, OneWindowDropsExactlyInsideIt) {
 }
 
 TEST(Outage, PeriodicWindowsRepeatEveryPeriod) {
-  Net n({.start_us = 100, .duration_us = 30, .period_us = 100});
+  OutageNet n({.start_us = 100, .duration_us = 30, .period_us = 100});
   std::uint64_t expected_drops = 0;
   for (std::int64_t us = 0; us < 2000; us += 5) {
     const bool inside = us >= 100 && (us - 100) % 100 < 30;  // [100,130), [200,230), ...
@@ -103,7 +103,7 @@ TEST(Outage, PeriodicWindowsRepeatEveryPeriod) {
 }
 
 TEST(Outage, WindowEdgesAreHalfOpen) {
-  Net n({.start_us = 100, .duration_us = 30, .period_us = 100});
+  OutageNet n({.start_us = 100, .duration_us = 30, .period_us = 100});
   const Outage& o = *n.e.app_as<Outage>("out");
   EXPECT_FALSE(o.in_outage(Time{100us} - 1ns));
   EXPECT_TRUE(o.in_outage(Time{100us}));
@@ -116,7 +116,7 @@ TEST(Outage, WindowEdgesAreHalfOpen) {
 }
 
 TEST(Outage, TimesAreRelativeToTheAppsStart) {
-  Net n({.start_us = 1000, .duration_us = 500}, Time{5s});
+  OutageNet n({.start_us = 1000, .duration_us = 500}, Time{5s});
   EXPECT_FALSE(n.dropped_at(Time{5s}));
   EXPECT_FALSE(n.dropped_at(Time{1000us}));  // before the app existed: no window there
   EXPECT_TRUE(n.dropped_at(Time{5s + 1000us}));
@@ -125,14 +125,14 @@ TEST(Outage, TimesAreRelativeToTheAppsStart) {
 }
 
 TEST(Outage, ZeroDurationNeverDrops) {
-  Net n({.start_us = 0, .duration_us = 0, .period_us = 10});
+  OutageNet n({.start_us = 0, .duration_us = 0, .period_us = 10});
   for (std::int64_t us = 0; us < 100; ++us) EXPECT_FALSE(n.dropped_at(Time{std::chrono::microseconds(us)}));
   EXPECT_EQ(n.counter("forwarded"), 1000u);
   n.expect_conservation();
 }
 
 TEST(Outage, ReconfigureKeepsTheStartReference) {
-  Net n({.start_us = 1000, .duration_us = 500});
+  OutageNet n({.start_us = 1000, .duration_us = 500});
   EXPECT_FALSE(n.dropped_at(Time{10ms}));
   Outage* before = n.e.app_as<Outage>("out");
   n.e.configure(n.config({.start_us = 20'000, .duration_us = 5000}));
@@ -146,7 +146,7 @@ TEST(Outage, ReconfigureKeepsTheStartReference) {
 }
 
 TEST(Outage, AnUnlinkedOutputDropsWithItsOwnReasonOutsideWindows) {
-  Net n({.start_us = 1000, .duration_us = 500}, Time{0}, false);
+  OutageNet n({.start_us = 1000, .duration_us = 500}, Time{0}, false);
   n.dropped_at(Time{0});
   n.dropped_at(Time{1000us});
   EXPECT_EQ(n.counter("dropped_no_output"), 10u);

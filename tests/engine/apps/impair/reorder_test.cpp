@@ -71,8 +71,8 @@ class Arrivals final : public App {
 };
 
 // Feeder "src" -> Reorder "ro" -> Arrivals "dst" (or nothing, with_output = false).
-struct Net {
-  explicit Net(ReorderSpec spec, std::uint64_t seed = 1, bool with_output = true)
+struct ReorderNet {
+  explicit ReorderNet(ReorderSpec spec, std::uint64_t seed = 1, bool with_output = true)
       : e({.packets = 16384, .seed = seed, .clock = &clock, .log = nullptr}), with_output(with_output) {
     e.configure(config(spec));
   }
@@ -122,7 +122,7 @@ TEST(ReorderSpec, ValidationNamesTheFieldAndClampsNothing) {
 }
 
 TEST(Reorder, ADelayedPacketLeavesExactlyAtItsDueTimeNotOneBreathEarlier) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   n.send(1);
   n.e.breathe();
   EXPECT_EQ(n.counter("queued"), 1u);
@@ -139,7 +139,7 @@ TEST(Reorder, ADelayedPacketLeavesExactlyAtItsDueTimeNotOneBreathEarlier) {
 }
 
 TEST(Reorder, DelayedPacketsLeaveInOrderEachAtItsOwnDueTime) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   for (int i = 0; i < 3; ++i) {  // two packets at 0, 300 and 600us
     n.send(2);
     n.e.breathe();
@@ -155,7 +155,7 @@ TEST(Reorder, DelayedPacketsLeaveInOrderEachAtItsOwnDueTime) {
 }
 
 TEST(Reorder, ALateBreathSendsEverythingDueInOrder) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   for (int i = 0; i < 3; ++i) {
     n.send(2);
     n.e.breathe();
@@ -169,7 +169,7 @@ TEST(Reorder, ALateBreathSendsEverythingDueInOrder) {
 }
 
 TEST(Reorder, ReorderedPacketsGoAtOnceAheadOfTheDelayedOnes) {
-  Net n({.ratio = 0.5, .delay_us = 1000});
+  ReorderNet n({.ratio = 0.5, .delay_us = 1000});
   n.send(1000);
   n.e.breathe();
   const std::uint64_t ahead = n.counter("reordered");
@@ -195,7 +195,7 @@ TEST(Reorder, ReorderedPacketsGoAtOnceAheadOfTheDelayedOnes) {
 }
 
 TEST(Reorder, RatioMatchesTheBinomialWithin99_9Percent) {
-  Net n({.ratio = 0.1, .delay_us = 100});
+  ReorderNet n({.ratio = 0.1, .delay_us = 100});
   for (int i = 0; i < 100; ++i) {
     n.send(1000);
     n.e.breathe();
@@ -210,7 +210,7 @@ TEST(Reorder, RatioMatchesTheBinomialWithin99_9Percent) {
 }
 
 TEST(Reorder, RatioOneSendsEverythingAtOnceInOrder) {
-  Net n({.ratio = 1, .delay_us = 1000, .limit_packets = 1});
+  ReorderNet n({.ratio = 1, .delay_us = 1000, .limit_packets = 1});
   n.send(100);
   n.e.breathe();
   ASSERT_EQ(n.seen().size(), 100u);
@@ -221,7 +221,7 @@ TEST(Reorder, RatioOneSendsEverythingAtOnceInOrder) {
 }
 
 TEST(Reorder, ZeroDelayAndRatioZeroPassesStraightThrough) {
-  Net n({.ratio = 0, .delay_us = 0});
+  ReorderNet n({.ratio = 0, .delay_us = 0});
   n.send(10);
   n.e.breathe();
   EXPECT_EQ(n.seen().size(), 10u);
@@ -231,7 +231,7 @@ TEST(Reorder, ZeroDelayAndRatioZeroPassesStraightThrough) {
 }
 
 TEST(Reorder, AFullQueueDropsTheArrivingPacket) {
-  Net n({.ratio = 0, .delay_us = 1000, .limit_packets = 5});
+  ReorderNet n({.ratio = 0, .delay_us = 1000, .limit_packets = 5});
   n.send(8);
   n.e.breathe();
   EXPECT_EQ(n.counter("queued"), 5u);
@@ -246,7 +246,7 @@ TEST(Reorder, AFullQueueDropsTheArrivingPacket) {
 
 TEST(Reorder, SameSeedSameOrderOtherSeedOther) {
   auto run = [](std::uint64_t seed) {
-    Net n({.ratio = 0.3, .delay_us = 50}, seed);
+    ReorderNet n({.ratio = 0.3, .delay_us = 50}, seed);
     for (int i = 0; i < 50; ++i) {
       n.send(40);
       n.e.breathe();
@@ -262,7 +262,7 @@ TEST(Reorder, SameSeedSameOrderOtherSeedOther) {
 }
 
 TEST(Reorder, ReconfigureKeepsQueuedPacketsAndTheirDueTimes) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   n.send(10);
   n.e.breathe();
   Reorder* before = n.e.app_as<Reorder>("ro");
@@ -283,7 +283,7 @@ TEST(Reorder, ReconfigureKeepsQueuedPacketsAndTheirDueTimes) {
 }
 
 TEST(Reorder, ALowerLimitKeepsWhatIsQueuedAndRefusesArrivals) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   n.send(10);
   n.e.breathe();
   n.e.configure(n.config({.ratio = 0, .delay_us = 1000, .limit_packets = 4}));
@@ -295,7 +295,7 @@ TEST(Reorder, ALowerLimitKeepsWhatIsQueuedAndRefusesArrivals) {
 }
 
 TEST(Reorder, StopFreesTheQueuedPackets) {
-  Net n({.ratio = 0, .delay_us = 1000});
+  ReorderNet n({.ratio = 0, .delay_us = 1000});
   n.send(100);
   n.e.breathe();
   EXPECT_EQ(n.e.pool().in_use(), 100u);
@@ -304,7 +304,7 @@ TEST(Reorder, StopFreesTheQueuedPackets) {
 }
 
 TEST(Reorder, AnUnlinkedOutputDropsWithItsOwnReasonWhenAPacketIsDue) {
-  Net n({.ratio = 0.5, .delay_us = 1000}, 1, false);
+  ReorderNet n({.ratio = 0.5, .delay_us = 1000}, 1, false);
   n.send(100);
   n.e.breathe();
   const std::uint64_t queued = n.counter("queued");
