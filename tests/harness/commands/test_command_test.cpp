@@ -2,7 +2,8 @@
 // scenarios/ passes; an expectation that cannot hold exits 1 and names it; a
 // bad scenario exits 2 and creates nothing; a run interrupted by SIGINT or
 // SIGHUP mid-traffic leaves nothing behind; a SIGKILLed run's leftovers go with
-// --cleanup. Skips with a reason when not root.
+// --cleanup (scenario, `run` and `up`, killed at every phase). Skips with a
+// reason when not root.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -468,14 +470,13 @@ std::ostream& operator<<(std::ostream& out, const MachineState& m) {
              << "}";
 }
 
-// Runs synnet-test with `args`, SIGKILLed at `phase` (kill_point.hpp), then
-// --cleanup: everything it had made must be gone. Prints a row of the table.
-void kill_at(const std::string& label, const std::string& phase, const std::vector<std::string>& args) {
+// Runs `killed_run` (synnet-test, SIGKILLed at `phase`), then --cleanup:
+// everything it had made must be gone. Prints a row of the table.
+void kill_and_clean_up(const std::string& label, const std::string& phase,
+                       const std::function<ProcessResult()>& killed_run) {
   SCOPED_TRACE(label + " killed at " + phase);
   const MachineState before;
-  std::vector<std::string> argv = {kBinary};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const ProcessResult r = run_process(-1, {.argv = argv, .env = {"SYNNET_KILL_AT=" + phase}, .deadline = 60s});
+  const ProcessResult r = killed_run();
   EXPECT_EQ(r.signal, SIGKILL) << "it did not reach " << phase << ": " << r.describe() << "\n" << r.err;
   const MachineState killed;
   const ProcessResult c = synnet_test({"--cleanup"});
@@ -489,6 +490,31 @@ void kill_at(const std::string& label, const std::string& phase, const std::vect
             << " | after --cleanup: " << (after == before ? "nothing" : "SOMETHING") << std::endl;
 }
 
+// synnet-test with `args`, SIGKILLed by its own kill_point(phase).
+void kill_at(const std::string& label, const std::string& phase, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kBinary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  kill_and_clean_up(label, phase, [&] {
+    return run_process(-1, {.argv = argv, .env = {"SYNNET_KILL_AT=" + phase}, .deadline = 60s});
+  });
+}
+
+// `synnet-test up file`, once up (its API announced): SIGKILLed from outside
+// (phase "up"), or sent SIGTERM and SIGKILLed by its own kill_point in the
+// teardown (phase "teardown").
+void kill_up_once_up(const std::string& file, const std::string& phase) {
+  kill_and_clean_up("up", phase, [&] {
+    Process up =
+        Process::spawn(-1, {.argv = {kBinary, "up", file}, .env = {"SYNNET_KILL_AT=" + phase}, .deadline = 60s});
+    for (int i = 0; i < 600 && up.running() && up.errors().find("stays up") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_NE(up.errors().find("stays up"), std::string::npos) << "up did not come up: " << up.errors();
+    ::kill(up.pid(), phase == "up" ? SIGKILL : SIGTERM);
+    return up.wait();
+  });
+}
+
 // kill -9 at every phase, for a scenario run and for `run`: --cleanup takes
 // back whatever each left. (attach: attach_command_test.cpp.)
 TEST(KillNine, AtEveryPhaseCleanupLeavesNothing) {
@@ -500,6 +526,17 @@ TEST(KillNine, AtEveryPhaseCleanupLeavesNothing) {
   for (const char* phase : {"namespaces", "veths", "engines", "traffic", "teardown"}) {
     kill_at("run", phase, {"run", "--loss", "1%", "--", "sleep", "2"});
   }
+  fs::remove(file);
+}
+
+// The same for `up`: killed in each phase of its setup, once up (serving its
+// API, its service running), and in the teardown that `down` or SIGTERM starts.
+TEST(KillNine, UpAtEveryPhaseCleanupLeavesNothing) {
+  SYNNET_REQUIRE_ROOT();
+  const std::string file = long_scenario();
+  for (const char* phase : {"namespaces", "veths", "engines", "services"}) kill_at("up", phase, {"up", file});
+  kill_up_once_up(file, "up");
+  kill_up_once_up(file, "teardown");
   fs::remove(file);
 }
 
