@@ -74,10 +74,16 @@ void Rate::reconfigure(const Spec& spec) {
   }
   queue_limit_packets_ = spec.queue_packets;
   queue_limit_ = spec.queue_bytes != 0 ? spec.queue_bytes : default_queue_bytes(bps);
-  codel_.reset();
-  pie_.reset();
-  if (spec.aqm.discipline == QueueDiscipline::kCodel) codel_.emplace(spec.aqm);
-  if (spec.aqm.discipline == QueueDiscipline::kPie) pie_.emplace(spec.aqm);
+  // The same discipline keeps its state (CoDel's dropping state, PIE's
+  // probability) and takes the new parameters, as `tc qdisc change` does: a
+  // rate stepped every few tens of ms must not restart the AQM at each step.
+  const QueueDiscipline d = spec.aqm.discipline;
+  if (d != QueueDiscipline::kCodel) codel_.reset();
+  if (d != QueueDiscipline::kPie) pie_.reset();
+  if (d == QueueDiscipline::kCodel && codel_) codel_->reconfigure(spec.aqm);
+  if (d == QueueDiscipline::kCodel && !codel_) codel_.emplace(spec.aqm);
+  if (d == QueueDiscipline::kPie && pie_) pie_->reconfigure(spec.aqm);
+  if (d == QueueDiscipline::kPie && !pie_) pie_.emplace(spec.aqm);
 }
 
 void Rate::refill() noexcept {

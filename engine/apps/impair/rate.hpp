@@ -38,8 +38,9 @@
 // sends what the link would have sent meanwhile, and the average rate stays
 // exact. The engine wakes at the moment the next packet may go (fixed rate)
 // or at the next opportunity (trace).
-// reconfigure() keeps the queue and the tokens (charged at the old rate up to
-// now); a new trace starts from its beginning.
+// reconfigure() keeps the queue, the tokens (charged at the old rate up to
+// now) and the AQM's state when its discipline stays (new parameters apply);
+// a new trace starts from its beginning, a new discipline from nothing.
 // Per wire packet, also in bulk mode (by accounting, not by cutting): a GSO
 // super-frame (Packet::offload) is charged what its wire packets cost, every
 // one with its headers and overhead_bytes (wire_bytes), and a shaper sends it

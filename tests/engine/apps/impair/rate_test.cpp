@@ -140,6 +140,40 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   EXPECT_NEAR(bytes, 1'000'000.0, 10'000.0) << "4 Mbit/s for 2 s is 1 MB";
 }
 
+// A new rate with the same AQM keeps the AQM's state, as `tc qdisc change`
+// does: a link whose rate a timeline or a trace of values steps every 50 ms
+// must still see CoDel (or PIE) drop, not restart its interval (its burst
+// allowance) at every step. `drops` counts the AQM's drops in the 80 ms
+// after the change; a restarted CoDel drops nothing for 100 ms, a restarted
+// PIE nothing for 150 ms.
+void reconfigured_aqm_goes_on_dropping(RateTest& t, QueueDiscipline d, const char* drops) {
+  SCOPED_TRACE(queue_discipline_name(d));
+  t.build({.rate_bps = 8'000'000, .aqm = {.discipline = d}}, {.size = 1000, .per_pull = 3});
+  offer_one_and_a_half(t, 2);
+  ASSERT_GT(t.counter("rate", drops), 0u) << "1.5x the rate for 2 s: the AQM drops";
+  Config c;
+  c.app<SeqSource>("src", {.size = 1000, .per_pull = 3})
+      .app<Rate>("rate", {.rate_bps = 7'900'000, .aqm = {.discipline = d}})
+      .app<Recorder>("rec");
+  c.link("src.output -> rate.input").link("rate.output -> rec.input");
+  t.engine.configure(c);
+  const std::uint64_t before = t.counter("rate", drops);
+  for (int tick = 0; tick < 800; ++tick) {  // 80 ms, still at 1.5x
+    if (tick % 20 == 0) t.engine.app_as<SeqSource>("src")->add(3);
+    t.engine.breathe();
+    t.clock.advance(100us);
+  }
+  EXPECT_GT(t.counter("rate", drops), before) << "the AQM started over at the new rate";
+}
+
+TEST_F(RateTest, ANewRateKeepsCodelsDroppingState) {
+  reconfigured_aqm_goes_on_dropping(*this, QueueDiscipline::kCodel, "dropped_codel");
+}
+
+TEST_F(RateTest, ANewRateKeepsPiesProbability) {
+  reconfigured_aqm_goes_on_dropping(*this, QueueDiscipline::kPie, "dropped_pie");
+}
+
 TEST_F(RateTest, LateBreathsDoNotCostTheShaperItsRate) {
   // 8 Mbit/s with a one-frame bucket, a backlog, and a breath only every
   // 3.5 ms (a busy machine): the link was busy all along, so each breath sends
