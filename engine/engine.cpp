@@ -167,6 +167,7 @@ void Engine::stop_app(const std::string& name, AppEntry& entry) noexcept {
     } catch (const std::exception& e) {
       log("app \"" + name + "\": stop() threw: " + e.what());
     }
+    pool_.tell_tracers();  // of the packets it held
   }
   for (int fd : entry.ctx->watched_fds()) unwatch_fd(fd);
   entry.app.reset();
@@ -222,6 +223,7 @@ void Engine::configure(const Config& next) {
   for (auto it = links_.begin(); it != links_.end();) {
     it = config_.links().count(it->first) != 0 ? std::next(it) : links_.erase(it);
   }
+  pool_.tell_tracers();  // of the packets on the links removed
   relink();
 }
 
@@ -323,6 +325,7 @@ void Engine::breathe() {
   }
   if (next_wakeup_ <= now_) moved_ = true;  // an app asked to run again at once
   if (!timers_.empty()) run_timers();
+  pool_.tell_tracers();
   ++stats_.breaths;
 }
 
@@ -540,6 +543,7 @@ std::size_t Engine::shutdown() noexcept {
   pullers_.clear();
   pushers_.clear();
   config_ = Config{};
+  pool_.tell_tracers();
   const std::size_t leaked = pool_.in_use();
   if (leaked != 0 && leaked != reported_leak_) {
     reported_leak_ = leaked;

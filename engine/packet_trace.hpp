@@ -10,9 +10,11 @@
 //   trace_note(*p, TraceNote::corrupted, bit);       // altered, still on its way
 //   trace_copy(*copy, *p);                           // a duplicate: the same frame again
 //
-// PacketPool::free() calls tracer->freed(p) for a traced packet (p.trace.fate
-// says why; none when nobody said: an app stopped with packets queued, a port
-// not linked) and clears p.trace. Link::transmit() into a full link says
+// PacketPool::free() sets a traced packet aside; PacketPool::tell_tracers(),
+// which the Engine calls at the end of every breath, configure() and app
+// stop(), calls tracer->freed(p) (p.trace.fate says why; none when nobody
+// said: an app stopped with packets queued, a port not linked), clears
+// p.trace and puts the packet back on the freelist. Link::transmit() into a full link says
 // link_full. The capture's exit app (CaptureTap, role exit) calls the
 // tracer's own forwarded() and clears p.trace, so the rest of the engine never
 // sees a traced packet. Everything runs on the engine thread that owns the

@@ -149,6 +149,29 @@ TEST(Engine, RemovedAppsAndLinksGiveTheirPacketsBack) {
   EXPECT_EQ(e.shutdown(), 0u);
 }
 
+// The pool sets a freed traced packet aside (its free() never calls out);
+// the engine has its tracer told by the end of the breath, of the
+// configure() or of the app's stop() that freed it.
+TEST(Engine, TracersHearOfTheirFreedPacketsByTheEndOfTheBreathOrStop) {
+  ManualClock clock;
+  Engine e(manual(clock));
+  testing::RecordingTracer tracer;
+  Config c;
+  c.app<testing::DropTraced>("drop", {.tracer = &tracer});
+  e.configure(c);
+  EXPECT_TRUE(tracer.fates.empty());
+  e.breathe();
+  EXPECT_EQ(tracer.fates, std::vector<TraceFate>{TraceFate::loss});
+  e.breathe();
+  EXPECT_EQ(tracer.fates.size(), 2u);
+  EXPECT_EQ(e.pool().in_use(), 1u);  // the one it holds
+  EXPECT_EQ(e.pool().available(), e.pool().capacity() - 1);
+  e.configure(Config{});
+  EXPECT_EQ(tracer.fates, (std::vector<TraceFate>{TraceFate::loss, TraceFate::loss, TraceFate::none}));
+  EXPECT_EQ(e.pool().available(), e.pool().capacity());
+  EXPECT_EQ(e.shutdown(), 0u);
+}
+
 TEST(Engine, AFailingConstructorLeavesTheRunningNetworkUnchanged) {
   ManualClock clock;
   Engine e(manual(clock));

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "tests/engine/test_apps.hpp"
+
 namespace synnet {
 namespace {
 
@@ -68,6 +70,31 @@ TEST(PacketPool, HoldsJumboFrames) {
   EXPECT_EQ(b->data[kPacketCapacity - 1], 0xab);
   pool.free(a);
   pool.free(b);
+}
+
+// A traced packet, freed, waits until tell_tracers(): then its tracer hears
+// of it once, with its fate, and it goes back to the freelist untraced.
+TEST(PacketPool, AFreedTracedPacketWaitsForTellTracers) {
+  PacketPool pool(4);
+  testing::RecordingTracer tracer;
+  Packet* p = pool.allocate();
+  p->length = 60;
+  p->trace = PacketTrace{.tracer = &tracer, .id = 7, .fate = TraceFate::rate_codel};
+  pool.free(p);
+  EXPECT_TRUE(tracer.fates.empty());
+  EXPECT_EQ(pool.in_use(), 0u);
+  EXPECT_EQ(pool.available(), 3u);
+  EXPECT_EQ(pool.frees(), 1u);
+  EXPECT_EQ(pool.freed_bytes(), 60u);
+  pool.tell_tracers();
+  EXPECT_EQ(tracer.fates, std::vector<TraceFate>{TraceFate::rate_codel});
+  EXPECT_EQ(pool.available(), 4u);
+  pool.tell_tracers();
+  EXPECT_EQ(tracer.fates.size(), 1u);
+  Packet* again = pool.allocate();
+  EXPECT_EQ(again, p);
+  EXPECT_EQ(again->trace.tracer, nullptr);
+  pool.free(again);
 }
 
 TEST(PacketPool, ZeroCapacityIsRejected) { EXPECT_THROW(PacketPool(0), std::invalid_argument); }

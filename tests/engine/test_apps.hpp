@@ -10,6 +10,8 @@
 //   SendOnce — puts the frames of its spec on its output once, then nothing
 //   GiveUp   — fails the run from pull(), as an I/O app that lost its interface
 //   Failing  — its constructor throws (to exercise configure's rollback)
+//   DropTraced — drops a packet its tracer follows in every pull; frees one more in stop()
+//   RecordingTracer — a PacketTracer that records the fates it is told
 #pragma once
 
 #include <sys/eventfd.h>
@@ -149,6 +151,45 @@ struct SendOnceSpec {
 
 // Puts the frames of its spec on "output" once, as the link takes them, then
 // nothing: traffic that stops, so a frame an I/O app leaves behind shows.
+// Records the fate of every freed packet it is told of, in order.
+class RecordingTracer final : public PacketTracer {
+ public:
+  void freed(const Packet& p) noexcept override { fates.push_back(p.trace.fate); }
+  void noted(const Packet&, TraceNote, std::uint32_t) noexcept override {}
+  void copied(const Packet&) noexcept override {}
+  std::vector<TraceFate> fates;
+};
+
+struct DropTracedSpec {
+  PacketTracer* tracer = nullptr;
+  bool operator==(const DropTracedSpec&) const = default;
+};
+
+// In every pull, a packet `tracer` follows, dropped as lost; from its start,
+// one more, followed too, which stop() frees with no fate given.
+class DropTraced final : public App {
+ public:
+  using Spec = DropTracedSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {}); }
+  DropTraced(AppContext& ctx, const Spec& spec) : App(ctx), tracer_(spec.tracer), held_(traced()) {}
+  void pull() override {
+    Packet* p = traced();
+    trace_drop(*p, TraceFate::loss);
+    pool().free(p);
+  }
+  void stop() override { pool().free(held_); }
+
+ private:
+  Packet* traced() {
+    Packet* p = pool().allocate();
+    p->trace = PacketTrace{.tracer = tracer_, .id = next_id_++};
+    return p;
+  }
+  PacketTracer* tracer_;
+  std::uint64_t next_id_ = 0;
+  Packet* held_;
+};
+
 class SendOnce final : public App {
  public:
   using Spec = SendOnceSpec;
