@@ -27,11 +27,25 @@ using Json = nlohmann::json;
 
 const std::string kBinary = SYNNET_TEST_BINARY;
 
-std::string temp_file(const std::string& name, const std::string& text) {
-  const std::string path = (fs::temp_directory_path() / ("synnet-" + std::to_string(::getpid()) + "-" + name)).string();
-  std::ofstream(path) << text;
-  return path;
-}
+// A file in the temporary directory holding `text`, removed when the test
+// ends (also when an assertion ends it early).
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& text)
+      : path_((fs::temp_directory_path() / ("synnet-" + std::to_string(::getpid()) + "-" + name)).string()) {
+    std::ofstream(path_) << text;
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+};
 
 // The run's prefix from up's stderr ("...: run snxxxxx, seed N"), waiting until the API is announced.
 std::string wait_until_up(Process& up) {
@@ -77,8 +91,8 @@ const char* const kPair = R"({"name": "api-pair",
 
 TEST(UpCommand, TheApiSteersARunningNetworkAndDownTearsItDown) {
   SYNNET_REQUIRE_ROOT();
-  const std::string file = temp_file("up.json", kPair);
-  Process up = Process::spawn(-1, {.argv = {kBinary, "up", file}, .kill_grace = 5s});
+  const TempFile file("up.json", kPair);
+  Process up = Process::spawn(-1, {.argv = {kBinary, "up", file.path()}, .kill_grace = 5s});
   const std::string prefix = wait_until_up(up);
   ASSERT_FALSE(prefix.empty()) << up.errors();
   EXPECT_NE(up.errors().find("do not run under `up`"), std::string::npos) << "says its traffic does not run";
@@ -132,8 +146,8 @@ TEST(UpCommand, TheApiSteersARunningNetworkAndDownTearsItDown) {
 
 TEST(UpCommand, ABadFileExits2AndBuildsNothing) {
   SYNNET_REQUIRE_ROOT();
-  const std::string file = temp_file("bad.json", R"({"name": "x", "hosts": [{"name": "a"}], "links": []})");
-  const ProcessResult r = run_process(-1, {.argv = {kBinary, "up", file}, .deadline = 30s});
+  const TempFile file("bad.json", R"({"name": "x", "hosts": [{"name": "a"}], "links": []})");
+  const ProcessResult r = run_process(-1, {.argv = {kBinary, "up", file.path()}, .deadline = 30s});
   EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
@@ -141,7 +155,7 @@ TEST(UpCommand, ABadFileExits2AndBuildsNothing) {
 // environment names ($SYNNET_API); the second ping sees it.
 TEST(ScenarioApi, AStepChangesTheNetworkThroughTheApiAndTheNextSeesIt) {
   SYNNET_REQUIRE_ROOT();
-  const std::string file = temp_file("steps.json", R"({"name": "api-steps",
+  const TempFile file("steps.json", R"({"name": "api-steps",
     "hosts": [{"name": "a"}, {"name": "b"}], "links": [{"a": "a", "b": "b"}],
     "traffic": [
       {"name": "before", "ping": {"from": "a", "to": "b", "count": 10, "interval": "50ms"},
@@ -150,10 +164,10 @@ TEST(ScenarioApi, AStepChangesTheNetworkThroughTheApiAndTheNextSeesIt) {
         "curl -sf --unix-socket \"$SYNNET_API\" -X PUT -d '{\"loss\": \"100%\"}' http://synnet/v1/links/a-b/a_to_b"]}},
       {"name": "after", "ping": {"from": "a", "to": "b", "count": 10, "interval": "50ms"},
        "expect": {"loss": {"min": "100%"}}}]})");
-  const std::string report = temp_file("steps.report.json", "");
-  const ProcessResult r = run_process(-1, {.argv = {kBinary, file, "--json", report}, .deadline = 120s});
+  const TempFile report("steps.report.json", "");
+  const ProcessResult r = run_process(-1, {.argv = {kBinary, file.path(), "--json", report.path()}, .deadline = 120s});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::ifstream in(report);
+  std::ifstream in(report.path());
   const Json j = Json::parse(in, nullptr, false);
   ASSERT_TRUE(j.is_object());
   ASSERT_FALSE(j["timeline"].empty()) << "the API's change is in the report's timeline";
