@@ -69,7 +69,7 @@ class AppContext {
       : engine_(&engine), pool_(&pool), now_(&now), name_(std::move(name)) {}
   const std::string& name() const noexcept { return name_; }
   PacketPool& pool() const noexcept { return *pool_; }
-  Time now() const noexcept { return *now_; }  // read once per breath by the engine
+  Time now() const noexcept { return *now_; }  // read by the engine before the pulls and before the pushes
   // Asks for a breath no later than t (e.g. a delayed packet's due time).
   // Valid for the current breath only: ask again on every breath you still need
   // it, from pull() or push() (push() runs after this breath's pull(), so a

@@ -1,7 +1,8 @@
 // clock.hpp — where the engine's time comes from.
 //
 // Time is nanoseconds since the clock's own epoch (std::chrono::nanoseconds).
-// The engine reads now() once per breath; apps see that cached value.
+// The engine reads now() twice per breath, before the pulls and before the
+// pushes; apps see that cached value.
 //
 //   MonotonicClock — CLOCK_MONOTONIC, the default
 //   ManualClock    — for tests: set(t), advance(d); exact and deterministic

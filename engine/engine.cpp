@@ -306,6 +306,9 @@ void Engine::breathe() {
   if (commands_pending_.load(std::memory_order_acquire)) run_commands();
 
   for (App* app : pullers_) app->pull();
+  // Again after the pulls: the frames the I/O apps just read came before this,
+  // so what the pushes count from them (a delay's due time) is never early.
+  now_ = clock_->now();
 
   moved_ = false;
   for (int pass = 0; pass < kMaxExhalePasses; ++pass) {

@@ -7,10 +7,11 @@
 //                                   // throws EngineFailure when an app failed (AppContext::fail)
 //   e.breathe();                    // one breath, for tests with a ManualClock
 //
-// A breath: now() is read once; queued commands run; every app that pulls is
-// pulled (inhale); apps with packets on an input link are pushed, in link
-// order, repeated until nothing moves (exhale, at most kMaxExhalePasses
-// passes); due timers run.
+// A breath: now() is read; queued commands run; every app that pulls is
+// pulled (inhale); now() is read again, so the pushes count from after the
+// I/O apps read their frames; apps with packets on an input link are pushed,
+// in link order, repeated until nothing moves (exhale, at most
+// kMaxExhalePasses passes); due timers run.
 // Idle: after a breath that moved nothing and a spin window (RunOptions::spin),
 // the engine blocks in epoll on the fds apps watch, until the earliest
 // wake_at() an app asked for, the next timer, the end of the run, stop(), a

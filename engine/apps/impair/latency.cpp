@@ -43,7 +43,7 @@ void Latency::pull() {
 void Latency::push() {
   Link* in = input();
   Link* out = output();
-  const Time due = in->empty() ? now() : now() + delay_now();  // now() is fixed for the breath
+  const Time due = in->empty() ? now() : now() + delay_now();  // now() is fixed for the pushes
   while (!in->empty()) {
     Packet* p = in->receive();
     if (out == nullptr) {

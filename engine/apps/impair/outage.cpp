@@ -45,7 +45,7 @@ bool Outage::in_outage(Time t) const noexcept {
 void Outage::push() {
   Link* in = input();
   Link* out = output();
-  const bool down = in_outage(now());  // now() is fixed for the breath
+  const bool down = in_outage(now());  // now() is fixed for the pushes
   while (!in->empty()) {
     Packet* p = in->receive();
     if (down) {

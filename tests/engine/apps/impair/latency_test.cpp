@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,50 @@ using testing::SeqSourceSpec;
 struct LatencyTest : testing::ImpairmentRig<Latency> {
   LatencyTest() : ImpairmentRig("lat", 1, 200'000) {}
 };
+
+// An I/O app that takes `read_takes` to read its one frame from a socket
+// (the clock moves on during its pull), and notes when it had the frame.
+struct SlowReaderSpec {
+  ManualClock* clock = nullptr;
+  Duration read_takes{0};
+  bool operator==(const SlowReaderSpec&) const = default;
+};
+class SlowReader final : public App {
+ public:
+  using Spec = SlowReaderSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
+  SlowReader(AppContext& ctx, const Spec& spec) : App(ctx), spec_(spec) {}
+  void pull() override {
+    if (read_at) return;
+    spec_.clock->advance(spec_.read_takes);
+    read_at = spec_.clock->now();
+    Packet* p = pool().allocate();
+    p->length = 100;
+    output()->transmit(p);
+  }
+  std::optional<Time> read_at;
+
+ private:
+  Spec spec_;
+};
+
+// The delay counts from after the pulls that read the frame, not from the
+// breath's start: a frame read 300 us into a breath still waits 5 ms whole
+// (a podman container's ping measured 79.983 ms for 2 x 40 ms before).
+TEST_F(LatencyTest, TheDelayCountsFromWhenTheFrameWasRead) {
+  Config c;
+  c.app<SlowReader>("src", {.clock = &clock, .read_takes = 300us})
+      .app<Latency>("lat", {.delay_us = 5000})
+      .app<Recorder>("rec");
+  c.link("src.output -> lat.input").link("lat.output -> rec.input");
+  engine.configure(c);
+  run(10us, Time{10ms});
+  const std::optional<Time> read_at = engine.app_as<SlowReader>("src")->read_at;
+  ASSERT_TRUE(read_at.has_value());
+  ASSERT_EQ(rec().times.size(), 1u);
+  EXPECT_GE(rec().times[0] - *read_at, Duration{5ms});
+  EXPECT_LE(rec().times[0] - *read_at, Duration{5ms} + 10us) << "released in the first breath after its due time";
+}
 
 TEST_F(LatencyTest, APacketLeavesExactlyAtItsDueTime) {
   build({.delay_us = 5000}, {.remaining = 1});
