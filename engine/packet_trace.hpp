@@ -14,10 +14,10 @@
 // which the Engine calls at the end of every breath, configure() and app
 // stop(), calls tracer->freed(p) (p.trace.fate says why; none when nobody
 // said: an app stopped with packets queued, a port not linked), clears
-// p.trace and puts the packet back on the freelist. Link::transmit() into a full link says
-// link_full. The capture's exit app (CaptureTap, role exit) calls the
-// tracer's own forwarded() and clears p.trace, so the rest of the engine never
-// sees a traced packet. Everything runs on the engine thread that owns the
+// p.trace and puts the packet back on the freelist. Link::transmit() into a
+// full link says link_full. The capture's exit app (CaptureTap, role exit)
+// calls the tracer's own forwarded() and clears p.trace, so the rest of the
+// engine never sees a traced packet. Everything runs on the engine thread that owns the
 // packet: a tracer is called from that thread only.
 #pragma once
 

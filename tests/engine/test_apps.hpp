@@ -151,6 +151,25 @@ struct SendOnceSpec {
 
 // Puts the frames of its spec on "output" once, as the link takes them, then
 // nothing: traffic that stops, so a frame an I/O app leaves behind shows.
+class SendOnce final : public App {
+ public:
+  using Spec = SendOnceSpec;
+  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
+  SendOnce(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
+  void pull() override {
+    for (; next_ < frames_.size() && output()->room() > 0; ++next_) {
+      Packet* p = pool().allocate();
+      std::copy(frames_[next_].begin(), frames_[next_].end(), p->data);
+      p->length = static_cast<std::uint32_t>(frames_[next_].size());
+      output()->transmit(p);
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::uint8_t>> frames_;
+  std::size_t next_ = 0;
+};
+
 // Records the fate of every freed packet it is told of, in order.
 class RecordingTracer final : public PacketTracer {
  public:
@@ -188,25 +207,6 @@ class DropTraced final : public App {
   PacketTracer* tracer_;
   std::uint64_t next_id_ = 0;
   Packet* held_;
-};
-
-class SendOnce final : public App {
- public:
-  using Spec = SendOnceSpec;
-  static Ports ports(const Spec&) { return Ports::fixed({}, {"output"}); }
-  SendOnce(AppContext& ctx, const Spec& spec) : App(ctx), frames_(spec.frames) {}
-  void pull() override {
-    for (; next_ < frames_.size() && output()->room() > 0; ++next_) {
-      Packet* p = pool().allocate();
-      std::copy(frames_[next_].begin(), frames_[next_].end(), p->data);
-      p->length = static_cast<std::uint32_t>(frames_[next_].size());
-      output()->transmit(p);
-    }
-  }
-
- private:
-  std::vector<std::vector<std::uint8_t>> frames_;
-  std::size_t next_ = 0;
 };
 
 struct BurstSpec {

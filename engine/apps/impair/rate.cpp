@@ -78,12 +78,20 @@ void Rate::reconfigure(const Spec& spec) {
   // probability) and takes the new parameters, as `tc qdisc change` does: a
   // rate stepped every few tens of ms must not restart the AQM at each step.
   const QueueDiscipline d = spec.aqm.discipline;
-  if (d != QueueDiscipline::kCodel) codel_.reset();
-  if (d != QueueDiscipline::kPie) pie_.reset();
-  if (d == QueueDiscipline::kCodel && codel_) codel_->reconfigure(spec.aqm);
-  if (d == QueueDiscipline::kCodel && !codel_) codel_.emplace(spec.aqm);
-  if (d == QueueDiscipline::kPie && pie_) pie_->reconfigure(spec.aqm);
-  if (d == QueueDiscipline::kPie && !pie_) pie_.emplace(spec.aqm);
+  if (d != QueueDiscipline::kCodel) {
+    codel_.reset();
+  } else if (codel_) {
+    codel_->reconfigure(spec.aqm);
+  } else {
+    codel_.emplace(spec.aqm);
+  }
+  if (d != QueueDiscipline::kPie) {
+    pie_.reset();
+  } else if (pie_) {
+    pie_->reconfigure(spec.aqm);
+  } else {
+    pie_.emplace(spec.aqm);
+  }
 }
 
 void Rate::refill() noexcept {

@@ -75,9 +75,9 @@ TEST_F(RateTest, OverheadIsCharged) {
 }
 
 // Offers 1.5x the rate: 8 Mbit/s is 1000 frames of 1000 bytes per second, so
-// 3 frames every 2 ms; the engine breathes every 100 us for `seconds`.
-void offer_one_and_a_half(RateTest& t, int seconds) {
-  for (int tick = 0; tick < seconds * 10'000; ++tick) {
+// 3 frames every 2 ms; the engine breathes every 100 us for `how_long`.
+void offer_one_and_a_half(RateTest& t, Duration how_long) {
+  for (std::int64_t tick = 0; tick < how_long / 100us; ++tick) {
     if (tick % 20 == 0) t.engine.app_as<SeqSource>("src")->add(3);
     t.engine.breathe();
     t.clock.advance(100us);
@@ -95,7 +95,7 @@ std::vector<std::uint64_t> bytes_per_second(const Recorder& rec, int seconds) {
 
 TEST_F(RateTest, AShaperDeliversTheRateInEverySecond) {
   build({.rate_bps = 8'000'000}, {.size = 1000, .per_pull = 3});
-  offer_one_and_a_half(*this, 6);
+  offer_one_and_a_half(*this, 6s);
   const auto windows = bytes_per_second(rec(), 6);
   for (std::size_t s = 1; s < windows.size(); ++s) {  // after the first second, as the fidelity target says
     EXPECT_NEAR(static_cast<double>(windows[s]), 1'000'000.0, 10'000.0) << "second " << s;
@@ -109,7 +109,7 @@ TEST_F(RateTest, AShaperDeliversTheRateInEverySecond) {
 
 TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
   build({.rate_bps = 8'000'000, .mode = RateMode::kPolicer}, {.size = 1000, .per_pull = 3});
-  offer_one_and_a_half(*this, 3);
+  offer_one_and_a_half(*this, 3s);
   const auto windows = bytes_per_second(rec(), 3);
   for (std::size_t s = 1; s < windows.size(); ++s) EXPECT_LE(windows[s], 1'010'000u) << "second " << s;
   EXPECT_EQ(counter("rate", "queued_packets"), 0u);
@@ -122,7 +122,7 @@ TEST_F(RateTest, APolicerDropsWhatExceedsTheBucketInsteadOfQueueing) {
 
 TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   build({.rate_bps = 8'000'000}, {.size = 1000, .per_pull = 3});
-  offer_one_and_a_half(*this, 1);
+  offer_one_and_a_half(*this, 1s);
   const std::uint64_t queued = counter("rate", "queued_packets");
   ASSERT_GT(queued, 10u);
   Rate* rate = engine.app_as<Rate>("rate");
@@ -135,7 +135,7 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
   EXPECT_EQ(engine.app_as<Rate>("rate"), rate);
   EXPECT_EQ(counter("rate", "queued_packets"), queued);
   const std::size_t before = rec().times.size();
-  offer_one_and_a_half(*this, 2);
+  offer_one_and_a_half(*this, 2s);
   const double bytes = static_cast<double>(rec().times.size() - before) * 1000;
   EXPECT_NEAR(bytes, 1'000'000.0, 10'000.0) << "4 Mbit/s for 2 s is 1 MB";
 }
@@ -149,20 +149,11 @@ TEST_F(RateTest, ReconfigureKeepsTheQueueAndAppliesTheNewRate) {
 void reconfigured_aqm_goes_on_dropping(RateTest& t, QueueDiscipline d, const char* drops) {
   SCOPED_TRACE(queue_discipline_name(d));
   t.build({.rate_bps = 8'000'000, .aqm = {.discipline = d}}, {.size = 1000, .per_pull = 3});
-  offer_one_and_a_half(t, 2);
+  offer_one_and_a_half(t, 2s);
   ASSERT_GT(t.counter("rate", drops), 0u) << "1.5x the rate for 2 s: the AQM drops";
-  Config c;
-  c.app<SeqSource>("src", {.size = 1000, .per_pull = 3})
-      .app<Rate>("rate", {.rate_bps = 7'900'000, .aqm = {.discipline = d}})
-      .app<Recorder>("rec");
-  c.link("src.output -> rate.input").link("rate.output -> rec.input");
-  t.engine.configure(c);
+  t.build({.rate_bps = 7'900'000, .aqm = {.discipline = d}}, {.size = 1000, .per_pull = 3});  // only the rate changes
   const std::uint64_t before = t.counter("rate", drops);
-  for (int tick = 0; tick < 800; ++tick) {  // 80 ms, still at 1.5x
-    if (tick % 20 == 0) t.engine.app_as<SeqSource>("src")->add(3);
-    t.engine.breathe();
-    t.clock.advance(100us);
-  }
+  offer_one_and_a_half(t, 80ms);  // still at 1.5x
   EXPECT_GT(t.counter("rate", drops), before) << "the AQM started over at the new rate";
 }
 
